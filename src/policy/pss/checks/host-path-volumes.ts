@@ -1,0 +1,32 @@
+import { asArray, asRecord, show, type CheckDefinition } from '../context';
+
+/** `hostPathVolumes` (baseline, v1.0): no hostPath volumes. */
+export const hostPathVolumes: CheckDefinition = {
+  id: 'hostPathVolumes',
+  level: 'baseline',
+  reason: 'hostPath volumes',
+  description: 'hostPath volumes are forbidden.',
+  versions: [
+    {
+      minVersion: 'v1.0',
+      overrides: [],
+      behaviour: 'no spec.volumes[*].hostPath',
+      evaluate(pod, sink) {
+        const volumes = asArray(pod.spec.volumes);
+        if (volumes === undefined) {
+          return;
+        }
+        for (let i = 0; i < volumes.length; i++) {
+          const volume = asRecord(volumes[i]);
+          if (volume !== undefined && volume.hostPath !== undefined && volume.hostPath !== null) {
+            sink.add(
+              `${pod.specPath}.volumes[${i}].hostPath`,
+              `volume ${show(volume.name)} uses hostPath`,
+              `Replace hostPath volume ${show(volume.name)} with a configMap, secret, emptyDir or persistentVolumeClaim volume.`,
+            );
+          }
+        }
+      },
+    },
+  ],
+};

@@ -1,0 +1,52 @@
+import { asRecord, containerLabel, nonEmpty, show, type CheckDefinition, type ContainerRef, type FindingSink, type PlainRecord } from '../context';
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const HOOKS = ['postStart', 'preStop'] as const;
+const HANDLERS = ['httpGet', 'tcpSocket'] as const;
+
+function inspectHandler(sink: FindingSink, c: ContainerRef, handler: PlainRecord, path: string): void {
+  for (const kind of HANDLERS) {
+    const host = asRecord(handler[kind])?.host;
+    if (nonEmpty(host)) {
+      sink.add(
+        `${path}.${kind}.host`,
+        `${containerLabel(c)} uses probe or lifecycle host ${show(host)}`,
+        `Remove ${kind}.host from ${containerLabel(c)} so the kubelet targets the pod IP.`,
+      );
+    }
+  }
+}
+
+/** `hostProbesAndHostLifecycle` (baseline, v1.34): probes and lifecycle hooks must not target another host. */
+export const hostProbesAndHostLifecycle: CheckDefinition = {
+  id: 'hostProbesAndHostLifecycle',
+  level: 'baseline',
+  reason: 'probe or lifecycle host',
+  description: 'Probes and lifecycle handlers that set a host are forbidden.',
+  versions: [
+    {
+      minVersion: 'v1.34',
+      overrides: [],
+      behaviour: 'httpGet.host and tcpSocket.host of liveness/readiness/startup probes and postStart/preStop hooks must be unset or empty',
+      evaluate(pod, sink) {
+        for (const c of pod.containers) {
+          for (const probe of PROBES) {
+            const handler = asRecord(c.container[probe]);
+            if (handler !== undefined) {
+              inspectHandler(sink, c, handler, `${c.path}.${probe}`);
+            }
+          }
+          const lifecycle = asRecord(c.container.lifecycle);
+          if (lifecycle !== undefined) {
+            for (const hook of HOOKS) {
+              const handler = asRecord(lifecycle[hook]);
+              if (handler !== undefined) {
+                inspectHandler(sink, c, handler, `${c.path}.lifecycle.${hook}`);
+              }
+            }
+          }
+        }
+      },
+    },
+  ],
+};
