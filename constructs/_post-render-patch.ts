@@ -1,0 +1,27 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+
+const PATCHES = new WeakMap<ApiObject, JsonPatch[]>();
+
+/**
+ * Applies JSON patches to an object's FINAL JSON. Private module.
+ *
+ * cdk8s's documented escape hatch, `ApiObject.addJsonPatch`, runs before the typed serializer of
+ * cdk8s-plus-28's generated Kubernetes 1.28 classes (`KubeDeployment.toJson`), which rebuilds the
+ * object from the fields it knows: a patched `appArmorProfile` (Kubernetes 1.30) is dropped, and
+ * quantities written as strings become empty. Patches added here run after that serializer, so
+ * what we write is what is emitted. See docs/decisions.md.
+ */
+export function addPostRenderPatch(apiObject: ApiObject, ...patches: JsonPatch[]): void {
+  let list = PATCHES.get(apiObject);
+  if (!list) {
+    list = [];
+    PATCHES.set(apiObject, list);
+    const render = apiObject.toJson.bind(apiObject);
+    const own = list;
+    Object.defineProperty(apiObject, 'toJson', {
+      value: () => JsonPatch.apply(render(), ...own),
+      configurable: true,
+    });
+  }
+  list.push(...patches);
+}

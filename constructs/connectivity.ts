@@ -1,0 +1,270 @@
+import { IConstruct } from 'constructs';
+import * as v from './_validate';
+import { HardenedInputError } from './errors';
+import { NAMESPACE_NAME_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
+
+/** What kind of thing a peer selects. */
+export enum PeerKind {
+  /** The pods of one workload; has a ServiceAccount identity. */
+  WORKLOAD = 'workload',
+  /** Every pod in one namespace. */
+  NAMESPACE = 'namespace',
+  /** Pods selected by labels in one namespace, not written by this blueprint. */
+  PODS = 'pods',
+  /** Addresses outside the cluster, as a CIDR block. */
+  IP_BLOCK = 'ipBlock',
+}
+
+/**
+ * How a peer is selected: the one description from which both NetworkPolicy peers and, for
+ * the mesh, AuthorizationPolicy sources are derived.
+ */
+export interface PeerSelector {
+  /** What kind of peer this is. */
+  readonly kind: PeerKind;
+  /** A stable key, unique per peer, used to merge and order rules deterministically. */
+  readonly key: string;
+  /**
+   * The namespace of the pods.
+   * @default - no namespace (IP blocks)
+   */
+  readonly namespace?: string;
+  /**
+   * Labels that select the pods within the namespace.
+   * @default - every pod of the namespace
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * The ServiceAccount the pods run as: their mesh identity.
+   * @default - no single identity
+   */
+  readonly serviceAccount?: string;
+  /**
+   * The CIDR block of an IP_BLOCK peer.
+   * @default - not an IP block
+   */
+  readonly cidr?: string;
+  /**
+   * Sub-blocks of `cidr` that are excluded.
+   * @default []
+   */
+  readonly except?: readonly string[];
+}
+
+/** Anything that can be on one end of a declared flow. */
+export interface IPeer {
+  /** How this peer is selected. */
+  toPeerSelector(): PeerSelector;
+}
+
+/**
+ * A peer that this blueprint owns, so that policies can be written on its side: a hardened
+ * workload or a hardened namespace.
+ */
+export interface IPolicyHost extends IPeer, IConstruct {
+  /** The namespace the host's policies live in. */
+  readonly namespaceName: string;
+  /** Creates (once) the construct that holds the host's policy for one direction. */
+  _ensureNetworkPolicy(direction: FlowDirection): void;
+}
+
+/** The direction of a policy, seen from its host. */
+export enum FlowDirection {
+  /** Traffic the host receives. */
+  INGRESS = 'Ingress',
+  /** Traffic the host sends. */
+  EGRESS = 'Egress',
+}
+
+/** Transport protocols NetworkPolicies can name. */
+export enum Protocol {
+  /** TCP */
+  TCP = 'TCP',
+  /** UDP */
+  UDP = 'UDP',
+  /** SCTP */
+  SCTP = 'SCTP',
+}
+
+/** A destination port or port range of a flow. */
+export class Port {
+  /** One TCP port. */
+  public static tcp(port: number): Port { return new Port(Protocol.TCP, port); }
+  /** One UDP port. */
+  public static udp(port: number): Port { return new Port(Protocol.UDP, port); }
+  /** One SCTP port. */
+  public static sctp(port: number): Port { return new Port(Protocol.SCTP, port); }
+  /** A range of TCP ports, both ends included. */
+  public static tcpRange(from: number, to: number): Port { return new Port(Protocol.TCP, from, to); }
+
+  private constructor(
+    /** The protocol. */
+    public readonly protocol: Protocol,
+    /** The port, or the first port of the range. */
+    public readonly port: number,
+    /** The last port of the range. @default - a single port */
+    public readonly endPort?: number,
+  ) {}
+
+  /** `8080/TCP` or `8000-8099/TCP`. */
+  public toString(): string {
+    return `${this.port}${this.endPort === undefined ? '' : `-${this.endPort}`}/${this.protocol}`;
+  }
+}
+
+/** Options for `allowFrom` and `allowTo`. */
+export interface AllowOptions {
+  /**
+   * The destination ports the flow may use. At least one: every hole is declared.
+   */
+  readonly ports: readonly Port[];
+}
+
+/** One declared flow: `from` may open connections to `to` on `ports`. */
+export interface Flow {
+  /** The client. */
+  readonly from: IPeer;
+  /** The server. */
+  readonly to: IPeer;
+  /** Destination ports, validated, de-duplicated and sorted. */
+  readonly ports: readonly Port[];
+  /** Path of the construct whose call declared the flow. */
+  readonly declaredBy: string;
+}
+
+/** Peers that are not written by this blueprint. */
+export class Peer {
+  /**
+   * Addresses in a CIDR block, e.g. a managed database outside the cluster. Validated when a
+   * flow uses it: `10.0.0.0/33` or `300.1.1.1/32` fail synth.
+   */
+  public static ipBlock(cidr: string, except: readonly string[] = []): IPeer {
+    return { toPeerSelector: () => ({ kind: PeerKind.IP_BLOCK, key: `3/${cidr}/${except.join(',')}`, cidr, except }) };
+  }
+
+  /** Every pod of a namespace this blueprint does not own. */
+  public static namespace(name: string): IPeer {
+    return { toPeerSelector: () => ({ kind: PeerKind.NAMESPACE, key: `1/${name}`, namespace: name }) };
+  }
+
+  /** Pods, selected by labels, in a namespace this blueprint does not own. */
+  public static pods(namespace: string, podLabels: Readonly<Record<string, string>>): IPeer {
+    const sorted = Object.keys(podLabels).sort().map(k => `${k}=${podLabels[k]}`).join(',');
+    return { toPeerSelector: () => ({ kind: PeerKind.PODS, key: `2/${namespace}/${sorted}`, namespace, podLabels }) };
+  }
+
+  /** The cluster DNS pods (`k8s-app: kube-dns` in `kube-system`). */
+  public static clusterDns(): IPeer {
+    return Peer.pods(RESTRICTED_DEFAULTS.clusterDns.namespace, RESTRICTED_DEFAULTS.clusterDns.podLabels);
+  }
+}
+
+const GRAPHS = new WeakMap<IConstruct, ConnectivityGraph>();
+
+/**
+ * The single description of who may talk to whom in one app. `allowFrom`/`allowTo` add flows
+ * here; NetworkPolicies (and, with the mesh, AuthorizationPolicies) are rendered from it, so the
+ * layers cannot disagree.
+ */
+export class ConnectivityGraph {
+  /** The graph of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): ConnectivityGraph {
+    const root = scope.node.root;
+    let graph = GRAPHS.get(root);
+    if (!graph) {
+      graph = new ConnectivityGraph();
+      GRAPHS.set(root, graph);
+    }
+    return graph;
+  }
+
+  private readonly _flows = new Map<string, Flow>();
+
+  private constructor() {}
+
+  /** Every declared flow, in a stable order. */
+  public get flows(): Flow[] {
+    return [...this._flows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
+  }
+
+  /**
+   * Declares that `from` may connect to `to` on `ports`, and writes the policies on the owned
+   * sides. `declaredBy` is the construct whose method was called (named in errors).
+   */
+  public addFlow(declaredBy: IConstruct, field: string, from: IPeer, to: IPeer, options: AllowOptions): Flow {
+    const ports = validatePorts(declaredBy, `${field}.ports`, options?.ports);
+    const fromSel = validatePeer(declaredBy, `${field}.peer`, from.toPeerSelector());
+    const toSel = validatePeer(declaredBy, `${field}.peer`, to.toPeerSelector());
+    const fromHost = isPolicyHost(from) ? from : undefined;
+    const toHost = isPolicyHost(to) ? to : undefined;
+    if (!fromHost && !toHost) {
+      throw new HardenedInputError(declaredBy, `${field}.peer`, fromSel.key, 'connects two peers that this blueprint does not own, so no policy can be written',
+        'declare flows between a hardened workload or namespace and another peer');
+    }
+    if (toSel.kind === PeerKind.IP_BLOCK && fromSel.kind === PeerKind.IP_BLOCK) {
+      throw new HardenedInputError(declaredBy, `${field}.peer`, toSel.cidr, 'connects two IP blocks', 'one side of a flow must be a workload or namespace');
+    }
+    const key = `${fromSel.key} -> ${toSel.key}`;
+    const existing = this._flows.get(key);
+    const merged = mergePorts([...(existing?.ports ?? []), ...ports]);
+    const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path };
+    this._flows.set(key, flow);
+    fromHost?._ensureNetworkPolicy(FlowDirection.EGRESS);
+    toHost?._ensureNetworkPolicy(FlowDirection.INGRESS);
+    return flow;
+  }
+
+  /** The flows a host's policy for `direction` must allow. */
+  public flowsOf(host: IPolicyHost, direction: FlowDirection): Flow[] {
+    return this.flows.filter(f => (direction === FlowDirection.INGRESS ? f.to : f.from) === host);
+  }
+}
+
+/** True when the peer is owned by this blueprint (a hardened workload or namespace). */
+export function isPolicyHost(peer: IPeer): peer is IPolicyHost {
+  return typeof (peer as Partial<IPolicyHost>)._ensureNetworkPolicy === 'function';
+}
+
+function validatePorts(scope: IConstruct, field: string, ports: readonly Port[] | undefined): Port[] {
+  if (!ports || ports.length === 0) {
+    throw new HardenedInputError(scope, field, ports ?? [], 'declares no port; every hole must be declared',
+      'list the destination ports, e.g. { ports: [Port.tcp(8080)] }');
+  }
+  ports.forEach((p, i) => {
+    v.port(scope, `${field}[${i}].port`, p.port);
+    if (p.endPort !== undefined) {
+      v.port(scope, `${field}[${i}].endPort`, p.endPort);
+      if (p.endPort < p.port) {
+        throw new HardenedInputError(scope, `${field}[${i}].endPort`, p.endPort, `is below the first port ${p.port}`, 'write the range as (low, high)');
+      }
+    }
+  });
+  return mergePorts(ports);
+}
+
+function mergePorts(ports: readonly Port[]): Port[] {
+  const byKey = new Map<string, Port>();
+  for (const p of ports) byKey.set(p.toString(), p);
+  return [...byKey.values()].sort((a, b) => (a.protocol === b.protocol ? a.port - b.port || (a.endPort ?? 0) - (b.endPort ?? 0) : a.protocol < b.protocol ? -1 : 1));
+}
+
+function validatePeer(scope: IConstruct, field: string, peer: PeerSelector): PeerSelector {
+  if (peer.kind === PeerKind.IP_BLOCK) {
+    v.cidr(scope, `${field}.cidr`, peer.cidr ?? '');
+    (peer.except ?? []).forEach((e, i) => v.cidr(scope, `${field}.except[${i}]`, e));
+    return peer;
+  }
+  v.dnsLabel(scope, `${field}.namespace`, peer.namespace ?? '');
+  if (peer.podLabels) v.labels(scope, `${field}.podLabels`, peer.podLabels);
+  return peer;
+}
+
+/** The NetworkPolicy peer (`from`/`to` element) that selects `peer`; namespace and pods AND in one element. */
+export function networkPolicyPeer(peer: PeerSelector): Record<string, unknown> {
+  if (peer.kind === PeerKind.IP_BLOCK) {
+    return { ipBlock: { cidr: peer.cidr, ...(peer.except && peer.except.length > 0 ? { except: [...peer.except] } : {}) } };
+  }
+  const namespaceSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } };
+  if (!peer.podLabels) return { namespaceSelector };
+  return { namespaceSelector, podSelector: { matchLabels: { ...peer.podLabels } } };
+}

@@ -1,0 +1,236 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as v from './_validate';
+import { AllowOptions, ConnectivityGraph, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
+import { HardenedInputError } from './errors';
+import { HostNetworkPolicy } from './host-network-policy';
+import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, validatePodSecurityVersion } from './pod-security';
+import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
+
+/** Per-container defaults and bounds of a namespace's LimitRange. Values are Kubernetes quantities. */
+export interface LimitRangeValues {
+  /** cpu quantity, e.g. `500m`. */
+  readonly cpu: string;
+  /** memory quantity, e.g. `512Mi`. */
+  readonly memory: string;
+}
+
+/** Props of {@link HardenedNamespace}. */
+export interface HardenedNamespaceProps {
+  /**
+   * The namespace's name (a DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The Pod Security Standards level the API server enforces (`pod-security.kubernetes.io/enforce`).
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly enforce?: PodSecurityLevel;
+  /**
+   * The level that is audited; must be at least as strict as `enforce`.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly audit?: PodSecurityLevel;
+  /**
+   * The level that warns clients; must be at least as strict as `enforce`.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly warn?: PodSecurityLevel;
+  /**
+   * The policy version pinned by the `-version` labels of all three modes.
+   * @default "v1.28" (RESTRICTED_DEFAULTS.podSecurityVersion)
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * The hard limits of the namespace's ResourceQuota, resource name to quantity.
+   * @default RESTRICTED_DEFAULTS.resourceQuota
+   */
+  readonly resourceQuota?: Readonly<Record<string, string>>;
+  /**
+   * Request given to a container that declares none (pods not written by this library).
+   * @default RESTRICTED_DEFAULTS.limitRange.defaultRequest (100m, 128Mi)
+   */
+  readonly defaultRequest?: LimitRangeValues;
+  /**
+   * Limit given to a container that declares none.
+   * @default RESTRICTED_DEFAULTS.limitRange.default (500m, 512Mi)
+   */
+  readonly defaultLimit?: LimitRangeValues;
+  /**
+   * The largest limit one container may declare.
+   * @default RESTRICTED_DEFAULTS.limitRange.max (4, 8Gi)
+   */
+  readonly maxLimit?: LimitRangeValues;
+  /**
+   * Open egress from every pod of the namespace to cluster DNS (53/UDP and 53/TCP to the
+   * `k8s-app: kube-dns` pods of `kube-system`).
+   * @default true
+   */
+  readonly allowDns?: boolean;
+  /**
+   * Extra labels on the Namespace object.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A namespace that this blueprint owns, as other constructs reference it. */
+export interface IHardenedNamespace extends IPeer, IConstruct {
+  /** The namespace's name. */
+  readonly name: string;
+  /** The level and version the namespace enforces. */
+  readonly enforced: PodSecurityTarget;
+}
+
+const REGISTRIES = new WeakMap<IConstruct, Map<string, HardenedNamespace>>();
+
+/**
+ * A Namespace with secure defaults: Pod Security Standards labels (restricted, pinned version,
+ * for enforce, audit and warn), a ResourceQuota, a LimitRange, a default-deny NetworkPolicy for
+ * ingress and egress, and an egress hole to cluster DNS. Every other hole is declared with
+ * `allowFrom`/`allowTo` on the namespace or its workloads.
+ *
+ * The Namespace is cluster-scoped: place this construct in a chart without a `namespace`.
+ */
+export class HardenedNamespace extends Construct implements IHardenedNamespace, IPolicyHost {
+  /** The HardenedNamespace of this app named `name`, if there is one. */
+  public static find(scope: IConstruct, name: string): HardenedNamespace | undefined {
+    return REGISTRIES.get(scope.node.root)?.get(name);
+  }
+
+  /** The namespace's name. */
+  public readonly name: string;
+  /** The level and version the namespace enforces. */
+  public readonly enforced: PodSecurityTarget;
+  /** The levels audited and warned, with the same version. */
+  public readonly audited: PodSecurityTarget;
+  /** The level that warns clients, with the same version. */
+  public readonly warned: PodSecurityTarget;
+  /** The Namespace object. */
+  public readonly apiObject: ApiObject;
+  private readonly policies = new Map<FlowDirection, HostNetworkPolicy>();
+
+  constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
+    super(scope, id);
+    const chartNamespace = Chart.of(this).namespace;
+    if (chartNamespace !== undefined) {
+      throw new HardenedInputError(this, 'chart.namespace', chartNamespace, 'is set on the chart that holds a HardenedNamespace, so cdk8s would stamp it on the cluster-scoped Namespace',
+        'create HardenedNamespace in a chart without a namespace (e.g. a "cluster" chart)');
+    }
+    this.name = v.dnsLabel(this, 'name', props.name ?? id);
+    const registry = REGISTRIES.get(this.node.root) ?? new Map<string, HardenedNamespace>();
+    REGISTRIES.set(this.node.root, registry);
+    if (registry.has(this.name)) {
+      throw new HardenedInputError(this, 'name', this.name, `is already used by ${registry.get(this.name)!.node.path}`, 'give each HardenedNamespace a unique name');
+    }
+    registry.set(this.name, this);
+
+    const version = validatePodSecurityVersion(this, 'podSecurityVersion', props.podSecurityVersion ?? RESTRICTED_DEFAULTS.podSecurityVersion);
+    const enforce = props.enforce ?? PodSecurityLevel.RESTRICTED;
+    const audit = props.audit ?? PodSecurityLevel.RESTRICTED;
+    const warn = props.warn ?? PodSecurityLevel.RESTRICTED;
+    for (const [field, level] of [['audit', audit], ['warn', warn]] as const) {
+      if (!atLeastAsStrict(level, enforce)) {
+        throw new HardenedInputError(this, field, level, `is less strict than enforce "${enforce}", so it could never report anything`,
+          `set ${field} to "${enforce}" or stricter`);
+      }
+    }
+    this.enforced = { level: enforce, version };
+    this.audited = { level: audit, version };
+    this.warned = { level: warn, version };
+
+    const extraLabels = v.labels(this, 'labels', props.labels ?? {});
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: this.name,
+        labels: {
+          ...extraLabels,
+          [MANAGED_BY_LABEL]: MANAGED_BY,
+          'pod-security.kubernetes.io/enforce': enforce,
+          'pod-security.kubernetes.io/enforce-version': version,
+          'pod-security.kubernetes.io/audit': audit,
+          'pod-security.kubernetes.io/audit-version': version,
+          'pod-security.kubernetes.io/warn': warn,
+          'pod-security.kubernetes.io/warn-version': version,
+        },
+      },
+    });
+
+    const quota = props.resourceQuota ?? RESTRICTED_DEFAULTS.resourceQuota;
+    const hard: Record<string, string> = {};
+    for (const key of Object.keys(quota).sort()) {
+      v.quantity(this, `resourceQuota[${JSON.stringify(key)}]`, quota[key]);
+      hard[key] = quota[key];
+    }
+    this.namespaced('ResourceQuota', 'v1', 'resource-quota', { spec: { hard } });
+
+    const defaultRequest = this.limitValues('defaultRequest', props.defaultRequest ?? RESTRICTED_DEFAULTS.limitRange.defaultRequest);
+    const defaultLimit = this.limitValues('defaultLimit', props.defaultLimit ?? RESTRICTED_DEFAULTS.limitRange.default);
+    const maxLimit = this.limitValues('maxLimit', props.maxLimit ?? RESTRICTED_DEFAULTS.limitRange.max);
+    for (const r of ['cpu', 'memory'] as const) {
+      if (v.parseQuantity(defaultRequest[r]) > v.parseQuantity(defaultLimit[r])) {
+        throw new HardenedInputError(this, `defaultRequest.${r}`, defaultRequest[r], `is above defaultLimit.${r} ${defaultLimit[r]}`, 'keep the default request at or below the default limit');
+      }
+      if (v.parseQuantity(defaultLimit[r]) > v.parseQuantity(maxLimit[r])) {
+        throw new HardenedInputError(this, `defaultLimit.${r}`, defaultLimit[r], `is above maxLimit.${r} ${maxLimit[r]}`, 'keep the default limit at or below the maximum');
+      }
+    }
+    this.namespaced('LimitRange', 'v1', 'limit-range', {
+      spec: { limits: [{ type: 'Container', defaultRequest, default: defaultLimit, max: maxLimit }] },
+    });
+
+    this.namespaced('NetworkPolicy', 'networking.k8s.io/v1', 'default-deny-all', {
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    }, 'DefaultDeny');
+
+    if (props.allowDns ?? true) {
+      this.allowTo(Peer.clusterDns(), { ports: [Port.udp(RESTRICTED_DEFAULTS.clusterDns.port), Port.tcp(RESTRICTED_DEFAULTS.clusterDns.port)] });
+    }
+  }
+
+  /** The namespace the host's policies live in: this one. */
+  public get namespaceName(): string {
+    return this.name;
+  }
+
+  /** Selects every pod of this namespace. */
+  public toPeerSelector(): PeerSelector {
+    return { kind: PeerKind.NAMESPACE, key: `1/${this.name}`, namespace: this.name };
+  }
+
+  /** Lets every pod of this namespace receive connections from `peer` on `options.ports`. */
+  public allowFrom(peer: IPeer, options: AllowOptions): void {
+    ConnectivityGraph.of(this).addFlow(this, 'allowFrom', peer, this, options);
+  }
+
+  /** Lets every pod of this namespace open connections to `peer` on `options.ports`. */
+  public allowTo(peer: IPeer, options: AllowOptions): void {
+    ConnectivityGraph.of(this).addFlow(this, 'allowTo', this, peer, options);
+  }
+
+  /** @internal */
+  public _ensureNetworkPolicy(direction: FlowDirection): void {
+    if (this.policies.has(direction)) return;
+    const suffix = direction === FlowDirection.INGRESS ? 'ingress' : 'egress';
+    this.policies.set(direction, new HostNetworkPolicy(this, direction === FlowDirection.INGRESS ? 'IngressPolicy' : 'EgressPolicy', {
+      host: this, direction, name: `namespace-allow-${suffix}`,
+    }));
+  }
+
+  private limitValues(field: string, values: LimitRangeValues): LimitRangeValues {
+    v.quantity(this, `${field}.cpu`, values.cpu);
+    v.quantity(this, `${field}.memory`, values.memory);
+    return { cpu: values.cpu, memory: values.memory };
+  }
+
+  private namespaced(kind: string, apiVersion: string, name: string, body: Record<string, unknown>, id: string = kind): ApiObject {
+    return new ApiObject(this, id, {
+      apiVersion, kind,
+      metadata: { name, namespace: this.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      ...body,
+    });
+  }
+}

@@ -1,0 +1,15 @@
+export * from './errors';
+export * from './restricted-defaults';
+export * from './pod-security';
+export * from './connectivity';
+export * from './host-network-policy';
+export * from './hardened-namespace';
+export * from './sandbox-runtime-class';
+export * from './container-image';
+export * from './seccomp-profile';
+export * from './app-armor-profile';
+export * from './se-linux-options';
+export { HardenedContainerProps, HardenedContainerResources, HardenedContainerPort, ResourceRange } from './hardened-container';
+export { HardenedPodProps, KUBERNETES_VERSION_CONTEXT, UNPINNED_IMAGES_ANNOTATION } from './hardened-pod';
+export * from './hardened-deployment';
+export * from './pod-security-placement';

@@ -1,0 +1,60 @@
+/**
+ * The defaults this library applies, in one place. Constructs read them from here, the docs
+ * quote them from here, and `test/restricted-defaults.test.ts` pins them: a default cannot drift
+ * away from its documentation without a failing test.
+ */
+export const RESTRICTED_DEFAULTS = {
+  /** Non-root user id for every container: the `nonroot` user of distroless and Chainguard images. */
+  runAsUser: 65532,
+  /** Primary group id for every container. */
+  runAsGroup: 65532,
+  /** Group that owns mounted volumes. */
+  fsGroup: 65532,
+  /** Replicas of a Deployment when none is given (>= 2 so that a PodDisruptionBudget can protect it). */
+  replicas: 2,
+  /** The Pod Security Standards level a HardenedNamespace enforces, audits and warns on. */
+  podSecurityLevel: 'restricted',
+  /** The Pod Security Standards version the namespace labels pin. */
+  podSecurityVersion: 'v1.28',
+  /** The Kubernetes minor version the blueprint targets (decides AppArmor annotation vs field). */
+  kubernetesVersion: '1.28',
+  /** Size limit (MiB) of the emptyDir behind each writable path. */
+  writablePathSizeLimitMiB: 64,
+  /** ResourceQuota of a HardenedNamespace. */
+  resourceQuota: {
+    'requests.cpu': '8',
+    'requests.memory': '16Gi',
+    'limits.cpu': '16',
+    'limits.memory': '32Gi',
+    'requests.ephemeral-storage': '20Gi',
+    'limits.ephemeral-storage': '40Gi',
+    'pods': '100',
+    'services': '20',
+    'services.loadbalancers': '0',
+    'services.nodeports': '0',
+    'persistentvolumeclaims': '20',
+    'secrets': '50',
+    'configmaps': '50',
+  } as Readonly<Record<string, string>>,
+  /** LimitRange of a HardenedNamespace: per-container defaults for pods that our constructs did not write. */
+  limitRange: {
+    defaultRequest: { cpu: '100m', memory: '128Mi' },
+    default: { cpu: '500m', memory: '512Mi' },
+    max: { cpu: '4', memory: '8Gi' },
+  },
+  /** Pods of `kube-system` that serve cluster DNS, and the namespace they live in. */
+  clusterDns: {
+    namespace: 'kube-system',
+    podLabels: { 'k8s-app': 'kube-dns' } as Readonly<Record<string, string>>,
+    port: 53,
+  },
+} as const;
+
+/** Label every object of a workload carries with the workload's name; also its pod selector. */
+export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
+/** Label that marks objects as written by this library. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** Value of {@link MANAGED_BY_LABEL}. */
+export const MANAGED_BY = 'cdk8s-hardened';
+/** The label the API server sets on every Namespace with its own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
