@@ -1,0 +1,9 @@
+/** Reachability evaluation and Markdown security report, computed from synthesized objects. */
+export * from './ports';
+export * from './selectors';
+export * from './workloads';
+export * from './network-policy';
+export * from './reachability';
+export * from './posture';
+export * from './markdown';
+export * from './security-report';

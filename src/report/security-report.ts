@@ -1,0 +1,315 @@
+/**
+ * A Markdown security report computed from synthesized objects: namespace Pod Security labels,
+ * per-workload hardening, findings and exceptions, and the NetworkPolicy reachability matrix
+ * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
+ */
+import type { KubeObject } from '../kube-object';
+import { code, mermaidIdFragment, mermaidLabel, stableHash, table, tableCell } from './markdown';
+import { formatPorts } from './ports';
+import {
+  automountOf,
+  DEFAULT_ISTIO_ROOT_NAMESPACE,
+  formatMtls,
+  imagesOf,
+  podSecurityLabels,
+  replicasOf,
+  resolveMtls,
+  rootCapableContainers,
+  writableRootFsContainers,
+} from './posture';
+import {
+  computeReachability,
+  describeExternalPeer,
+  ExternalPeer,
+  externalPeerKey,
+  ReachabilityLayer,
+  ReachabilityMatrix,
+} from './reachability';
+import { compareStrings } from './read';
+import { extractNamespaces, extractWorkloads, flattenObjects, workloadKey, WorkloadRef } from './workloads';
+
+/** A policy finding produced elsewhere (e.g. by the policy checker) and shown in the report. */
+export interface ReportFinding {
+  /** Absent for cluster-scoped objects. */
+  readonly namespace?: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** An accepted exception to a rule for one object; `reason` is rendered verbatim. */
+export interface ReportException {
+  readonly namespace?: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** Options of {@link renderSecurityReport}. */
+export interface SecurityReportOptions {
+  /** Top-level heading. Default `Security report`. */
+  readonly title?: string;
+  /** Findings to list. The findings section is rendered when `findings` or `exceptions` is given. */
+  readonly findings?: readonly ReportFinding[];
+  /** Exceptions to list; a finding with the same namespace/kind/name/rule is shown as `excepted`. */
+  readonly exceptions?: readonly ReportException[];
+  /** Istio root namespace for mesh-wide PeerAuthentication. Default `istio-system`. */
+  readonly istioRootNamespace?: string;
+  /** Extra reachability layers applied after NetworkPolicies (see `ReachabilityLayer`). */
+  readonly layers?: readonly ReachabilityLayer[];
+  /** Whether to include the Mermaid diagram. Default `true`. */
+  readonly mermaid?: boolean;
+  /**
+   * Above this many edges (workload and external) the Mermaid diagram is replaced by a note,
+   * since renderers refuse large graphs (Mermaid's default `maxEdges` is 500). Default 400.
+   */
+  readonly mermaidMaxEdges?: number;
+}
+
+function objectLabel(o: { namespace?: string; kind: string; name: string }): string {
+  return o.namespace !== undefined ? `${o.namespace}/${o.kind}/${o.name}` : `${o.kind}/${o.name}`;
+}
+
+function exceptionKey(o: { namespace?: string; kind: string; name: string; rule: string }): string {
+  return `${o.namespace ?? ''}\u0000${o.kind}\u0000${o.name}\u0000${o.rule}`;
+}
+
+/** Short workload labels for matrix headers: `ns/name`, or `ns/Kind/name` where `ns/name` is ambiguous. */
+function workloadLabels(workloads: readonly WorkloadRef[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const w of workloads) count.set(`${w.namespace}/${w.name}`, (count.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const w of workloads) {
+    const short = `${w.namespace}/${w.name}`;
+    out.set(workloadKey(w), (count.get(short) ?? 0) > 1 ? `${w.namespace}/${w.kind}/${w.name}` : short);
+  }
+  return out;
+}
+
+function renderSummary(objects: readonly KubeObject[], matrix: ReachabilityMatrix, nsCount: number, options: SecurityReportOptions): string {
+  const policies = flattenObjects(objects).filter((o) => o.kind === 'NetworkPolicy').length;
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const parts = [
+    plural(nsCount, 'namespace', 'namespaces'),
+    plural(matrix.workloads.length, 'workload', 'workloads'),
+    plural(policies, 'NetworkPolicy', 'NetworkPolicies'),
+    plural(matrix.edges.length, 'allowed workload-to-workload flow', 'allowed workload-to-workload flows'),
+    plural(matrix.external.length, 'flow to or from outside the inputs', 'flows to or from outside the inputs'),
+  ];
+  if (options.findings !== undefined || options.exceptions !== undefined) {
+    parts.push(plural(options.findings?.length ?? 0, 'finding', 'findings'));
+    parts.push(plural(options.exceptions?.length ?? 0, 'exception', 'exceptions'));
+  }
+  return `**Summary:** ${parts.join(', ')}.`;
+}
+
+function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMatrix, rootNs: string): string[] {
+  const out: string[] = ['## Namespaces'];
+  const workloads = extractWorkloads(objects);
+  const isolation = new Map(matrix.isolation.map((i) => [workloadKey(i.workload), i]));
+  for (const ns of extractNamespaces(objects)) {
+    out.push('', `### Namespace ${code(ns.name)}`, '');
+    if (!ns.declared) out.push('_No Namespace object among the inputs; labels unknown._', '');
+    const pss = podSecurityLabels(ns);
+    const pssText = (['enforce', 'audit', 'warn'] as const)
+      .map((m) => {
+        const s = pss[m];
+        return s ? `${m} ${code(s.level)} (${code(s.version)})` : `${m} —`;
+      })
+      .join(' · ');
+    out.push(`Pod Security Standards: ${pssText}`, '');
+    const enforce = pss.enforce ? pss.enforce.level : 'none';
+    const rows: string[][] = [];
+    for (const w of workloads.filter((x) => x.namespace === ns.name)) {
+      const images = imagesOf(w.podSpec)
+        .map((i) => `${code(i.image)}${i.pinned ? '' : ' ⚠️ no digest'}`)
+        .join('<br>');
+      const automount = automountOf(objects, w);
+      const root = rootCapableContainers(w.podSpec);
+      const writable = writableRootFsContainers(w.podSpec);
+      const iso = isolation.get(workloadKey(w));
+      const isoText = [iso?.ingress ? 'ingress' : '', iso?.egress ? 'egress' : ''].filter((s) => s !== '').join(', ') || 'none';
+      const runtime = typeof w.podSpec.runtimeClassName === 'string' ? w.podSpec.runtimeClassName : 'default';
+      rows.push([
+        tableCell(`${w.kind}/${w.name}`),
+        tableCell(replicasOf(objects, w)),
+        tableCell(enforce),
+        tableCell(formatMtls(resolveMtls(objects, w, rootNs))),
+        tableCell(runtime),
+        images === '' ? '—' : images,
+        code(w.serviceAccountName),
+        automount.source === 'pod' ? String(automount.value) : `${automount.value} (${automount.source === 'default' ? 'default' : 'from ServiceAccount'})`,
+        root.length === 0 ? 'yes' : tableCell(`no (${root.join(', ')})`),
+        writable.length === 0 ? 'yes' : tableCell(`no (${writable.join(', ')})`),
+        isoText,
+      ]);
+    }
+    if (rows.length === 0) {
+      out.push('_No workloads._');
+    } else {
+      out.push(
+        table(
+          ['Workload', 'Replicas', 'PSS enforce', 'mTLS', 'Runtime class', 'Images', 'Service account', 'Automount SA token', 'Non-root', 'Read-only root FS', 'NetworkPolicy isolation'],
+          rows,
+        ),
+      );
+    }
+    const mtlsNotes = workloads.filter((x) => x.namespace === ns.name).flatMap((w) => resolveMtls(objects, w, rootNs).notes.map((n) => `${w.kind}/${w.name}: ${n}`));
+    if (mtlsNotes.length > 0) out.push('', ...[...new Set(mtlsNotes)].map((n) => `- ${n}`));
+  }
+  return out;
+}
+
+function indentContinuation(text: string): string {
+  return text.replace(/\r?\n/g, '\n  ');
+}
+
+function renderFindings(options: SecurityReportOptions): string[] {
+  const findings = [...(options.findings ?? [])].sort(
+    (a, b) => compareStrings(objectLabel(a), objectLabel(b)) || compareStrings(a.rule, b.rule) || compareStrings(a.message, b.message),
+  );
+  const exceptions = [...(options.exceptions ?? [])].sort(
+    (a, b) => compareStrings(objectLabel(a), objectLabel(b)) || compareStrings(a.rule, b.rule) || compareStrings(a.reason, b.reason),
+  );
+  const excepted = new Set(exceptions.map(exceptionKey));
+  const out: string[] = ['## Findings', ''];
+  if (findings.length === 0) {
+    out.push('No findings.');
+  } else {
+    out.push(
+      table(
+        ['Status', 'Object', 'Rule', 'Message'],
+        findings.map((f) => [excepted.has(exceptionKey(f)) ? 'excepted' : 'open', code(objectLabel(f)), code(f.rule), tableCell(f.message)]),
+      ),
+    );
+  }
+  out.push('', '### Exceptions', '');
+  if (exceptions.length === 0) {
+    out.push('No exceptions.');
+  } else {
+    for (const e of exceptions) out.push(`- ${code(objectLabel(e))} — ${code(e.rule)}: ${indentContinuation(e.reason)}`);
+  }
+  return out;
+}
+
+function renderMatrix(matrix: ReachabilityMatrix): string[] {
+  const out: string[] = ['### Workload to workload', ''];
+  if (matrix.workloads.length === 0) {
+    out.push('_No workloads._');
+    return out;
+  }
+  const labels = workloadLabels(matrix.workloads);
+  const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, formatPorts(e.ports)]));
+  out.push('Rows are sources, columns destinations; `—` means no connection is allowed.', '');
+  const header = ['from \\ to', ...matrix.workloads.map((w) => tableCell(labels.get(workloadKey(w)) ?? ''))];
+  const rows = matrix.workloads.map((src) => [
+    `**${tableCell(labels.get(workloadKey(src)) ?? '')}**`,
+    ...matrix.workloads.map((dst) => tableCell(cell.get(`${workloadKey(src)} -> ${workloadKey(dst)}`) ?? '—')),
+  ]);
+  out.push(table(header, rows));
+  return out;
+}
+
+function renderExternal(matrix: ReachabilityMatrix): string[] {
+  const out: string[] = ['### To and from outside the inputs', ''];
+  if (matrix.external.length === 0) {
+    out.push('None.');
+    return out;
+  }
+  const labels = workloadLabels(matrix.workloads);
+  out.push(
+    table(
+      ['Workload', 'Direction', 'Peer', 'Ports'],
+      matrix.external.map((f) => [
+        tableCell(labels.get(workloadKey(f.workload)) ?? ''),
+        f.direction,
+        tableCell(describeExternalPeer(f.peer)),
+        tableCell(formatPorts(f.ports)),
+      ]),
+    ),
+  );
+  return out;
+}
+
+function externalNodeId(peer: ExternalPeer): string {
+  switch (peer.type) {
+    case 'any':
+      return 'ext_any';
+    case 'ipBlock':
+      return `ext_cidr_${mermaidIdFragment(`${peer.cidr}${peer.except.length > 0 ? ` except ${peer.except.join(',')}` : ''}`)}`;
+    case 'selector':
+      // Descriptions are long; a hash keeps the id short and still derived from the peer only.
+      return `ext_sel_${stableHash(peer.description)}`;
+  }
+}
+
+function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
+  const edgeCount = matrix.edges.length + matrix.external.length;
+  if (edgeCount > maxEdges) {
+    return [`_Diagram omitted: ${edgeCount} edges exceed the limit of ${maxEdges}._`];
+  }
+  // Node ids: `wl_<ns>__<name>` (plus `__<Kind>` when two workloads share namespace and name).
+  const shortCount = new Map<string, number>();
+  for (const w of matrix.workloads) shortCount.set(`${w.namespace}/${w.name}`, (shortCount.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
+  const ids = new Map<string, string>();
+  for (const w of matrix.workloads) {
+    const base = `wl_${mermaidIdFragment(w.namespace)}__${mermaidIdFragment(w.name)}`;
+    ids.set(workloadKey(w), (shortCount.get(`${w.namespace}/${w.name}`) ?? 0) > 1 ? `${base}__${mermaidIdFragment(w.kind)}` : base);
+  }
+  const lines: string[] = ['```mermaid', 'flowchart LR'];
+  const namespaces = [...new Set(matrix.workloads.map((w) => w.namespace))];
+  for (const ns of namespaces) {
+    lines.push(`  subgraph ns_${mermaidIdFragment(ns)}["${mermaidLabel(ns)}"]`);
+    for (const w of matrix.workloads.filter((x) => x.namespace === ns)) {
+      lines.push(`    ${ids.get(workloadKey(w))}["${mermaidLabel(`${w.name} (${w.kind})`)}"]`);
+    }
+    lines.push('  end');
+  }
+  const peers = new Map<string, ExternalPeer>();
+  for (const f of matrix.external) peers.set(externalPeerKey(f.peer), f.peer);
+  for (const key of [...peers.keys()].sort(compareStrings)) {
+    const peer = peers.get(key)!;
+    lines.push(`  ${externalNodeId(peer)}(["${mermaidLabel(describeExternalPeer(peer))}"])`);
+  }
+  for (const e of matrix.edges) {
+    lines.push(`  ${ids.get(workloadKey(e.from))} -->|"${mermaidLabel(formatPorts(e.ports))}"| ${ids.get(workloadKey(e.to))}`);
+  }
+  for (const f of matrix.external) {
+    const wl = ids.get(workloadKey(f.workload));
+    const ext = externalNodeId(f.peer);
+    const [from, to] = f.direction === 'egress' ? [wl, ext] : [ext, wl];
+    lines.push(`  ${from} -->|"${mermaidLabel(formatPorts(f.ports))}"| ${to}`);
+  }
+  lines.push('```');
+  return lines;
+}
+
+/**
+ * Renders the Markdown security report for `objects` (synthesized Kubernetes objects).
+ * Deterministic: the same objects and options always give byte-identical output.
+ */
+export function renderSecurityReport(objects: readonly KubeObject[], options: SecurityReportOptions = {}): string {
+  const matrix = computeReachability(objects, { layers: options.layers ?? [] });
+  const namespaces = extractNamespaces(objects);
+  const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
+  out.push(renderSummary(objects, matrix, namespaces.length, options), '');
+  out.push(...renderNamespaces(objects, matrix, options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE), '');
+  if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
+  out.push('## Reachability', '');
+  out.push(
+    `Computed from NetworkPolicies${matrix.layers.length > 0 ? ` and ${matrix.layers.join(', ')}` : ''}. ` +
+      'ipBlock peers are assumed to match only addresses outside the cluster, never pods.',
+    '',
+  );
+  out.push(...renderMatrix(matrix), '');
+  out.push(...renderExternal(matrix), '');
+  if (options.mermaid !== false) {
+    out.push('### Diagram', '', ...renderMermaid(matrix, options.mermaidMaxEdges ?? 400), '');
+  }
+  if (matrix.notes.length > 0) {
+    out.push('### Notes', '', ...matrix.notes.map((n) => `- ${indentContinuation(n)}`), '');
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
