@@ -13,6 +13,12 @@ export interface LimitRangeValues {
   readonly cpu: string;
   /** memory quantity, e.g. `512Mi`. */
   readonly memory: string;
+  /**
+   * ephemeral-storage quantity, e.g. `1Gi`. The quota counts ephemeral storage, so pods that
+   * declare none must get a default here or the API server rejects them.
+   * @default - the matching RESTRICTED_DEFAULTS.limitRange value
+   */
+  readonly ephemeralStorage?: string;
 }
 
 /** Props of {@link HardenedNamespace}. */
@@ -49,17 +55,17 @@ export interface HardenedNamespaceProps {
   readonly resourceQuota?: Readonly<Record<string, string>>;
   /**
    * Request given to a container that declares none (pods not written by this library).
-   * @default RESTRICTED_DEFAULTS.limitRange.defaultRequest (100m, 128Mi)
+   * @default RESTRICTED_DEFAULTS.limitRange.defaultRequest (100m, 128Mi, 64Mi)
    */
   readonly defaultRequest?: LimitRangeValues;
   /**
    * Limit given to a container that declares none.
-   * @default RESTRICTED_DEFAULTS.limitRange.default (500m, 512Mi)
+   * @default RESTRICTED_DEFAULTS.limitRange.default (500m, 512Mi, 1Gi)
    */
   readonly defaultLimit?: LimitRangeValues;
   /**
    * The largest limit one container may declare.
-   * @default RESTRICTED_DEFAULTS.limitRange.max (4, 8Gi)
+   * @default RESTRICTED_DEFAULTS.limitRange.max (4, 8Gi, 10Gi)
    */
   readonly maxLimit?: LimitRangeValues;
   /**
@@ -167,15 +173,17 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     }
     this.namespaced('ResourceQuota', 'v1', 'resource-quota', { spec: { hard } });
 
-    const defaultRequest = this.limitValues('defaultRequest', props.defaultRequest ?? RESTRICTED_DEFAULTS.limitRange.defaultRequest);
-    const defaultLimit = this.limitValues('defaultLimit', props.defaultLimit ?? RESTRICTED_DEFAULTS.limitRange.default);
-    const maxLimit = this.limitValues('maxLimit', props.maxLimit ?? RESTRICTED_DEFAULTS.limitRange.max);
-    for (const r of ['cpu', 'memory'] as const) {
+    const limits = RESTRICTED_DEFAULTS.limitRange;
+    const defaultRequest = this.limitValues('defaultRequest', props.defaultRequest ?? limits.defaultRequest, limits.defaultRequest.ephemeralStorage);
+    const defaultLimit = this.limitValues('defaultLimit', props.defaultLimit ?? limits.default, limits.default.ephemeralStorage);
+    const maxLimit = this.limitValues('maxLimit', props.maxLimit ?? limits.max, limits.max.ephemeralStorage);
+    for (const r of ['cpu', 'memory', 'ephemeral-storage'] as const) {
+      const prop = r === 'ephemeral-storage' ? 'ephemeralStorage' : r;
       if (v.parseQuantity(defaultRequest[r]) > v.parseQuantity(defaultLimit[r])) {
-        throw new HardenedInputError(this, `defaultRequest.${r}`, defaultRequest[r], `is above defaultLimit.${r} ${defaultLimit[r]}`, 'keep the default request at or below the default limit');
+        throw new HardenedInputError(this, `defaultRequest.${prop}`, defaultRequest[r], `is above defaultLimit.${prop} ${defaultLimit[r]}`, 'keep the default request at or below the default limit');
       }
       if (v.parseQuantity(defaultLimit[r]) > v.parseQuantity(maxLimit[r])) {
-        throw new HardenedInputError(this, `defaultLimit.${r}`, defaultLimit[r], `is above maxLimit.${r} ${maxLimit[r]}`, 'keep the default limit at or below the maximum');
+        throw new HardenedInputError(this, `defaultLimit.${prop}`, defaultLimit[r], `is above maxLimit.${prop} ${maxLimit[r]}`, 'keep the default limit at or below the maximum');
       }
     }
     this.namespaced('LimitRange', 'v1', 'limit-range', {
@@ -220,10 +228,12 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     }));
   }
 
-  private limitValues(field: string, values: LimitRangeValues): LimitRangeValues {
+  private limitValues(field: string, values: LimitRangeValues, defaultEphemeral: string): Record<'cpu' | 'memory' | 'ephemeral-storage', string> {
+    const ephemeral = values.ephemeralStorage ?? defaultEphemeral;
     v.quantity(this, `${field}.cpu`, values.cpu);
+    v.quantity(this, `${field}.ephemeralStorage`, ephemeral);
     v.quantity(this, `${field}.memory`, values.memory);
-    return { cpu: values.cpu, memory: values.memory };
+    return { 'cpu': values.cpu, 'ephemeral-storage': ephemeral, 'memory': values.memory };
   }
 
   private namespaced(kind: string, apiVersion: string, name: string, body: Record<string, unknown>, id: string = kind): ApiObject {

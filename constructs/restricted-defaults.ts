@@ -38,9 +38,9 @@ export const RESTRICTED_DEFAULTS = {
   } as Readonly<Record<string, string>>,
   /** LimitRange of a HardenedNamespace: per-container defaults for pods that our constructs did not write. */
   limitRange: {
-    defaultRequest: { cpu: '100m', memory: '128Mi' },
-    default: { cpu: '500m', memory: '512Mi' },
-    max: { cpu: '4', memory: '8Gi' },
+    defaultRequest: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+    default: { cpu: '500m', memory: '512Mi', ephemeralStorage: '1Gi' },
+    max: { cpu: '4', memory: '8Gi', ephemeralStorage: '10Gi' },
   },
   /** Pods of `kube-system` that serve cluster DNS, and the namespace they live in. */
   clusterDns: {
