@@ -1,0 +1,28 @@
+'use strict';
+/**
+ * Lets plain `node` require the project's TypeScript sources (used by bin/cdk8s-hardened.js and the
+ * cdk8s validation plugin entry), so no build step is needed after `npm ci`.
+ *
+ * Each .ts file is transpiled on require with esbuild's transformSync (types are stripped, not
+ * checked; `npm run typecheck` does that). Files under node_modules are left alone.
+ */
+const fs = require('fs');
+
+const MARK = Symbol.for('cdk8s-hardened.register-ts');
+
+if (!require.extensions[MARK]) {
+  const { transformSync } = require('esbuild');
+  process.setSourceMapsEnabled?.(true);
+  require.extensions['.ts'] = function compileTs(module, filename) {
+    const source = fs.readFileSync(filename, 'utf8');
+    const { code } = transformSync(source, {
+      loader: 'ts',
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: filename,
+      sourcemap: 'inline',
+    });
+    module._compile(code, filename);
+  };
+  require.extensions[MARK] = true;
+}

@@ -1,0 +1,230 @@
+/**
+ * Reading Kubernetes manifests from YAML files and directories, for the command line and the
+ * cdk8s validation plugin. Deterministic: directories are walked in sorted order.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import type { KubeObject } from './kube-object';
+
+/** One Kubernetes object read from a manifest. */
+export interface ManifestObject {
+  /** The file it came from, as given (a directory argument joined with the relative file path), or `<stdin>`. */
+  readonly file: string;
+  /** 1-based line of the object's first line in the file. */
+  readonly line: number;
+  /** The object itself. */
+  readonly object: KubeObject;
+}
+
+/** Unreadable or unparsable input; the message starts with `file:line:col:` when a position is known. */
+export class ManifestInputError extends Error {
+  /**
+   * @param file the file the error is in
+   * @param line 1-based line, when known
+   * @param col 1-based column, when known
+   * @param reason what is wrong
+   */
+  public constructor(
+    public readonly file: string,
+    public readonly line: number | undefined,
+    public readonly col: number | undefined,
+    public readonly reason: string,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}${col === undefined ? '' : `:${col}`}: ${reason}`);
+    this.name = 'ManifestInputError';
+  }
+}
+
+/** The argument that stands for standard input. */
+export const STDIN_PATH = '-';
+
+const YAML_EXT_RE = /\.ya?ml$/i;
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function walk(dir: string, display: string, out: { file: string; display: string }[], seen: Set<string>): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch (e) {
+    throw new ManifestInputError(display, undefined, undefined, `cannot read directory: ${(e as Error).message}`);
+  }
+  if (seen.has(real)) {
+    return;
+  }
+  seen.add(real);
+  const names = fs.readdirSync(dir).sort(compareNames);
+  for (const name of names) {
+    if (name.startsWith('.') || name === 'node_modules') {
+      continue;
+    }
+    const full = path.join(dir, name);
+    const shown = path.join(display, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      continue; // dangling symlink
+    }
+    if (stat.isDirectory()) {
+      walk(full, shown, out, seen);
+    } else if (stat.isFile() && YAML_EXT_RE.test(name)) {
+      out.push({ file: full, display: shown });
+    }
+  }
+}
+
+/**
+ * Expands the PATH arguments into the list of files to read.
+ *
+ * Files are taken as given (any extension); directories are searched recursively for `*.yaml`
+ * and `*.yml`, in sorted order, skipping dot-directories and `node_modules`. `-` is standard input.
+ *
+ * @param paths the PATH arguments
+ * @param cwd directory relative paths are resolved against
+ * @returns `{ file, display }` pairs: the path to read and the path to show
+ * @throws ManifestInputError for a missing path or a directory without YAML files
+ */
+export function expandManifestPaths(paths: readonly string[], cwd: string): { file: string; display: string }[] {
+  const out: { file: string; display: string }[] = [];
+  for (const given of paths) {
+    if (given === STDIN_PATH) {
+      out.push({ file: STDIN_PATH, display: '<stdin>' });
+      continue;
+    }
+    const full = path.resolve(cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      throw new ManifestInputError(given, undefined, undefined, 'no such file or directory');
+    }
+    if (stat.isDirectory()) {
+      const before = out.length;
+      walk(full, given, out, new Set());
+      if (out.length === before) {
+        throw new ManifestInputError(given, undefined, undefined, 'directory contains no *.yaml or *.yml files');
+      }
+    } else {
+      out.push({ file: full, display: given });
+    }
+  }
+  return out;
+}
+
+function isKubeObject(value: unknown): value is KubeObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const v = value as Record<string, unknown>;
+  return typeof v.apiVersion === 'string' && v.apiVersion !== '' && typeof v.kind === 'string' && v.kind !== '';
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) {
+    return 'a sequence';
+  }
+  if (typeof value !== 'object' || value === null) {
+    return `a ${typeof value === 'string' ? 'string' : 'scalar'}`;
+  }
+  return 'a mapping without string apiVersion and kind';
+}
+
+/**
+ * Parses the YAML text of one manifest file into Kubernetes objects.
+ *
+ * Multi-document streams are supported; empty and `null` documents are skipped; `kind: List`
+ * (as written by `kubectl get -o yaml`) is expanded into its items, `null` items skipped. Values are read
+ * with YAML 1.1 scalars (`yes`/`on` are booleans), as the Kubernetes API machinery reads them.
+ *
+ * @param text the file content
+ * @param file the name to report in errors and results
+ * @throws ManifestInputError (with line and column) on a YAML error, or on a document or list item
+ *   that is not a mapping with `apiVersion` and `kind`
+ */
+export function parseManifestText(text: string, file: string): ManifestObject[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, version: '1.1' });
+  const out: ManifestObject[] = [];
+  const fail = (offset: number, reason: string): never => {
+    const pos = lineCounter.linePos(offset);
+    throw new ManifestInputError(file, pos.line, pos.col, reason);
+  };
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error !== undefined) {
+      fail(error.pos[0], error.message);
+    }
+    const contents = doc.contents as YamlNode | null;
+    if (contents === null) {
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      fail(contents.range?.[0] ?? 0, (e as Error).message);
+    }
+    if (value === null || value === undefined) {
+      continue;
+    }
+    const start = contents.range?.[0] ?? 0;
+    if (!isKubeObject(value)) {
+      fail(start, `document is ${describe(value)}; expected a Kubernetes object with apiVersion and kind`);
+    }
+    const obj = value as KubeObject;
+    const itemsNode = isMap(contents) ? contents.get('items', true) : undefined;
+    if (obj.kind === 'List' && Array.isArray(obj.items) && isSeq(itemsNode)) {
+      const items = obj.items as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const node = itemsNode.items[i] as YamlNode | undefined;
+        const offset = node?.range?.[0] ?? start;
+        if (item === null || item === undefined) {
+          continue;
+        }
+        if (!isKubeObject(item)) {
+          fail(offset, `${obj.kind} item ${i} is ${describe(item)}; expected a Kubernetes object with apiVersion and kind`);
+        }
+        out.push({ file, line: lineCounter.linePos(offset).line, object: item as KubeObject });
+      }
+      continue;
+    }
+    out.push({ file, line: lineCounter.linePos(start).line, object: obj });
+  }
+  return out;
+}
+
+/** Options of {@link loadManifests}. */
+export interface LoadManifestsOptions {
+  /** Directory relative paths are resolved against (default: `process.cwd()`). */
+  readonly cwd?: string;
+  /** Reads standard input, for the `-` path (default: reads file descriptor 0). */
+  readonly readStdin?: () => string;
+}
+
+/**
+ * Reads every Kubernetes object from the given files and directories, in a deterministic order.
+ *
+ * @param paths files, directories (searched recursively for `*.yaml`/`*.yml`) or `-` for standard input
+ * @throws ManifestInputError naming the file (and line and column) on any unreadable or unparsable input
+ */
+export function loadManifests(paths: readonly string[], options: LoadManifestsOptions = {}): ManifestObject[] {
+  const cwd = options.cwd ?? process.cwd();
+  const out: ManifestObject[] = [];
+  for (const { file, display } of expandManifestPaths(paths, cwd)) {
+    let text: string;
+    try {
+      text = file === STDIN_PATH ? (options.readStdin ?? (() => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ManifestInputError(display, undefined, undefined, `cannot read: ${(e as Error).message}`);
+    }
+    for (const m of parseManifestText(text, display)) {
+      out.push(m);
+    }
+  }
+  return out;
+}
