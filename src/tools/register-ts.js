@@ -4,7 +4,8 @@
  * cdk8s validation plugin entry), so no build step is needed after `npm ci`.
  *
  * Each .ts file is transpiled on require with esbuild's transformSync (types are stripped, not
- * checked; `npm run typecheck` does that). Files under node_modules are left alone.
+ * checked; `npm run typecheck` does that). The hook replaces any `.ts` handler already installed
+ * (Node >= 22.18 ships one that strips types only), and is installed once per process.
  */
 const fs = require('fs');
 
