@@ -5,12 +5,13 @@
  */
 import * as fs from 'fs';
 import { checkCommand } from './check';
+import { reportCommand } from './report';
 import type { CliIo, Subcommand } from './subcommand';
 
 export type { CliIo, Subcommand } from './subcommand';
 
 /** All subcommands, in help order. */
-export const SUBCOMMANDS: readonly Subcommand[] = [checkCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [checkCommand, reportCommand];
 
 /** Top-level usage text. */
 export function mainUsage(commands: readonly Subcommand[] = SUBCOMMANDS): string {

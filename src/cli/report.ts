@@ -1,0 +1,130 @@
+/**
+ * `cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]`
+ *
+ * Reads manifests as `check` does and prints the Markdown security report that synth writes to
+ * `dist/SECURITY-REPORT.md` (the same function, {@link buildSecurityReport}, renders both).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSecurityReport } from '../security-report-file';
+import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './check';
+import type { CliIo, Subcommand } from './subcommand';
+
+/** Usage text of `report`. */
+export const REPORT_USAGE = `Usage: cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]
+
+Prints a Markdown security report of Kubernetes manifests: Pod Security labels and
+per-workload hardening per namespace, Pod Security Standards findings (at the level each
+object's Namespace enforces, else restricted), and the NetworkPolicy reachability matrix
+with a Mermaid diagram. For a synth output directory it is the dist/SECURITY-REPORT.md
+that synth writes.
+
+  PATH          YAML file, directory (searched recursively for *.yaml/*.yml,
+                skipping dot-directories and node_modules), or - for stdin
+  --out FILE    write the report to FILE instead of standard output
+  --no-mermaid  leave out the Mermaid diagram
+  -h, --help    show this help
+
+Exit status: 0 report produced (findings or not), 2 usage or input error.`;
+
+/** Parsed `report` arguments. */
+export interface ReportArgs {
+  readonly paths: readonly string[];
+  /** `--out FILE`, as given. */
+  readonly out?: string;
+  readonly mermaid: boolean;
+  readonly help: boolean;
+}
+
+/**
+ * Parses the arguments after `report`. Accepts `--out FILE` and `--out=FILE`; `--` ends options.
+ * @throws UsageError on an unknown flag, a missing value, or no PATH
+ */
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  const paths: string[] = [];
+  let out: string | undefined;
+  let mermaid = true;
+  let help = false;
+  let optionsDone = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsDone || !arg.startsWith('-') || arg === '-') {
+      paths.push(arg);
+    } else if (arg === '--') {
+      optionsDone = true;
+    } else if (arg === '-h' || arg === '--help') {
+      help = true;
+    } else if (arg === '--no-mermaid') {
+      mermaid = false;
+    } else if (arg === '--out' || arg.startsWith('--out=')) {
+      let value: string;
+      if (arg !== '--out') {
+        value = arg.slice('--out='.length);
+      } else if (i + 1 < argv.length) {
+        value = argv[++i];
+      } else {
+        throw new UsageError('option --out needs a value');
+      }
+      if (value === '') {
+        throw new UsageError('option --out needs a file name');
+      }
+      out = value;
+    } else {
+      throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  if (!help && paths.length === 0) {
+    throw new UsageError('no PATH given');
+  }
+  return { paths, out, mermaid, help };
+}
+
+/** The `report` subcommand. */
+export const reportCommand: Subcommand = {
+  name: 'report',
+  summary: 'print the Markdown security report of manifests (as synth writes to dist/)',
+  usage: REPORT_USAGE,
+  run(argv: readonly string[], io: CliIo): number {
+    const fail = (message: string): number => {
+      io.stderr(`cdk8s-hardened report: ${message}\n`);
+      return EXIT_USAGE;
+    };
+    let args: ReportArgs;
+    try {
+      args = parseReportArgs(argv);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        return fail(`${e.message}\n\n${REPORT_USAGE}`);
+      }
+      throw e;
+    }
+    if (args.help) {
+      io.stdout(`${REPORT_USAGE}\n`);
+      return EXIT_OK;
+    }
+    let items: ManifestObject[];
+    try {
+      items = loadManifests(args.paths, { cwd: io.cwd, readStdin: io.readStdin });
+    } catch (e) {
+      if (e instanceof ManifestInputError) {
+        return fail(e.message);
+      }
+      throw e;
+    }
+    const report = buildSecurityReport(items, { mermaid: args.mermaid });
+    for (const warning of report.warnings) {
+      io.stderr(`cdk8s-hardened report: warning: ${warning}\n`);
+    }
+    if (args.out === undefined) {
+      io.stdout(report.markdown);
+      return EXIT_OK;
+    }
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, args.out), report.markdown, 'utf8');
+    } catch (e) {
+      return fail(`${args.out}: cannot write: ${(e as Error).message}`);
+    }
+    return EXIT_OK;
+  },
+};

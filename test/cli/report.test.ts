@@ -1,0 +1,269 @@
+/** `cdk8s-hardened report`: argument handling, exit codes, content and determinism. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UsageError } from '../../src/cli/check';
+import { main, type CliIo } from '../../src/cli/main';
+import { parseReportArgs } from '../../src/cli/report';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BIN = path.join(REPO, 'bin', 'cdk8s-hardened.js');
+
+/** Two namespaces: `front` (restricted) with web, `back` (baseline) with api; default deny, web→api:8080. */
+const FRONT = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: front
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: v1.28
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: front}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-to-api, namespace: front}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: back}}, podSelector: {matchLabels: {app: api}}}]
+      ports: [{port: 8080, protocol: TCP}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: front}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: web
+          image: registry.example.com/web@sha256:1111111111111111111111111111111111111111111111111111111111111111
+          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: front}
+spec:
+  containers: [{name: shell, image: busybox}]
+`;
+
+const BACK = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: back
+  labels:
+    pod-security.kubernetes.io/enforce: baseline
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: back}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: back}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: front}}, podSelector: {matchLabels: {app: web}}}]
+      ports: [{port: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: back}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:1.0
+          ports: [{name: http, containerPort: 8080}]
+          securityContext: {runAsUser: 0}
+`;
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-report-'));
+  fs.mkdirSync(path.join(tmp, 'manifests', 'nested'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'manifests', 'front.yaml'), FRONT);
+  fs.writeFileSync(path.join(tmp, 'manifests', 'nested', 'back.yml'), BACK);
+  fs.writeFileSync(path.join(tmp, 'manifests', 'README.md'), 'not a manifest\n');
+  fs.writeFileSync(path.join(tmp, 'bad.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nkind: Service\n');
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function fakeIo(stdin = ''): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd: tmp,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+    readStdin: () => stdin,
+  };
+  return io;
+}
+
+async function report(argv: string[], stdin?: string) {
+  const io = fakeIo(stdin);
+  const code = await main(['report', ...argv], io);
+  return { code, stdout: io.out, stderr: io.err };
+}
+
+function runBin(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+jest.setTimeout(60_000);
+
+describe('arguments', () => {
+  test('flags in both forms; -- ends options; - is stdin', () => {
+    expect(parseReportArgs(['a', '--out', 'r.md', '--no-mermaid', 'b'])).toEqual({ paths: ['a', 'b'], out: 'r.md', mermaid: false, help: false });
+    expect(parseReportArgs(['--out=r.md', '-'])).toEqual({ paths: ['-'], out: 'r.md', mermaid: true, help: false });
+    expect(parseReportArgs(['--', '--odd.yaml']).paths).toEqual(['--odd.yaml']);
+    expect(parseReportArgs(['--help']).help).toBe(true);
+  });
+
+  test.each([
+    [['x', '--bogus'], /unknown option "--bogus"/],
+    [['x', '--out'], /option --out needs a value/],
+    [['x', '--out='], /option --out needs a file name/],
+    [['--no-mermaid'], /no PATH given/],
+  ])('usage error for %j', (argv, message) => {
+    expect(() => parseReportArgs(argv as string[])).toThrow(UsageError);
+    expect(() => parseReportArgs(argv as string[])).toThrow(message as RegExp);
+  });
+});
+
+describe('exit codes', () => {
+  test('0 when the report is produced, findings or not', async () => {
+    const r = await report(['manifests']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('# Security report\n')).toBe(true);
+  });
+
+  test('0 for --help, listed in the top-level help', async () => {
+    const help = await report(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]');
+    const io = fakeIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out).toMatch(/^  report +print the Markdown security report/m);
+  });
+
+  test('2 with file:line:col on unparsable input, and nothing on stdout', async () => {
+    const r = await report(['manifests', 'bad.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^cdk8s-hardened report: bad\.yaml:4:1: Map keys must be unique/);
+  });
+
+  test('2 on a missing path, and on a directory without YAML', async () => {
+    fs.mkdirSync(path.join(tmp, 'empty'), { recursive: true });
+    expect(await report(['nope'])).toEqual({ code: 2, stdout: '', stderr: 'cdk8s-hardened report: nope: no such file or directory\n' });
+    expect(await report(['empty'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'cdk8s-hardened report: empty: directory contains no *.yaml or *.yml files\n',
+    });
+  });
+
+  test('2 with the usage on a usage error', async () => {
+    const r = await report(['manifests', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('cdk8s-hardened report: unknown option "--format"');
+    expect(r.stderr).toContain('Usage: cdk8s-hardened report PATH...');
+    expect((await report([])).code).toBe(2);
+  });
+
+  test('2 when --out cannot be written', async () => {
+    const r = await report(['manifests', '--out', path.join('no-such-dir', 'r.md')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cdk8s-hardened report: no-such-dir\/r\.md: cannot write: /);
+  });
+
+  test('the real binary: 0 with the report, 2 on bad input', () => {
+    const ok = runBin(['report', 'manifests']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('# Security report');
+    const bad = runBin(['report', 'bad.yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^cdk8s-hardened report: bad\.yaml:4:1: Map keys must be unique/);
+  });
+});
+
+describe('content', () => {
+  let md: string;
+  beforeAll(async () => {
+    md = (await report(['manifests'])).stdout;
+  });
+
+  test('the matrix row of web: 8080/TCP to back/api (the named port resolved), nothing else', () => {
+    expect(md).toContain('| from \\ to | back/api | front/debug | front/web |');
+    expect(md).toContain('| **front/web** | 8080/TCP | — | — |');
+    expect(md).toContain('| **back/api** | — | — | — |');
+  });
+
+  test('the Mermaid edge web→api', () => {
+    expect(md).toContain('```mermaid\nflowchart LR\n');
+    expect(md).toContain('  wl_front__web -->|"8080/TCP"| wl_back__api\n');
+    expect(md).toContain('  subgraph ns_back["back"]\n    wl_back__api["api (Deployment)"]\n  end\n');
+  });
+
+  test('PSS findings at the level each Namespace enforces', () => {
+    expect(md).toContain('Pod Security Standards: enforce `restricted` (`v1.28`)');
+    // front is restricted: the bare debug Pod has findings, web has none
+    expect(md).toMatch(/^\| open \| `front\/Pod\/debug` \| `runAsNonRoot` \| .*\(spec\.securityContext\.runAsNonRoot\) \|$/m);
+    expect(md).not.toContain('`front/Deployment/web`');
+    // back is baseline: running as root is allowed there
+    expect(md).not.toContain('`back/Deployment/api`');
+    expect(md).toContain('| Deployment/api | 2 | baseline | none | default | `registry.example.com/api:1.0` ⚠️ no digest |');
+    expect(md).toContain('No exceptions.');
+  });
+
+  test('--no-mermaid leaves the diagram out and changes nothing else', async () => {
+    const plain = (await report(['manifests', '--no-mermaid'])).stdout;
+    expect(plain).not.toContain('mermaid');
+    expect(plain).toBe(md.replace(/\n### Diagram\n\n```mermaid\n[\s\S]*?\n```\n/, ''));
+  });
+
+  test('--out writes exactly what stdout would carry, and prints nothing', async () => {
+    const r = await report(['manifests', '--out', 'r.md']);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(path.join(tmp, 'r.md'), 'utf8')).toBe(md);
+  });
+
+  test('stdin gives the same report as the files; input order does not matter', async () => {
+    expect((await report(['-'], `${BACK}---\n${FRONT}`)).stdout).toBe(md);
+  });
+
+  test('two runs of the real binary give byte-identical output', () => {
+    const a = runBin(['report', 'manifests']);
+    const b = runBin(['report', 'manifests']);
+    expect(a.code).toBe(0);
+    expect(Buffer.from(b.stdout)).toEqual(Buffer.from(a.stdout));
+    expect(a.stdout).toBe(md);
+  });
+});
