@@ -13,3 +13,4 @@ export { HardenedContainerProps, HardenedContainerResources, HardenedContainerPo
 export { HardenedPodProps, KUBERNETES_VERSION_CONTEXT, UNPINNED_IMAGES_ANNOTATION } from './hardened-pod';
 export * from './hardened-deployment';
 export * from './pod-security-placement';
+export * from './hardened-app';

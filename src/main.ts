@@ -1,6 +1,6 @@
-import { App } from 'cdk8s';
+import { HardenedApp } from '../constructs';
 import { buildDefaultBlueprint } from './blueprint';
 
-const app = new App();
+const app = new HardenedApp();
 buildDefaultBlueprint(app);
 app.synth();
