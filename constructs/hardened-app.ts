@@ -5,6 +5,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KubeObject } from '../src/kube-object';
+import { checkPolicy } from './_policy-check';
 
 /**
  * The order of kinds inside every output file: what a cluster needs first comes first
@@ -222,6 +223,9 @@ export class HardenedApp extends App {
     if (errors.length > 0) throw new SynthValidationError(errors, 'Synthesis failed with the following errors');
     entries.sort(compareEntries);
     checkDuplicates(entries);
+    const policy = checkPolicy(this, entries); // rule packs and exceptions, once over the final objects
+    if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
+    for (const i of policy.annotated) entries[i] = { ...entries[i], yaml: serializer.add(entries[i].object) };
 
     // Yaml.stringify(...docs) is docs.map(stringify).join('---\n'): per document, then joined
     const yaml = serializer.finish();

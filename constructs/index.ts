@@ -14,3 +14,4 @@ export { HardenedPodProps, KUBERNETES_VERSION_CONTEXT, UNPINNED_IMAGES_ANNOTATIO
 export * from './hardened-deployment';
 export * from './pod-security-placement';
 export * from './hardened-app';
+export * from './policy-exception';

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { App, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
-  ContainerImage, HardenedContainerProps, HardenedDeployment, HardenedNamespace, Peer, Port, SandboxRuntime, SandboxRuntimeClass,
+  ContainerImage, HardenedContainerProps, HardenedDeployment, HardenedNamespace, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
 } from '../constructs';
 
 /**
@@ -80,6 +80,10 @@ export function buildDefaultBlueprint(app: App): void {
     runAsUser: 70,
     runAsGroup: 70,
     fsGroup: 70,
+  });
+  PolicyException.add(postgres, {
+    id: 'HARDENED-10',
+    reason: 'Single-primary PostgreSQL: a second replica of this Deployment would be a second primary with its own data; high availability needs a replication operator, not more replicas.',
   });
   api.allowTo(postgres, { ports: [Port.tcp(5432)] });
 }

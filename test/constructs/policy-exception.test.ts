@@ -1,0 +1,208 @@
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException,
+} from '../../constructs';
+import { KubeObject } from '../../src/kube-object';
+import { buildDefaultBlueprint } from '../../src/blueprint';
+import { runRulePacks } from '../../src/policy/rules';
+import { container, DIGEST } from '../support/fixtures';
+import { findObject } from '../support/manifests';
+
+const REASON = 'Single-primary database; a second replica would be a second primary.';
+
+function shop(options: { enforce?: PodSecurityLevel } = {}) {
+  const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-policy-exception-never-written'), keepLastSynth: false });
+  const cluster = new Chart(app, 'cluster');
+  const ns = new HardenedNamespace(cluster, 'shop', { enforce: options.enforce });
+  const chart = new Chart(app, 'shop-workloads', { namespace: 'shop' });
+  return { app, cluster, ns, chart };
+}
+
+function objectsOf(app: HardenedApp): KubeObject[] {
+  return app.synthObjects().objects.map(o => o.object);
+}
+
+function annotation(o: KubeObject): unknown {
+  const value = o.metadata?.annotations?.[EXCEPTIONS_ANNOTATION];
+  return value === undefined ? undefined : JSON.parse(value);
+}
+
+describe('PolicyException.add checks its input', () => {
+  const { chart } = shop();
+  const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+
+  test('an unknown id names the construct, field, value and fix', () => {
+    expect(() => PolicyException.add(web, { id: 'HARDENED-99', reason: REASON })).toThrow(HardenedInputError);
+    expect(() => PolicyException.add(web, { id: 'image-digest', reason: REASON }))
+      .toThrow(/^\[shop-workloads\/web\] PolicyException\.id: "image-digest" is not a rule id or a Pod Security Standards check id\. Fix: use a rule id from docs\/rules\.md/);
+  });
+
+  test.each(['', 'n/a', 'TODO later', 'False positive!!', 'exempt'])('reason %j is refused', reason => {
+    expect(() => PolicyException.add(web, { id: 'HARDENED-10', reason })).toThrow(/^\[shop-workloads\/web\] PolicyException\.reason: .* Fix: write a sentence/);
+  });
+
+  test('an empty path is refused; the same id and path twice on one construct is refused', () => {
+    expect(() => PolicyException.add(web, { id: 'HARDENED-10', reason: REASON, path: ' ' })).toThrow(/PolicyException\.path: " " is not a field path/);
+    PolicyException.add(web, { id: 'HARDENED-4', reason: 'The probe is served by the mesh sidecar proxy.' });
+    expect(() => PolicyException.add(web, { id: 'HARDENED-4', reason: 'Another reason for the same thing.' })).toThrow(/is already excepted on this construct/);
+  });
+
+  test('Pod Security check ids are accepted', () => {
+    expect(PolicyException.add(web, { id: 'runAsNonRoot', reason: 'Checked at the warn level only, see the namespace.' }).id).toBe('runAsNonRoot');
+    expect(PolicyException.of(web).map(e => e.id)).toEqual(['HARDENED-4', 'runAsNonRoot']);
+  });
+});
+
+describe('HardenedApp runs the rule packs at synth', () => {
+  test('a compliant app synthesizes, with no exceptions annotation anywhere', () => {
+    const { app, chart } = shop();
+    new HardenedDeployment(chart, 'web', { containers: [container()] });
+    const objects = objectsOf(app);
+    expect(objects.filter(o => annotation(o) !== undefined)).toEqual([]);
+    expect(runRulePacks(objects)).toEqual([]);
+  });
+
+  test('a finding fails synth: [construct path] RULE: what (field). Why: ... Fix: ...', () => {
+    const { app, chart } = shop();
+    new HardenedDeployment(chart, 'db', { containers: [container()], replicas: 1 });
+    expect(() => app.synthObjects()).toThrow(
+      /Policy check failed with the following errors:\n {2}\[shop-workloads\/db\/Resource\/Resource\] HARDENED-10: Deployment shop\/db runs 1 replica \(spec\.replicas\)\. Why: A single replica .* Fix: set replicas .*, or, if it is intended, PolicyException\.add\(/);
+  });
+
+  test('an exception on the workload covers its finding and is annotated on that object only', () => {
+    const { app, chart } = shop();
+    const db = new HardenedDeployment(chart, 'db', { containers: [container()], replicas: 1 });
+    PolicyException.add(db, { id: 'HARDENED-10', reason: REASON });
+    const objects = objectsOf(app);
+    expect(annotation(findObject(objects, 'Deployment', 'db'))).toEqual([{ id: 'HARDENED-10', reason: REASON }]);
+    expect(objects.filter(o => annotation(o) !== undefined).map(o => `${o.kind}/${o.metadata?.name}`)).toEqual(['Deployment/db']);
+  });
+
+  test('an exception on an ancestor (the chart) covers the objects below it; one on a sibling does not', () => {
+    const { app, chart } = shop();
+    new HardenedDeployment(chart, 'db', { containers: [container()], replicas: 1 });
+    const other = new HardenedDeployment(chart, 'other', { containers: [container()] });
+    PolicyException.add(other, { id: 'HARDENED-10', reason: REASON });
+    expect(() => app.synthObjects()).toThrow(/\[shop-workloads\/db\/Resource\/Resource\] HARDENED-10[\s\S]*\[shop-workloads\/other\] PolicyException HARDENED-10 \("Single-primary/);
+
+    const second = shop();
+    new HardenedDeployment(second.chart, 'db', { containers: [container()], replicas: 1 });
+    PolicyException.add(second.chart, { id: 'HARDENED-10', reason: REASON });
+    expect(annotation(findObject(objectsOf(second.app), 'Deployment', 'db'))).toEqual([{ id: 'HARDENED-10', reason: REASON }]);
+  });
+
+  test('a stale exception (it covers no finding) fails synth', () => {
+    const { app, chart } = shop();
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    PolicyException.add(web, { id: 'HARDENED-10', reason: REASON });
+    expect(() => app.synthObjects()).toThrow(
+      /\[shop-workloads\/web\] PolicyException HARDENED-10 \("Single-primary database; a second replica would be a second primary\."\) covers no finding on the objects of this construct and its descendants\. Fix: remove the exception/);
+  });
+
+  /** A second main container that passes Pod Security baseline and every rule but HARDENED-11 (and restricted's capabilities check). */
+  function addShipper(web: HardenedDeployment): void {
+    web.deployment.addContainer({
+      name: 'shipper', image: `registry.example.com/shipper@${DIGEST}`, portNumber: 9090, securityContext: { ensureNonRoot: true },
+      readiness: kplus.Probe.fromHttpGet('/ready', { port: 9090 }), liveness: kplus.Probe.fromHttpGet('/healthz', { port: 9090 }),
+    });
+  }
+
+  function quietly<T>(fn: () => T): { result: T; warnings: string[] } {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const result = fn();
+      return { result, warnings: warn.mock.calls.map(c => String(c[0])) };
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  test('a path narrows an exception to one field', () => {
+    const { app, chart } = shop({ enforce: PodSecurityLevel.BASELINE });
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    addShipper(web);
+    const reason = 'Log shipper until the cluster runs Kubernetes 1.29 native sidecars.';
+    PolicyException.add(web, { id: 'HARDENED-11', reason, path: 'spec.template.spec.containers[1]' });
+    const { result } = quietly(() => objectsOf(app));
+    expect(annotation(findObject(result, 'Deployment', 'web'))).toEqual([{ id: 'HARDENED-11', reason, path: 'spec.template.spec.containers[1]' }]);
+
+    const second = shop({ enforce: PodSecurityLevel.BASELINE });
+    const web2 = new HardenedDeployment(second.chart, 'web', { containers: [container()] });
+    addShipper(web2);
+    PolicyException.add(web2, { id: 'HARDENED-11', reason, path: 'spec.template.spec.containers[2]' });
+    expect(() => quietly(() => second.app.synthObjects())).toThrow(/HARDENED-11: Deployment shop\/web container "shipper" is a second main container[\s\S]*PolicyException HARDENED-11 at spec\.template\.spec\.containers\[2\] .* covers no finding/);
+  });
+
+  test('escape-hatch containers are judged on the final object', () => {
+    const { app, chart } = shop({ enforce: PodSecurityLevel.BASELINE });
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    web.deployment.addContainer({ name: 'shipper', image: 'busybox:latest', securityContext: { ensureNonRoot: true } });
+    expect(() => quietly(() => app.synthObjects())).toThrow(/HARDENED-1: Deployment shop\/web container "shipper" image "busybox:latest" is not pinned by digest[\s\S]*HARDENED-2:[\s\S]*HARDENED-4:[\s\S]*HARDENED-11: Deployment shop\/web container "shipper" is a second main container next to "app" \(spec\.template\.spec\.containers\[1\]\)/);
+  });
+
+  test('the warn/audit Pod Security levels warn (console.warn), and a Pod Security exception silences and annotates them', () => {
+    const { app, chart } = shop({ enforce: PodSecurityLevel.BASELINE });
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    addShipper(web);
+    const reason = 'Log shipper until the cluster runs Kubernetes 1.29 native sidecars.';
+    PolicyException.add(web, { id: 'HARDENED-11', reason });
+    const { warnings } = quietly(() => objectsOf(app));
+    expect(warnings).toEqual([expect.stringMatching(
+      /^warning: \[shop-workloads\/web\/Resource\/Resource\] capabilities_restricted: Deployment shop\/web: .*container "shipper".* \(spec\.template\.spec\.containers\[1\]\.securityContext\.capabilities\.drop\): Pod Security Standards restricted v1\.28 is the warn and audit level of namespace "shop", so the API server will warn on this pod\. Fix: /)]);
+
+    const second = shop({ enforce: PodSecurityLevel.BASELINE });
+    const web2 = new HardenedDeployment(second.chart, 'web', { containers: [container()] });
+    addShipper(web2);
+    PolicyException.add(web2, { id: 'HARDENED-11', reason });
+    PolicyException.add(web2, { id: 'capabilities_restricted', reason: 'The shipper image adds CAP_CHOWN at start; tracked upstream.' });
+    const quiet = quietly(() => objectsOf(second.app));
+    expect(quiet.warnings).toEqual([]);
+    expect((annotation(findObject(quiet.result, 'Deployment', 'web')) as { id: string }[]).map(e => e.id)).toEqual(['HARDENED-11', 'capabilities_restricted']);
+  });
+
+  test('the pass renders nothing again: each ApiObject is rendered once', () => {
+    const { app, chart } = shop();
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    const sa = ApiObject.of(web.serviceAccount);
+    const render = sa.toJson.bind(sa);
+    let calls = 0;
+    Object.defineProperty(sa, 'toJson', { value: () => { calls++; return render(); }, configurable: true });
+    app.synthObjects();
+    expect(calls).toBe(1);
+  });
+
+  test('a plain cdk8s App does not run the rule packs (use HardenedApp)', () => {
+    const app = Testing.app();
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'db', { containers: [container()], replicas: 1 });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('the exceptions annotation reaches the manifests', () => {
+  test.each([['inline', undefined], ['worker thread', 0]])('%s YAML serializer', (_, yamlWorkerThreshold) => {
+    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-never-written'), keepLastSynth: false, yamlWorkerThreshold });
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    const db = new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'db', { containers: [container()], replicas: 1 });
+    PolicyException.add(db, { id: 'HARDENED-10', reason: REASON });
+    const shopYaml = app.synthFiles()['shop.yaml'];
+    const documents = shopYaml.split(/^---$/m);
+    expect(documents.filter(d => d.includes(EXCEPTIONS_ANNOTATION)).map(d => /^kind: (\w+)/m.exec(d)?.[1])).toEqual(['Deployment']);
+    expect(shopYaml).toContain(`${EXCEPTIONS_ANNOTATION}: '[{"id":"HARDENED-10","reason":"${REASON}"}]'`);
+  });
+});
+
+describe('the default blueprint', () => {
+  test('passes every rule but one, which carries a justified exception', () => {
+    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-blueprint-never-written'), keepLastSynth: false });
+    buildDefaultBlueprint(app);
+    const objects = objectsOf(app);
+    const postgres = findObject(objects, 'Deployment', 'postgres', 'data');
+    expect(annotation(postgres)).toEqual([{ id: 'HARDENED-10', reason: expect.stringMatching(/^Single-primary PostgreSQL/) }]);
+    expect(objects.filter(o => annotation(o) !== undefined)).toEqual([postgres]);
+    expect(runRulePacks(objects).map(f => `${f.rule} ${objects[f.objectIndex].kind}/${objects[f.objectIndex].metadata?.name}`)).toEqual(['HARDENED-10 Deployment/postgres']);
+  });
+});
