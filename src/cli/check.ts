@@ -1,11 +1,12 @@
 /**
- * `cdk8s-hardened check PATH... [--level L] [--version V] [--format text|json]`
+ * `cdk8s-hardened check PATH... [--level L] [--version V] [--hardened] [--format text|json]`
  *
  * The core is the pure function {@link runCheck}; {@link checkCommand} wires it to argv and streams.
  */
 import type { KubeObject } from '../kube-object';
 import { parsePssLevel, parsePssVersion, type PssLevel } from '../policy/pss';
 import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
+import { createHardenedRulePack } from './hardened-rule-pack';
 import { createPssRulePack } from './pss-rule-pack';
 import type { RuleContext, RuleFinding, RulePack } from './rule-pack';
 import type { CliIo, Subcommand } from './subcommand';
@@ -25,8 +26,11 @@ export interface CheckOptions {
   readonly cwd?: string;
   /** Reads standard input for the `-` path. */
   readonly readStdin?: () => string;
+  /** Also run the `hardened` best-practice rules (HARDENED-1..12, docs/rules.md) after the PSS pack. Ignored when {@link rulePacks} is given. */
+  readonly hardened?: boolean;
   /**
-   * The rule packs to run. Default: the PSS pack built from {@link level} and {@link version}.
+   * The rule packs to run. Default: the PSS pack built from {@link level} and {@link version},
+   * then the `hardened` pack when {@link hardened} is set.
    * Pass extra packs here to add rules beyond PSS.
    */
   readonly rulePacks?: readonly RulePack[];
@@ -103,7 +107,10 @@ export function runCheck(options: CheckOptions): CheckRun {
     namespace: (name) => namespaces.get(name),
     warn: (message) => warnings.add(message),
   };
-  const packs = options.rulePacks ?? [createPssRulePack({ level: options.level, version: options.version })];
+  const packs = options.rulePacks ?? [
+    createPssRulePack({ level: options.level, version: options.version }),
+    ...(options.hardened ? [createHardenedRulePack()] : []),
+  ];
   let anyFinding = false;
   const results: ObjectResult[] = objects.map((item) => {
     const findings: RuleFinding[] = [];
@@ -184,9 +191,10 @@ export function formatText(results: readonly ObjectResult[]): string {
 }
 
 /** Usage text of `check`. */
-export const CHECK_USAGE = `Usage: cdk8s-hardened check PATH... [--level restricted|baseline|privileged] [--version v1.N|latest] [--format text|json]
+export const CHECK_USAGE = `Usage: cdk8s-hardened check PATH... [--level restricted|baseline|privileged] [--version v1.N|latest] [--hardened] [--format text|json]
 
-Checks Kubernetes manifests against the Pod Security Standards.
+Checks Kubernetes manifests against the Pod Security Standards (and, with --hardened,
+the best-practice rules HARDENED-1..12).
 
   PATH               YAML file, directory (searched recursively for *.yaml/*.yml,
                      skipping dot-directories and node_modules), or - for stdin
@@ -195,6 +203,8 @@ Checks Kubernetes manifests against the Pod Security Standards.
                      in the input, else restricted)
   --version VERSION  PSS version: v1.N, 1.N or latest (default: the Namespace label
                      pod-security.kubernetes.io/enforce-version, else latest)
+  --hardened         also run the best-practice rules HARDENED-1..12 (docs/rules.md);
+                     exceptions in the cdk8s-hardened.io/exceptions annotation apply
   --format FORMAT    text (default) or json
   -h, --help         show this help
 
@@ -207,6 +217,8 @@ export interface CheckArgs {
   readonly version?: string;
   readonly format: CheckFormat;
   readonly help: boolean;
+  /** `--hardened`: also run the best-practice rules (set only when given). */
+  readonly hardened?: true;
 }
 
 /** A usage error, reported with exit status 2. */
@@ -227,6 +239,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   let version: string | undefined;
   let format: CheckFormat = 'text';
   let help = false;
+  let hardened = false;
   let optionsDone = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -240,6 +253,10 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     }
     if (arg === '-h' || arg === '--help') {
       help = true;
+      continue;
+    }
+    if (arg === '--hardened') {
+      hardened = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -274,7 +291,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   if (!help && paths.length === 0) {
     throw new UsageError('no PATH given');
   }
-  return { paths, level, version, format, help };
+  return { paths, level, version, format, help, ...(hardened ? { hardened } : {}) };
 }
 
 /** The `check` subcommand. */
@@ -297,7 +314,7 @@ export const checkCommand: Subcommand = {
       io.stdout(`${CHECK_USAGE}\n`);
       return EXIT_OK;
     }
-    const run = runCheck({ paths: args.paths, level: args.level, version: args.version, cwd: io.cwd, readStdin: io.readStdin });
+    const run = runCheck({ paths: args.paths, level: args.level, version: args.version, hardened: args.hardened, cwd: io.cwd, readStdin: io.readStdin });
     for (const warning of run.warnings) {
       io.stderr(`cdk8s-hardened check: warning: ${warning}\n`);
     }
