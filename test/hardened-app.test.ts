@@ -392,7 +392,7 @@ describe('HardenedApp under cdk8s synth', () => {
     ].join('\n'));
     fs.writeFileSync(path.join(project, 'cdk8s.yaml'), [
       'language: typescript',
-      `app: node -r ${path.join(ROOT, 'src/tools/register-ts.js')} app.ts`,
+      `app: node ${path.join(ROOT, 'src/tools/synth-app.js')} app.ts`, // as in the project's cdk8s.yaml
       'output: dist',
     ].join('\n'));
     const cli = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
