@@ -10,7 +10,10 @@ import { parseReportArgs } from '../../src/cli/report';
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'cdk8s-hardened.js');
 
-/** Two namespaces: `front` (restricted) with web, `back` (baseline) with api; default deny, web→api:8080. */
+/**
+ * Two namespaces: `front` (restricted) with web and a bare debug Pod, `back` (baseline) with api;
+ * default deny, web→api:8080. api and debug carry exceptions in the annotation synth writes.
+ */
 const FRONT = `apiVersion: v1
 kind: Namespace
 metadata:
@@ -50,7 +53,11 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: debug, namespace: front}
+metadata:
+  name: debug
+  namespace: front
+  annotations:
+    cdk8s-hardened.io/exceptions: '[{"id":"runAsNonRoot","reason":"The audit copy of this namespace lets the debug shell run as root."}]'
 spec:
   containers: [{name: shell, image: busybox}]
 `;
@@ -79,7 +86,15 @@ spec:
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: api, namespace: back}
+metadata:
+  name: api
+  namespace: back
+  annotations:
+    cdk8s-hardened.io/exceptions: >-
+      [{"id":"HARDENED-1","reason":"The deploy pipeline rewrites the tag to a digest."},
+      {"id":"HARDENED-5","reason":"The legacy api writes its cache below the root file system.","path":"spec.template.spec.containers[0]"},
+      {"id":"HARDENED-3","reason":"Sidecar resources are set by the mesh injector at admission.","path":"spec.template.spec.containers[1]"},
+      {"id":"HARDENED-7","reason":"TODO"}]
 spec:
   replicas: 2
   selector: {matchLabels: {app: api}}
@@ -133,6 +148,11 @@ function runBin(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The warnings the manifests give: a poor reason, and an exception that covers no finding. */
+const WARNINGS =
+  'cdk8s-hardened report: warning: back/Deployment/api: annotation cdk8s-hardened.io/exceptions[3]: reason "TODO" is shorter than 10 characters; entry ignored\n' +
+  'cdk8s-hardened report: warning: back/Deployment/api: exception HARDENED-3 at spec.template.spec.containers[1] in cdk8s-hardened.io/exceptions covers no finding\n';
+
 jest.setTimeout(60_000);
 
 describe('arguments', () => {
@@ -155,9 +175,9 @@ describe('arguments', () => {
 });
 
 describe('exit codes', () => {
-  test('0 when the report is produced, findings or not', async () => {
+  test('0 when the report is produced, findings or not; input warnings on stderr', async () => {
     const r = await report(['manifests']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(WARNINGS);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith('# Security report\n')).toBe(true);
   });
@@ -200,12 +220,14 @@ describe('exit codes', () => {
   test('2 when --out cannot be written', async () => {
     const r = await report(['manifests', '--out', path.join('no-such-dir', 'r.md')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cdk8s-hardened report: no-such-dir\/r\.md: cannot write: /);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.startsWith(WARNINGS)).toBe(true);
+    expect(r.stderr.slice(WARNINGS.length)).toMatch(/^cdk8s-hardened report: no-such-dir\/r\.md: cannot write: .*\n$/);
   });
 
   test('the real binary: 0 with the report, 2 on bad input', () => {
     const ok = runBin(['report', 'manifests']);
-    expect(ok.stderr).toBe('');
+    expect(ok.stderr).toBe(WARNINGS);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('# Security report');
     const bad = runBin(['report', 'bad.yaml']);
@@ -232,15 +254,52 @@ describe('content', () => {
     expect(md).toContain('  subgraph ns_back["back"]\n    wl_back__api["api (Deployment)"]\n  end\n');
   });
 
+  /** The findings table rows as [status, object, rule]. */
+  function findingRows(): string[][] {
+    const section = md.slice(md.indexOf('## Findings'), md.indexOf('### Exceptions'));
+    return section
+      .split('\n')
+      .filter((l) => /^\| (open|excepted) \|/.test(l))
+      .map((l) => l.split(' | ').slice(0, 3).map((c) => c.replace(/^\| /, '')));
+  }
+
   test('PSS findings at the level each Namespace enforces', () => {
     expect(md).toContain('Pod Security Standards: enforce `restricted` (`v1.28`)');
     // front is restricted: the bare debug Pod has findings, web has none
     expect(md).toMatch(/^\| open \| `front\/Pod\/debug` \| `runAsNonRoot` \| .*\(spec\.securityContext\.runAsNonRoot\) \|$/m);
-    expect(md).not.toContain('`front/Deployment/web`');
+    const pssRules = (object: string) => findingRows().filter((r) => r[1] === object && !r[2].startsWith('`HARDENED-')).map((r) => r[2]);
+    expect(pssRules('`front/Pod/debug`')).toEqual(['`allowPrivilegeEscalation`', '`capabilities_restricted`', '`runAsNonRoot`', '`seccompProfile_restricted`']);
+    expect(pssRules('`front/Deployment/web`')).toEqual([]);
     // back is baseline: running as root is allowed there
-    expect(md).not.toContain('`back/Deployment/api`');
+    expect(pssRules('`back/Deployment/api`')).toEqual([]);
     expect(md).toContain('| Deployment/api | 2 | baseline | none | default | `registry.example.com/api:1.0` ⚠️ no digest |');
-    expect(md).toContain('No exceptions.');
+  });
+
+  test('hardened rule findings, excepted where the annotation covers them (path-aware)', () => {
+    const api = findingRows().filter((r) => r[1] === '`back/Deployment/api`');
+    expect(api).toEqual([
+      ['excepted', '`back/Deployment/api`', '`HARDENED-1`'],
+      ['open', '`back/Deployment/api`', '`HARDENED-10`'],
+      ['open', '`back/Deployment/api`', '`HARDENED-3`'], // the exception is for another container
+      ['open', '`back/Deployment/api`', '`HARDENED-4`'],
+      ['excepted', '`back/Deployment/api`', '`HARDENED-5 at spec.template.spec.containers[0]`'],
+      ['open', '`back/Deployment/api`', '`HARDENED-6`'],
+      ['open', '`back/Deployment/api`', '`HARDENED-7`'], // its entry has no real reason
+    ]);
+    expect(md).toContain(
+      [
+        '### Exceptions',
+        '',
+        '- `back/Deployment/api` — `HARDENED-1`: The deploy pipeline rewrites the tag to a digest.',
+        '- `back/Deployment/api` — `HARDENED-3 at spec.template.spec.containers[1]`: Sidecar resources are set by the mesh injector at admission.',
+        '- `back/Deployment/api` — `HARDENED-5 at spec.template.spec.containers[0]`: The legacy api writes its cache below the root file system.',
+        '- `front/Pod/debug` — `runAsNonRoot (warn/audit)`: The audit copy of this namespace lets the debug shell run as root.',
+        '',
+      ].join('\n'),
+    );
+    // a Pod Security exception never excepts the enforced level
+    expect(findingRows()).toContainEqual(['open', '`front/Pod/debug`', '`runAsNonRoot`']);
+    expect(md).toMatch(/^\*\*Summary:\*\* 2 namespaces, 3 workloads, 4 NetworkPolicies, 1 allowed workload-to-workload flow, 0 flows to or from outside the inputs, 23 findings, 4 exceptions\.$/m);
   });
 
   test('--no-mermaid leaves the diagram out and changes nothing else', async () => {
@@ -251,7 +310,7 @@ describe('content', () => {
 
   test('--out writes exactly what stdout would carry, and prints nothing', async () => {
     const r = await report(['manifests', '--out', 'r.md']);
-    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: '', stderr: WARNINGS });
     expect(fs.readFileSync(path.join(tmp, 'r.md'), 'utf8')).toBe(md);
   });
 
