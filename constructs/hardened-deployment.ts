@@ -82,7 +82,6 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The ClusterIP Service, when the containers declare ports and `service` is not false. */
   public readonly service?: ApiObject;
-  private readonly policies = new Map<FlowDirection, HostNetworkPolicy>();
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -201,10 +200,6 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
 
   /** @internal */
   public _ensureNetworkPolicy(direction: FlowDirection): void {
-    if (this.policies.has(direction)) return;
-    const suffix = direction === FlowDirection.INGRESS ? 'ingress' : 'egress';
-    this.policies.set(direction, new HostNetworkPolicy(this, direction === FlowDirection.INGRESS ? 'IngressPolicy' : 'EgressPolicy', {
-      host: this, direction, name: `${this.name}-allow-${suffix}`, podLabels: this.selectorLabels,
-    }));
+    HostNetworkPolicy.ensure(this, direction, this.name, this.selectorLabels);
   }
 }

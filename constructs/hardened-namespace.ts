@@ -115,7 +115,6 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
   public readonly warned: PodSecurityTarget;
   /** The Namespace object. */
   public readonly apiObject: ApiObject;
-  private readonly policies = new Map<FlowDirection, HostNetworkPolicy>();
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
@@ -221,11 +220,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
 
   /** @internal */
   public _ensureNetworkPolicy(direction: FlowDirection): void {
-    if (this.policies.has(direction)) return;
-    const suffix = direction === FlowDirection.INGRESS ? 'ingress' : 'egress';
-    this.policies.set(direction, new HostNetworkPolicy(this, direction === FlowDirection.INGRESS ? 'IngressPolicy' : 'EgressPolicy', {
-      host: this, direction, name: `namespace-allow-${suffix}`,
-    }));
+    HostNetworkPolicy.ensure(this, direction, 'namespace');
   }
 
   private limitValues(field: string, values: LimitRangeValues, defaultEphemeral: string): Record<'cpu' | 'memory' | 'ephemeral-storage', string> {

@@ -24,6 +24,18 @@ export interface HostNetworkPolicyProps {
  * only when a flow needs it, so the output holds exactly the policies the declared flows need.
  */
 export class HostNetworkPolicy extends Construct {
+  /**
+   * The host's policy for `direction`, created on first use as the child `IngressPolicy` or
+   * `EgressPolicy` of the host, named `<namePrefix>-allow-ingress|egress`.
+   */
+  public static ensure(host: IPolicyHost & Construct, direction: FlowDirection, namePrefix: string, podLabels?: Readonly<Record<string, string>>): HostNetworkPolicy {
+    const id = direction === FlowDirection.INGRESS ? 'IngressPolicy' : 'EgressPolicy';
+    const existing = host.node.tryFindChild(id);
+    if (existing instanceof HostNetworkPolicy) return existing;
+    const suffix = direction === FlowDirection.INGRESS ? 'ingress' : 'egress';
+    return new HostNetworkPolicy(host, id, { host, direction, name: `${namePrefix}-allow-${suffix}`, podLabels });
+  }
+
   /** The low-level NetworkPolicy. */
   public readonly apiObject: ApiObject;
 
