@@ -6,7 +6,10 @@
  * line per run on stdout: { suite, workloads, objects, seconds, peakRssMiB }. A summary of the
  * targets goes to stderr. Not a test, not run in CI.
  *
- *   npm run bench [-- --sizes 100,1000 --suites hardened,baseline]
+ *   npm run bench [-- --sizes 100,1000 --suites hardened,baseline --repeat 3]
+ *
+ * With --repeat, every configuration runs that many times (interleaved) and the summary uses
+ * each configuration's fastest run, the usual estimate on a machine shared with other work.
  */
 'use strict';
 const { execFileSync } = require('child_process');
@@ -23,6 +26,7 @@ function option(name, fallback) {
 }
 const sizes = option('sizes', '100,1000,5000').split(',').map(Number);
 const suites = option('suites', 'hardened,baseline').split(',');
+const repeat = Number(option('repeat', '1'));
 
 // Compile the child from source, so the bench always measures the current code.
 const bundle = path.join(root, '.bench', 'child.js');
@@ -32,30 +36,41 @@ esbuild.buildSync({
   packages: 'external', outfile: bundle, logLevel: 'warning',
 });
 
-const results = [];
-for (const workloads of sizes) {
-  for (const suite of suites) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-hardened-bench-${suite}-${workloads}-`));
-    try {
-      const line = execFileSync(process.execPath, [bundle, suite, String(workloads), path.join(outdir, 'dist')], {
-        cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20,
-        env: { ...process.env, CDK8S_OUTDIR: '' },
-      }).trim();
-      process.stdout.write(`${line}\n`);
-      results.push(JSON.parse(line));
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+/** One run in a fresh child process, output in a fresh temp dir; returns its JSON line, parsed. */
+function run(suite, workloads) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-hardened-bench-${suite}-${workloads}-`));
+  try {
+    const line = execFileSync(process.execPath, [bundle, suite, String(workloads), path.join(outdir, 'dist')], {
+      cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20,
+      env: { ...process.env, CDK8S_OUTDIR: '' },
+    }).trim();
+    process.stdout.write(`${line}\n`);
+    return JSON.parse(line);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const find = (suite, workloads) => results.find(r => r.suite === suite && r.workloads === workloads);
+const results = [];
+for (let round = 0; round < repeat; round++) {
+  for (const workloads of sizes) {
+    for (const suite of suites) results.push(run(suite, workloads));
+  }
+}
+
+const find = (suite, workloads) => results.filter(r => r.suite === suite && r.workloads === workloads)
+  .reduce((best, r) => (!best || r.seconds < best.seconds ? r : best), undefined);
 const checks = [];
 const h5 = find('hardened', 5000), b5 = find('baseline', 5000), h1 = find('hardened', 1000), b1 = find('baseline', 1000);
 if (h5 && b5) checks.push(['hardened/baseline time at 5,000 <= 0.25', h5.seconds / b5.seconds, 0.25]);
 if (h1 && b1) checks.push(['hardened/baseline time at 1,000 <= 1.5', h1.seconds / b1.seconds, 1.5]);
 if (h5 && h1) checks.push(['hardened time(5,000)/time(1,000) <= 5.5', h5.seconds / h1.seconds, 5.5]);
-for (const r of results) checks.push([`${r.suite} ${r.workloads} peak RSS < 1536 MiB`, r.peakRssMiB, 1535]);
+for (const workloads of sizes) {
+  for (const suite of suites) {
+    const peak = Math.max(...results.filter(r => r.suite === suite && r.workloads === workloads).map(r => r.peakRssMiB));
+    checks.push([`${suite} ${workloads} peak RSS < 1536 MiB`, peak, 1535]);
+  }
+}
 for (const [label, value, limit] of checks) {
   process.stderr.write(`${value <= limit ? 'ok  ' : 'MISS'} ${label}: ${Number(value.toFixed(3))}\n`);
 }
