@@ -182,9 +182,12 @@ export class ConnectivityGraph {
 
   private constructor() {}
 
+  /** Sorted flows, and flows by host end and direction; rebuilt after a flow is added. */
+  private index?: { sorted: Flow[]; byEnd: Map<IPeer, { Ingress: Flow[]; Egress: Flow[] }> };
+
   /** Every declared flow, in a stable order. */
   public get flows(): Flow[] {
-    return [...this._flows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
+    return [...this.indexed().sorted];
   }
 
   /**
@@ -209,6 +212,7 @@ export class ConnectivityGraph {
     const merged = mergePorts([...(existing?.ports ?? []), ...ports]);
     const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path };
     this._flows.set(key, flow);
+    this.index = undefined;
     fromHost?._ensureNetworkPolicy(FlowDirection.EGRESS);
     toHost?._ensureNetworkPolicy(FlowDirection.INGRESS);
     return flow;
@@ -216,7 +220,21 @@ export class ConnectivityGraph {
 
   /** The flows a host's policy for `direction` must allow. */
   public flowsOf(host: IPolicyHost, direction: FlowDirection): Flow[] {
-    return this.flows.filter(f => (direction === FlowDirection.INGRESS ? f.to : f.from) === host);
+    return [...(this.indexed().byEnd.get(host)?.[direction] ?? [])];
+  }
+
+  private indexed(): { sorted: Flow[]; byEnd: Map<IPeer, { Ingress: Flow[]; Egress: Flow[] }> } {
+    if (!this.index) {
+      const sorted = [...this._flows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
+      const byEnd = new Map<IPeer, { Ingress: Flow[]; Egress: Flow[] }>();
+      const of = (peer: IPeer) => byEnd.get(peer) ?? byEnd.set(peer, { Ingress: [], Egress: [] }).get(peer)!;
+      for (const f of sorted) {
+        of(f.to).Ingress.push(f);
+        of(f.from).Egress.push(f);
+      }
+      this.index = { sorted, byEnd };
+    }
+    return this.index;
   }
 }
 
