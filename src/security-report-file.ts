@@ -7,7 +7,7 @@
  */
 import type { Reporter, Synthesis } from '../constructs/hardened-app';
 import { createPssRulePack } from './cli/pss-rule-pack';
-import type { RuleContext } from './cli/rule-pack';
+import { createRuleContext } from './cli/rule-pack';
 import type { KubeObject } from './kube-object';
 import {
   compareExceptions, EXCEPTIONS_ANNOTATION, exceptionMatches, parseExceptionsAnnotation, runRulePacks, type RuleException,
@@ -41,21 +41,6 @@ export interface BuiltSecurityReport {
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/**
- * The context the `check` rule packs see, built as `check` builds it: the Namespace of a name is
- * the first `v1` `Namespace` object of that name among the inputs.
- */
-function ruleContext(items: readonly ManifestObject[], warn: (message: string) => void): RuleContext {
-  const namespaces = new Map<string, KubeObject>();
-  for (const { object } of items) {
-    const name = object.metadata?.name;
-    if (object.kind === 'Namespace' && object.apiVersion === 'v1' && typeof name === 'string' && !namespaces.has(name)) {
-      namespaces.set(name, object);
-    }
-  }
-  return { objects: items, namespace: (name) => namespaces.get(name), warn };
 }
 
 /** A finding before it is matched against exceptions. */
@@ -104,7 +89,7 @@ function exceptionRule(e: RuleException): string {
  */
 export function buildSecurityReport(items: readonly ManifestObject[], options: BuildSecurityReportOptions = {}): BuiltSecurityReport {
   const warnings = new Set<string>();
-  const context = ruleContext(items, (message) => warnings.add(message));
+  const context = createRuleContext(items, (message) => warnings.add(message));
   const objects = items.map((i) => i.object);
 
   const raw: RawFinding[] = [];

@@ -3,12 +3,11 @@
  *
  * The core is the pure function {@link runCheck}; {@link checkCommand} wires it to argv and streams.
  */
-import type { KubeObject } from '../kube-object';
 import { parsePssLevel, parsePssVersion, type PssLevel } from '../policy/pss';
 import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
 import { createHardenedRulePack } from './hardened-rule-pack';
 import { createPssRulePack } from './pss-rule-pack';
-import type { RuleContext, RuleFinding, RulePack } from './rule-pack';
+import { createRuleContext, type RuleFinding, type RulePack } from './rule-pack';
 import type { CliIo, Subcommand } from './subcommand';
 
 /** Output formats of `check`. */
@@ -94,19 +93,8 @@ export function runCheck(options: CheckOptions): CheckRun {
     }
     throw e;
   }
-  const namespaces = new Map<string, KubeObject>();
-  for (const { object } of objects) {
-    const name = object.metadata?.name;
-    if (object.kind === 'Namespace' && object.apiVersion === 'v1' && typeof name === 'string' && !namespaces.has(name)) {
-      namespaces.set(name, object);
-    }
-  }
   const warnings = new Set<string>();
-  const context: RuleContext = {
-    objects,
-    namespace: (name) => namespaces.get(name),
-    warn: (message) => warnings.add(message),
-  };
+  const context = createRuleContext(objects, (message) => warnings.add(message));
   const packs = options.rulePacks ?? [
     createPssRulePack({ level: options.level, version: options.version }),
     ...(options.hardened ? [createHardenedRulePack()] : []),

@@ -39,3 +39,18 @@ export interface RulePack {
    */
   check(item: ManifestObject, context: RuleContext): readonly RuleFinding[];
 }
+
+/**
+ * The context rule packs see: every input object, and for a name the first `v1` `Namespace`
+ * object of that name among the inputs. Shared by `check`, `report` and the synth report.
+ */
+export function createRuleContext(objects: readonly ManifestObject[], warn: (message: string) => void): RuleContext {
+  const namespaces = new Map<string, KubeObject>();
+  for (const { object } of objects) {
+    const name = object.metadata?.name;
+    if (object.kind === 'Namespace' && object.apiVersion === 'v1' && typeof name === 'string' && !namespaces.has(name)) {
+      namespaces.set(name, object);
+    }
+  }
+  return { objects, namespace: (name) => namespaces.get(name), warn };
+}
