@@ -3,9 +3,9 @@
  * the `warn`/`audit` Pod Security levels of each namespace, and the exceptions. Private module.
  */
 import { IConstruct } from 'constructs';
-import { KubeObject } from '../src/kube-object';
-import { checkPodSecurity, isPssLevel, parsePssVersion, podTemplateOf } from '../src/policy/pss';
-import { createRuleContext, EXCEPTIONS_ANNOTATION, formatExceptionsAnnotation, runRulePacks, type RuleException } from '../src/policy/rules';
+import { KubeObject } from '../policy/kube-object';
+import { checkPodSecurity, isPssLevel, parsePssVersion, podTemplateOf } from '../policy/pss';
+import { createRuleContext, EXCEPTIONS_ANNOTATION, formatExceptionsAnnotation, runRulePacks, type RuleException } from '../policy/rules';
 import { PolicyException } from './policy-exception';
 
 /** One synthesized object and the path of the `ApiObject` that rendered it. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { KubeObject } from '../src/kube-object';
+import { KubeObject } from '../policy/kube-object';
 import { checkPolicy } from './_policy-check';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkPodSecurity } from '../src/policy/pss';
-import { KubeObject } from '../src/kube-object';
+import { checkPodSecurity } from '../policy/pss';
+import { KubeObject } from '../policy/kube-object';
 import { HardenedNamespace } from './hardened-namespace';
 import { PodSecurityLevel, PodSecurityTarget } from './pod-security';
 

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { exceptionMatches, isKnownExceptionId, reasonProblem, type RuleException } from '../src/policy/rules';
+import { exceptionMatches, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
 import { HardenedInputError } from './errors';
 
-export { EXCEPTIONS_ANNOTATION } from '../src/policy/rules';
+export { EXCEPTIONS_ANNOTATION } from '../policy/rules';
 
 /** Props of {@link PolicyException.add}. */
 export interface PolicyExceptionProps {

@@ -8,10 +8,10 @@
 import type { Reporter, Synthesis } from '../constructs/hardened-app';
 import { createPssRulePack } from './cli/pss-rule-pack';
 import { createRuleContext } from './cli/rule-pack';
-import type { KubeObject } from './kube-object';
+import type { KubeObject } from '../policy/kube-object';
 import {
   compareExceptions, EXCEPTIONS_ANNOTATION, exceptionMatches, parseExceptionsAnnotation, runRulePacks, type RuleException,
-} from './policy/rules';
+} from '../policy/rules';
 import { renderSecurityReport, type ReportException, type ReportFinding } from './report';
 import type { ManifestObject } from './yaml-input';
 
@@ -72,7 +72,7 @@ function exceptionRule(e: RuleException): string {
  * Findings:
  * - the Pod Security Standards rule pack of `check`, without overrides: each pod-bearing object
  *   is judged at the level and version its Namespace labels enforce (else restricted:latest);
- * - the `hardened` rule pack (HARDENED-1..12, `runRulePacks` of src/policy/rules), run once over
+ * - the `hardened` rule pack (HARDENED-1..12, `runRulePacks` of policy/rules), run once over
  *   all objects.
  * A finding's message ends with the path of the offending field.
  *

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
-import type { KubeObject } from './kube-object';
+import type { KubeObject } from '../policy/kube-object';
 
 /** One Kubernetes object read from a manifest. */
 export interface ManifestObject {

@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
-import { podTemplateOf, checkPodSecurity } from '../src/policy/pss';
+import { podTemplateOf, checkPodSecurity } from '../policy/pss';
 import { buildDefaultBlueprint } from '../src/blueprint';
 import { synthApp } from './support/manifests';
 import { validateAgainstKubernetesSchema } from './support/schema';
-import { KubeObject } from '../src/kube-object';
+import { KubeObject } from '../policy/kube-object';
 
 function blueprint(): KubeObject[] {
   const app = Testing.app();

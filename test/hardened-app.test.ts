@@ -11,7 +11,7 @@ import {
   SandboxRuntime, SandboxRuntimeClass, SynthValidationError,
 } from '../constructs';
 import { exampleImage } from '../src/blueprint';
-import { KubeObject } from '../src/kube-object';
+import { KubeObject } from '../policy/kube-object';
 
 const ROOT = path.resolve(__dirname, '..');
 const temps: string[] = [];

@@ -3,7 +3,7 @@
  *
  * The core is the pure function {@link runCheck}; {@link checkCommand} wires it to argv and streams.
  */
-import { parsePssLevel, parsePssVersion, type PssLevel } from '../policy/pss';
+import { parsePssLevel, parsePssVersion, type PssLevel } from '../../policy/pss';
 import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
 import { createHardenedRulePack } from './hardened-rule-pack';
 import { createPssRulePack } from './pss-rule-pack';

@@ -4,10 +4,10 @@
  * object of the input. The `cdk8s-hardened.io/exceptions` annotation that synth writes is
  * honoured for HARDENED-n findings, so checking synthesized output gives synth's verdict.
  */
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import {
   createRuleContext, EXCEPTIONS_ANNOTATION, exceptionMatches, parseExceptionsAnnotation, runRulePacks, type RuleContext as PolicyRuleContext,
-} from '../policy/rules';
+} from '../../policy/rules';
 import type { ManifestObject } from '../yaml-input';
 import type { RuleFinding, RulePack } from './rule-pack';
 

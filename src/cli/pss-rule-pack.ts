@@ -2,8 +2,8 @@
  * The Pod Security Standards rule pack: runs {@link checkPodSecurity} with the level and version
  * given on the command line, or else those of the object's Namespace labels, or else restricted:latest.
  */
-import type { KubeObject } from '../kube-object';
-import { checkPodSecurity, isPssLevel, parsePssVersion, podTemplateOf, type PssLevel } from '../policy/pss';
+import type { KubeObject } from '../../policy/kube-object';
+import { checkPodSecurity, isPssLevel, parsePssVersion, podTemplateOf, type PssLevel } from '../../policy/pss';
 import type { RuleContext, RuleFinding, RulePack } from './rule-pack';
 
 /** The Namespace label naming the enforced PSS level. */

@@ -2,7 +2,7 @@
  * The extension point of `cdk8s-hardened check`: a rule pack judges each input object and
  * returns findings with its own rule ids. The PSS pack is the first; others plug in the same way.
  */
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import type { ManifestObject } from '../yaml-input';
 
 /** One finding of any rule pack. */

@@ -8,7 +8,7 @@
  * `context.manifests` (synthesized YAML file paths) and expects `context.report.submit(...)`.
  * The types below restate the parts we use, so cdk8s-cli is not needed at run time.
  */
-import { isPssLevel, parsePssVersion, PSS_CHECKS, type PssLevel } from '../policy/pss';
+import { isPssLevel, parsePssVersion, PSS_CHECKS, type PssLevel } from '../../policy/pss';
 import { runCheck } from './check';
 import type { RuleFinding, RulePack } from './rule-pack';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { asArray, asDict, asNumber, asString, Dict, dictArray } from './read';
 import { LabelSelector, parseLabelSelector } from './selectors';
 import { Protocol, PROTOCOLS } from './ports';

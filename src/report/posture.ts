@@ -2,7 +2,7 @@
  * Per-namespace and per-workload security posture read from synthesized objects:
  * Pod Security Standards labels, Istio PeerAuthentication mTLS mode, and pod-spec hardening.
  */
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { asBoolean, asDict, asNumber, asString, compareStrings, Dict, path, stringMap } from './read';
 import { matchesSelector, parseLabelSelector } from './selectors';
 import { allContainers, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from './workloads';

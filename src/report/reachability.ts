@@ -20,7 +20,7 @@
  * Further layers (e.g. Istio AuthorizationPolicy, keyed by {@link istioPrincipal}) can only narrow
  * the result: see {@link ReachabilityLayer} and {@link applyLayers}.
  */
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { compileNetworkPolicies, CompiledPeer, CompiledPolicy, CompiledRule } from './network-policy';
 import {
   AllowedPorts,

@@ -3,7 +3,7 @@
  * per-workload hardening, findings and exceptions, and the NetworkPolicy reachability matrix
  * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
  */
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { code, mermaidIdFragment, mermaidLabel, stableHash, table, tableCell } from './markdown';
 import { formatPorts } from './ports';
 import {

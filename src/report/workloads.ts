@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { asDict, asNumber, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
 
 /** The label every namespace carries implicitly (set by the API server since Kubernetes 1.21). */

@@ -6,7 +6,7 @@ import * as path from 'path';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'cdk8s-hardened.js');
-const FIXTURES = path.join('..', 'shared', 'fixtures', 'pod-security', 'restricted', 'v1.28');
+const FIXTURES = path.join('test', 'fixtures', 'pod-security', 'restricted', 'v1.28');
 
 function run(args: string[], cwd = REPO, input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', input, timeout: 60_000 });

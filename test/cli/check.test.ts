@@ -14,7 +14,7 @@ import type { RulePack } from '../../src/cli/rule-pack';
 import { loadManifests, ManifestInputError, parseManifestText } from '../../src/yaml-input';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const FIXTURES_REL = path.join('..', 'shared', 'fixtures', 'pod-security');
+const FIXTURES_REL = path.join('test', 'fixtures', 'pod-security');
 
 let tmp: string;
 beforeAll(() => {

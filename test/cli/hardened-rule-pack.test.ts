@@ -5,7 +5,7 @@ import { HardenedApp } from '../../constructs';
 import { buildDefaultBlueprint } from '../../src/blueprint';
 import { parseCheckArgs, runCheck, type CheckRun } from '../../src/cli/check';
 import { main, type CliIo } from '../../src/cli/main';
-import { EXCEPTIONS_ANNOTATION } from '../../src/policy/rules';
+import { EXCEPTIONS_ANNOTATION } from '../../policy/rules';
 
 let tmp: string;
 beforeAll(() => {

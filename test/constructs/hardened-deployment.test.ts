@@ -4,7 +4,7 @@ import {
   AppArmorProfile, ContainerImage, HardenedDeployment, HardenedNamespace, KUBERNETES_VERSION_CONTEXT, SandboxRuntime, SandboxRuntimeClass,
   SeccompProfile, SeLinuxType, UNPINNED_IMAGES_ANNOTATION,
 } from '../../constructs';
-import { checkPodSecurity } from '../../src/policy/pss';
+import { checkPodSecurity } from '../../policy/pss';
 import { container, DIGEST, shopApp } from '../support/fixtures';
 import { field, findObject, synthApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';

@@ -5,9 +5,9 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException,
 } from '../../constructs';
-import { KubeObject } from '../../src/kube-object';
+import { KubeObject } from '../../policy/kube-object';
 import { buildDefaultBlueprint } from '../../src/blueprint';
-import { runRulePacks } from '../../src/policy/rules';
+import { runRulePacks } from '../../policy/rules';
 import { container, DIGEST } from '../support/fixtures';
 import { findObject } from '../support/manifests';
 

@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import type { KubeObject } from '../../src/kube-object';
-import { checkPodSecurity, type PssFinding, type PssLevel } from '../../src/policy/pss';
+import type { KubeObject } from '../../policy/kube-object';
+import { checkPodSecurity, type PssFinding, type PssLevel } from '../../policy/pss';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'pod-security');
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'pod-security');
 
 interface Fixture {
   readonly level: PssLevel;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { KubeObject } from '../../src/kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import {
   checkPodSecurity,
   checksInEffect,
@@ -9,7 +9,7 @@ import {
   PSS_CHECKS,
   PSS_LATEST_VERSION,
   type PssLevel,
-} from '../../src/policy/pss';
+} from '../../policy/pss';
 
 type Json = Record<string, unknown>;
 

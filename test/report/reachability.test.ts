@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { KubeObject } from '../../src/kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import {
   AllowedPorts,
   applyLayers,

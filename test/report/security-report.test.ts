@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../src/kube-object';
+import type { KubeObject } from '../../policy/kube-object';
 import { computeReachability, mermaidIdFragment, mermaidLabel, renderSecurityReport, resolveMtls, extractWorkloads, formatMtls } from '../../src/report';
 
 /** Topology (a) as synthesized YAML: two namespaces, default deny, DNS egress, web→api:8080. */

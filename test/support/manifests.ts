@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { KubeObject } from '../../src/kube-object';
+import { KubeObject } from '../../policy/kube-object';
 
 /** Every object of every chart of an app, in chart order, as plain JSON (runs all validations). */
 export function synthApp(app: App): KubeObject[] {

@@ -1,4 +1,4 @@
-import { KubeObject } from '../../src/kube-object';
+import { KubeObject } from '../../policy/kube-object';
 
 interface ModelClass { new(data: unknown): { validate(): void } }
 

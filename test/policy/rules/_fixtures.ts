@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../../src/kube-object';
-import { createRuleContext, type Rule, type RuleResult, type RuleViolation } from '../../../src/policy/rules';
+import type { KubeObject } from '../../../policy/kube-object';
+import { createRuleContext, type Rule, type RuleResult, type RuleViolation } from '../../../policy/rules';
 
 /** A syntactically valid sha256 digest. */
 export const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;

@@ -1,6 +1,6 @@
-import type { KubeObject } from '../../../src/kube-object';
-import { probes } from '../../../src/policy/rules/availability/probes';
-import { replicasAndDisruptionBudget } from '../../../src/policy/rules/availability/replicas-and-disruption-budget';
+import type { KubeObject } from '../../../policy/kube-object';
+import { probes } from '../../../policy/rules/availability/probes';
+import { replicasAndDisruptionBudget } from '../../../policy/rules/availability/replicas-and-disruption-budget';
 import { evaluate, goodContainer, goodDeployment, goodNeighbours, variant, violations } from './_fixtures';
 
 describe('HARDENED-4 readiness-and-liveness-probes', () => {

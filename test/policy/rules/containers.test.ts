@@ -1,5 +1,5 @@
-import { readOnlyRootFilesystem } from '../../../src/policy/rules/containers/read-only-root-filesystem';
-import { singleMainContainer } from '../../../src/policy/rules/containers/single-main-container';
+import { readOnlyRootFilesystem } from '../../../policy/rules/containers/read-only-root-filesystem';
+import { singleMainContainer } from '../../../policy/rules/containers/single-main-container';
 import { evaluate, goodContainer, goodDeployment, variant, violations } from './_fixtures';
 
 describe('HARDENED-5 read-only-root-filesystem', () => {

@@ -1,7 +1,7 @@
 import {
   EXCEPTIONS_ANNOTATION, exceptionMatches, formatExceptionsAnnotation, isKnownExceptionId, knownExceptionIds,
   parseExceptionsAnnotation, reasonProblem,
-} from '../../../src/policy/rules';
+} from '../../../policy/rules';
 
 describe('exception reasons', () => {
   test.each([

@@ -1,5 +1,5 @@
-import { defaultServiceAccount } from '../../../src/policy/rules/identity/default-service-account';
-import { serviceAccountToken } from '../../../src/policy/rules/identity/service-account-token';
+import { defaultServiceAccount } from '../../../policy/rules/identity/default-service-account';
+import { serviceAccountToken } from '../../../policy/rules/identity/service-account-token';
 import { evaluate, goodDeployment, goodNeighbours, variant, violations } from './_fixtures';
 
 const noPodSetting = variant(goodDeployment(), d => { delete d.spec.template.spec.automountServiceAccountToken; });

@@ -1,7 +1,7 @@
 import { UNPINNED_IMAGES_ANNOTATION as CONSTRUCT_ANNOTATION } from '../../../constructs';
-import { HARDENED_PACK, UNPINNED_IMAGES_ANNOTATION } from '../../../src/policy/rules';
-import { imageDigest } from '../../../src/policy/rules/images/image-digest';
-import { imageTag } from '../../../src/policy/rules/images/image-tag';
+import { HARDENED_PACK, UNPINNED_IMAGES_ANNOTATION } from '../../../policy/rules';
+import { imageDigest } from '../../../policy/rules/images/image-digest';
+import { imageTag } from '../../../policy/rules/images/image-tag';
 import { DIGEST, evaluate, goodDeployment, variant, violations } from './_fixtures';
 
 describe('HARDENED-1 image-digest', () => {

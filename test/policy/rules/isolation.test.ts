@@ -1,6 +1,6 @@
-import type { KubeObject } from '../../../src/kube-object';
-import { defaultNamespace } from '../../../src/policy/rules/isolation/default-namespace';
-import { namespaceDefaultDeny } from '../../../src/policy/rules/isolation/namespace-default-deny';
+import type { KubeObject } from '../../../policy/kube-object';
+import { defaultNamespace } from '../../../policy/rules/isolation/default-namespace';
+import { namespaceDefaultDeny } from '../../../policy/rules/isolation/namespace-default-deny';
 import { evaluate, goodDeployment, variant, violations } from './_fixtures';
 
 describe('HARDENED-8 no-default-namespace', () => {

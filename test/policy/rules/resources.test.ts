@@ -1,4 +1,4 @@
-import { requestsAndLimits } from '../../../src/policy/rules/resources/requests-and-limits';
+import { requestsAndLimits } from '../../../policy/rules/resources/requests-and-limits';
 import { evaluate, goodContainer, goodDeployment, variant, violations } from './_fixtures';
 
 describe('HARDENED-3 resource-requests-and-limits', () => {

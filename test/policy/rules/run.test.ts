@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { KubeObject } from '../../../src/kube-object';
-import { PSS_CHECKS } from '../../../src/policy/pss';
-import { ComplianceFramework, createRuleContext, HARDENED_PACK, runRulePacks, type Rule, type RulePack } from '../../../src/policy/rules';
-import { generatedPart, renderRulesReference } from '../../../src/policy/rules/docs';
+import type { KubeObject } from '../../../policy/kube-object';
+import { PSS_CHECKS } from '../../../policy/pss';
+import { ComplianceFramework, createRuleContext, HARDENED_PACK, runRulePacks, type Rule, type RulePack } from '../../../policy/rules';
+import { generatedPart, renderRulesReference } from '../../../policy/rules/docs';
 import { goodDeployment, goodNeighbours, variant } from './_fixtures';
 
 describe('the hardened pack', () => {
@@ -15,7 +15,7 @@ describe('the hardened pack', () => {
   });
 
   test('every rule has a what, a why, a fix and at least one source, and names its CIS/NSA mapping in its jsdoc', () => {
-    const dir = path.join(__dirname, '..', '..', '..', 'src', 'policy', 'rules');
+    const dir = path.join(__dirname, '..', '..', '..', 'policy', 'rules');
     const sources = walk(dir).map(f => fs.readFileSync(f, 'utf8'));
     for (const r of HARDENED_PACK.rules) {
       expect({ id: r.id, ok: r.summary.length > 10 && r.explanation.length > 40 && r.fix.length > 10 && r.references.length > 0 }).toEqual({ id: r.id, ok: true });

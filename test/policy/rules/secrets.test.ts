@@ -1,4 +1,4 @@
-import { noPlainSecrets } from '../../../src/policy/rules/secrets/no-plain-secrets';
+import { noPlainSecrets } from '../../../policy/rules/secrets/no-plain-secrets';
 import { evaluate, violations } from './_fixtures';
 
 describe('HARDENED-12 no-plain-secrets', () => {
