@@ -19,7 +19,7 @@ function main(): void {
   const start = performance.now();
   let app: App;
   if (suite === 'hardened') {
-    app = new HardenedApp({ outdir, keepLastSynth: false });
+    app = new HardenedApp({ outdir });
     buildHardened(app, workloads);
   } else {
     app = new App({ outdir });

@@ -159,28 +159,13 @@ export class Peer {
   }
 }
 
-const GRAPHS = new WeakMap<IConstruct, ConnectivityGraph>();
-
 /**
- * The single description of who may talk to whom in one app. `allowFrom`/`allowTo` add flows
- * here; NetworkPolicies (and, with the mesh, AuthorizationPolicies) are rendered from it, so the
- * layers cannot disagree.
+ * The single description of who may talk to whom in one app (`AppModel.of(scope).connectivity`).
+ * `allowFrom`/`allowTo` add flows here; at synth the NetworkPolicy layer (and, with the mesh, the
+ * AuthorizationPolicy layer) derives its objects from it, so the layers cannot disagree.
  */
 export class ConnectivityGraph {
-  /** The graph of the app that `scope` belongs to. */
-  public static of(scope: IConstruct): ConnectivityGraph {
-    const root = scope.node.root;
-    let graph = GRAPHS.get(root);
-    if (!graph) {
-      graph = new ConnectivityGraph();
-      GRAPHS.set(root, graph);
-    }
-    return graph;
-  }
-
   private readonly _flows = new Map<string, Flow>();
-
-  private constructor() {}
 
   /** Sorted flows, and flows by host end and direction; rebuilt after a flow is added. */
   private index?: { sorted: Flow[]; byEnd: Map<IPeer, { Ingress: Flow[]; Egress: Flow[] }> };
@@ -191,8 +176,8 @@ export class ConnectivityGraph {
   }
 
   /**
-   * Declares that `from` may connect to `to` on `ports`, and writes the policies on the owned
-   * sides. `declaredBy` is the construct whose method was called (named in errors).
+   * Declares that `from` may connect to `to` on `ports`; the policies on the owned sides are
+   * written at synth. `declaredBy` is the construct whose method was called (named in errors).
    */
   public addFlow(declaredBy: IConstruct, field: string, from: IPeer, to: IPeer, options: AllowOptions): Flow {
     const ports = validatePorts(declaredBy, `${field}.ports`, options?.ports);
@@ -213,9 +198,25 @@ export class ConnectivityGraph {
     const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path };
     this._flows.set(key, flow);
     this.index = undefined;
-    fromHost?._ensureNetworkPolicy(FlowDirection.EGRESS);
-    toHost?._ensureNetworkPolicy(FlowDirection.INGRESS);
     return flow;
+  }
+
+  /** The owned hosts that need a policy, each with a direction it has flows in, in the order the flows were first declared. */
+  public policyHosts(): { readonly host: IPolicyHost; readonly direction: FlowDirection }[] {
+    const out: { host: IPolicyHost; direction: FlowDirection }[] = [];
+    const seen = new Set<string>();
+    const add = (peer: IPeer, direction: FlowDirection) => {
+      if (!isPolicyHost(peer)) return;
+      const key = `${peer.node.path}\0${direction}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      out.push({ host: peer, direction });
+    };
+    for (const f of this._flows.values()) {
+      add(f.from, FlowDirection.EGRESS);
+      add(f.to, FlowDirection.INGRESS);
+    }
+    return out;
   }
 
   /** The flows a host's policy for `direction` must allow. */

@@ -38,3 +38,15 @@ function renderValue(value: unknown): string {
     return String(value);
   }
 }
+
+/** The error of a synthesis that failed; lists every error, `[construct path] message`, like cdk8s. */
+export class SynthValidationError extends Error {
+  /** Every error, `[construct path] message`. */
+  public readonly errors: readonly string[];
+
+  constructor(errors: readonly string[], heading = 'Validation failed with the following errors') {
+    super(`${heading}:\n  ${errors.join('\n  ')}`);
+    this.name = 'SynthValidationError';
+    this.errors = errors;
+  }
+}

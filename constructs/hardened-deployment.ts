@@ -2,13 +2,13 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as v from './_validate';
-import { AllowOptions, ConnectivityGraph, FlowDirection, IPeer, IPolicyHost, PeerKind, PeerSelector } from './connectivity';
+import { AppModel, IHardenedWorkload } from './app-model';
+import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector } from './connectivity';
 import { HardenedInputError } from './errors';
 import { addPostRenderPatch } from './_post-render-patch';
 import { IHardenedNamespace } from './hardened-namespace';
 import { HardenedPodProps, HardenedPodTemplate } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
-import { addPlacementProof } from './pod-security-placement';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 
 /** Horizontal autoscaling on cpu utilisation (autoscaling/v2). */
@@ -69,7 +69,7 @@ const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
  * images, required requests and limits and probes, spread over nodes and zones, and a
  * PodDisruptionBudget. It receives and sends only what `allowFrom`/`allowTo` declare.
  */
-export class HardenedDeployment extends Construct implements IPolicyHost {
+export class HardenedDeployment extends Construct implements IHardenedWorkload {
   /** The workload's name. */
   public readonly name: string;
   /** The namespace the workload runs in. */
@@ -82,6 +82,8 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The ClusterIP Service, when the containers declare ports and `service` is not false. */
   public readonly service?: ApiObject;
+  /** The Deployment object, whose pod template the policy pass judges at synth. */
+  public readonly podTemplateObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -124,6 +126,7 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
     const apiObject = ApiObject.of(this.deployment);
+    this.podTemplateObject = apiObject;
     pod.applyTo(apiObject, '/spec/template', this.deployment.podMetadata);
     addPostRenderPatch(apiObject, JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...this.selectorLabels } } },
@@ -174,7 +177,7 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
         },
       });
     }
-    addPlacementProof(this, apiObject, this.namespaceName);
+    AppModel.of(this).addWorkload(this);
   }
 
   /** Selects this workload's pods; carries its ServiceAccount identity. */
@@ -190,12 +193,12 @@ export class HardenedDeployment extends Construct implements IPolicyHost {
 
   /** Lets this workload receive connections from `peer` on `options.ports` (and `peer` send them, if owned). */
   public allowFrom(peer: IPeer, options: AllowOptions): void {
-    ConnectivityGraph.of(this).addFlow(this, 'allowFrom', peer, this, options);
+    AppModel.of(this).connectivity.addFlow(this, 'allowFrom', peer, this, options);
   }
 
   /** Lets this workload open connections to `peer` on `options.ports` (and `peer` receive them, if owned). */
   public allowTo(peer: IPeer, options: AllowOptions): void {
-    ConnectivityGraph.of(this).addFlow(this, 'allowTo', this, peer, options);
+    AppModel.of(this).connectivity.addFlow(this, 'allowTo', this, peer, options);
   }
 
   /** @internal */

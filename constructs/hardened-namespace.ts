@@ -1,7 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
-import { AllowOptions, ConnectivityGraph, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
+import { AppModel } from './app-model';
+import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
 import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, validatePodSecurityVersion } from './pod-security';
@@ -89,8 +90,6 @@ export interface IHardenedNamespace extends IPeer, IConstruct {
   readonly enforced: PodSecurityTarget;
 }
 
-const REGISTRIES = new WeakMap<IConstruct, Map<string, HardenedNamespace>>();
-
 /**
  * A Namespace with secure defaults: Pod Security Standards labels (restricted, pinned version,
  * for enforce, audit and warn), a ResourceQuota, a LimitRange, a default-deny NetworkPolicy for
@@ -102,7 +101,7 @@ const REGISTRIES = new WeakMap<IConstruct, Map<string, HardenedNamespace>>();
 export class HardenedNamespace extends Construct implements IHardenedNamespace, IPolicyHost {
   /** The HardenedNamespace of this app named `name`, if there is one. */
   public static find(scope: IConstruct, name: string): HardenedNamespace | undefined {
-    return REGISTRIES.get(scope.node.root)?.get(name);
+    return AppModel.of(scope).namespace(name);
   }
 
   /** The namespace's name. */
@@ -124,12 +123,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
         'create HardenedNamespace in a chart without a namespace (e.g. a "cluster" chart)');
     }
     this.name = v.dnsLabel(this, 'name', props.name ?? id);
-    const registry = REGISTRIES.get(this.node.root) ?? new Map<string, HardenedNamespace>();
-    REGISTRIES.set(this.node.root, registry);
-    if (registry.has(this.name)) {
-      throw new HardenedInputError(this, 'name', this.name, `is already used by ${registry.get(this.name)!.node.path}`, 'give each HardenedNamespace a unique name');
-    }
-    registry.set(this.name, this);
+    AppModel.of(this).addNamespace(this);
 
     const version = validatePodSecurityVersion(this, 'podSecurityVersion', props.podSecurityVersion ?? RESTRICTED_DEFAULTS.podSecurityVersion);
     const enforce = props.enforce ?? PodSecurityLevel.RESTRICTED;
@@ -210,12 +204,12 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
 
   /** Lets every pod of this namespace receive connections from `peer` on `options.ports`. */
   public allowFrom(peer: IPeer, options: AllowOptions): void {
-    ConnectivityGraph.of(this).addFlow(this, 'allowFrom', peer, this, options);
+    AppModel.of(this).connectivity.addFlow(this, 'allowFrom', peer, this, options);
   }
 
   /** Lets every pod of this namespace open connections to `peer` on `options.ports`. */
   public allowTo(peer: IPeer, options: AllowOptions): void {
-    ConnectivityGraph.of(this).addFlow(this, 'allowTo', this, peer, options);
+    AppModel.of(this).connectivity.addFlow(this, 'allowTo', this, peer, options);
   }
 
   /** @internal */

@@ -6,6 +6,7 @@ import * as v from './_validate';
 import { AppArmorProfile } from './app-armor-profile';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
+import { AppModel } from './app-model';
 import { kubernetesMinor } from './pod-security';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 import { IRuntimeClass } from './sandbox-runtime-class';
@@ -57,7 +58,8 @@ export interface HardenedPodProps {
   /**
    * The Kubernetes minor version the pod is written for: 1.29 and older get the AppArmor
    * annotation, 1.30 and later the `appArmorProfile` field.
-   * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.28"
+   * @default - the app's version (`HardenedAppProps.kubernetesVersion`, else context key
+   * `cdk8s-hardened:kubernetesVersion`, else "1.28")
    */
   readonly kubernetesVersion?: string;
   /**
@@ -66,9 +68,6 @@ export interface HardenedPodProps {
    */
   readonly terminationGracePeriodSeconds?: number;
 }
-
-/** Context key that sets the default `kubernetesVersion` for a whole app. */
-export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-hardened:kubernetesVersion';
 
 /** Annotation that lists the images accepted by tag, with their reasons, for reviewers. */
 export const UNPINNED_IMAGES_ANNOTATION = 'cdk8s-hardened.io/unpinned-images';
@@ -114,8 +113,7 @@ export class HardenedPodTemplate {
     if (props.seLinuxOptions?.level !== undefined && !SE_LINUX_LEVEL.test(props.seLinuxOptions.level)) {
       throw new HardenedInputError(scope, 'seLinuxOptions.level', props.seLinuxOptions.level, 'is not an SELinux MCS level', 'write e.g. "s0:c123,c456"');
     }
-    const version = props.kubernetesVersion ?? (scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as string | undefined) ?? RESTRICTED_DEFAULTS.kubernetesVersion;
-    this.minor = kubernetesMinor(scope, 'kubernetesVersion', version);
+    this.minor = props.kubernetesVersion !== undefined ? kubernetesMinor(scope, 'kubernetesVersion', props.kubernetesVersion) : AppModel.of(scope).kubernetesMinor;
     const grace = v.integer(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 0, 86400);
 
     this.kplusProps = {

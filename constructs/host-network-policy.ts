@@ -1,6 +1,7 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConnectivityGraph, FlowDirection, IPolicyHost, networkPolicyPeer, PeerSelector } from './connectivity';
+import { AppModel } from './app-model';
+import { Flow, FlowDirection, IPolicyHost, networkPolicyPeer, PeerSelector } from './connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './restricted-defaults';
 
 /** Props of {@link HostNetworkPolicy}. */
@@ -19,9 +20,10 @@ export interface HostNetworkPolicyProps {
 }
 
 /**
- * The one NetworkPolicy that opens one direction of one host: its rules are rendered at synth
- * from the {@link ConnectivityGraph}, one rule per peer with that peer's ports, sorted. Created
- * only when a flow needs it, so the output holds exactly the policies the declared flows need.
+ * The one NetworkPolicy that opens one direction of one host: one rule per peer of the
+ * {@link ConnectivityGraph} with that peer's ports, sorted. The NetworkPolicy layer of the
+ * {@link AppModel} creates it at synth, only when a flow needs it, so the output holds exactly
+ * the policies the declared flows need.
  */
 export class HostNetworkPolicy extends Construct {
   /**
@@ -42,34 +44,35 @@ export class HostNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HostNetworkPolicyProps) {
     super(scope, id);
     const { host, direction } = props;
-    const graph = ConnectivityGraph.of(this);
+    const graph = AppModel.of(this).connectivity;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: props.name, namespace: host.namespaceName, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
-      spec: Lazy.any({
-        produce: () => {
-          const byPeer = new Map<string, { peer: PeerSelector; ports: Record<string, unknown>[] }>();
-          for (const flow of graph.flowsOf(host, direction)) {
-            const peer = (direction === FlowDirection.INGRESS ? flow.from : flow.to).toPeerSelector();
-            const entry = byPeer.get(peer.key) ?? { peer, ports: [] };
-            for (const p of flow.ports) {
-              entry.ports.push({ protocol: p.protocol, port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) });
-            }
-            byPeer.set(peer.key, entry);
-          }
-          const rules = [...byPeer.keys()].sort().map(k => {
-            const { peer, ports } = byPeer.get(k)!;
-            const side = direction === FlowDirection.INGRESS ? 'from' : 'to';
-            return { [side]: [networkPolicyPeer(peer)], ports };
-          });
-          return {
-            podSelector: props.podLabels ? { matchLabels: { ...props.podLabels } } : {},
-            policyTypes: [direction],
-            [direction === FlowDirection.INGRESS ? 'ingress' : 'egress']: rules,
-          };
-        },
-      }),
+      spec: policySpec(graph.flowsOf(host, direction), direction, props.podLabels),
     });
   }
+}
+
+/** One rule per peer, with that peer's ports, sorted by peer key. */
+function policySpec(flows: readonly Flow[], direction: FlowDirection, podLabels: Readonly<Record<string, string>> | undefined): Record<string, unknown> {
+  const byPeer = new Map<string, { peer: PeerSelector; ports: Record<string, unknown>[] }>();
+  for (const flow of flows) {
+    const peer = (direction === FlowDirection.INGRESS ? flow.from : flow.to).toPeerSelector();
+    const entry = byPeer.get(peer.key) ?? { peer, ports: [] };
+    for (const p of flow.ports) {
+      entry.ports.push({ protocol: p.protocol, port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) });
+    }
+    byPeer.set(peer.key, entry);
+  }
+  const side = direction === FlowDirection.INGRESS ? 'from' : 'to';
+  const rules = [...byPeer.keys()].sort().map(k => {
+    const { peer, ports } = byPeer.get(k)!;
+    return { [side]: [networkPolicyPeer(peer)], ports };
+  });
+  return {
+    podSelector: podLabels ? { matchLabels: { ...podLabels } } : {},
+    policyTypes: [direction],
+    [direction === FlowDirection.INGRESS ? 'ingress' : 'egress']: rules,
+  };
 }

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './app-model';
 export * from './restricted-defaults';
 export * from './pod-security';
 export * from './connectivity';
@@ -10,8 +11,7 @@ export * from './seccomp-profile';
 export * from './app-armor-profile';
 export * from './se-linux-options';
 export { HardenedContainerProps, HardenedContainerResources, HardenedContainerPort, ResourceRange } from './hardened-container';
-export { HardenedPodProps, KUBERNETES_VERSION_CONTEXT, UNPINNED_IMAGES_ANNOTATION } from './hardened-pod';
+export { HardenedPodProps, UNPINNED_IMAGES_ANNOTATION } from './hardened-pod';
 export * from './hardened-deployment';
-export * from './pod-security-placement';
 export * from './hardened-app';
 export * from './policy-exception';

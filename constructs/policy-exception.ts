@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { exceptionMatches, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
+import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 
 export { EXCEPTIONS_ANNOTATION } from '../policy/rules';
@@ -24,18 +25,16 @@ export interface PolicyExceptionProps {
   readonly path?: string;
 }
 
-const BY_ROOT = new WeakMap<IConstruct, PolicyException[]>();
-
 /**
  * A justified exception to one rule, attached to a construct: it covers the findings of that
  * rule on the objects the construct and its descendants synthesize (narrow it with `path`, or
  * by attaching it to a deeper construct such as `ApiObject.of(workload.deployment)`).
  *
- * `HardenedApp` checks the rule packs once over the final objects at synth: a finding that no
+ * `HardenedApp` runs the policy pass once over the final objects at synth: a finding that no
  * exception covers fails synth, and so does an exception that covers no finding, so that stale
  * exceptions cannot pile up. Each object an exception covered carries it, with its reason, in
- * the `cdk8s-hardened.io/exceptions` annotation for reviewers. (A plain cdk8s `App` does not run
- * the rule packs, so its exceptions are never checked.)
+ * the `cdk8s-hardened.io/exceptions` annotation for reviewers. Exceptions live in the app's
+ * {@link AppModel}, so they need a `HardenedApp`.
  *
  * @example
  *   PolicyException.add(postgres, { id: 'HARDENED-10', reason: 'Single-primary database: a second replica would be a second primary; HA is the operator\'s job.' });
@@ -48,26 +47,20 @@ export class PolicyException implements RuleException {
    * @throws HardenedInputError naming the construct path, the field, the value and the fix
    */
   public static add(scope: IConstruct, props: PolicyExceptionProps): PolicyException {
+    const model = AppModel.of(scope);
     const exception = new PolicyException(scope, props);
-    const all = BY_ROOT.get(scope.node.root) ?? [];
-    BY_ROOT.set(scope.node.root, all);
-    const duplicate = all.find(e => e.scope === scope && e.id === exception.id && e.path === exception.path);
-    if (duplicate) {
-      throw new HardenedInputError(scope, 'PolicyException.id', exception.id, `is already excepted on this construct${exception.path !== undefined ? ` for path ${exception.path}` : ''} ("${duplicate.reason}")`,
-        'add each exception once; put both reasons into one sentence');
-    }
-    all.push(exception);
+    model.addException(exception);
     return exception;
   }
 
   /** The exceptions attached to `scope` itself (not its ancestors), in the order they were added. */
   public static of(scope: IConstruct): PolicyException[] {
-    return (BY_ROOT.get(scope.node.root) ?? []).filter(e => e.scope === scope);
+    return [...AppModel.of(scope).exceptionsAt(scope)];
   }
 
   /** Every exception of the app that `scope` belongs to, in the order they were added. */
   public static allOf(scope: IConstruct): PolicyException[] {
-    return [...(BY_ROOT.get(scope.node.root) ?? [])];
+    return [...AppModel.of(scope).exceptions];
   }
 
   /** The construct the exception is attached to. */

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
+import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './restricted-defaults';
 
@@ -81,6 +82,7 @@ export class SandboxRuntimeClass extends Construct implements IRuntimeClass {
 
   constructor(scope: Construct, id: string, props: SandboxRuntimeClassProps) {
     super(scope, id);
+    AppModel.of(this); // every construct of this library needs a HardenedApp, so that synth runs the policy pass
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) {
       throw new HardenedInputError(this, 'chart.namespace', chartNamespace, 'is set on the chart that holds a cluster-scoped RuntimeClass',

@@ -1,12 +1,11 @@
-import { Testing } from 'cdk8s';
 import { podTemplateOf, checkPodSecurity } from '../policy/pss';
 import { buildDefaultBlueprint } from '../src/blueprint';
-import { synthApp } from './support/manifests';
+import { synthApp, testApp } from './support/manifests';
 import { validateAgainstKubernetesSchema } from './support/schema';
 import { KubeObject } from '../policy/kube-object';
 
 function blueprint(): KubeObject[] {
-  const app = Testing.app();
+  const app = testApp();
   buildDefaultBlueprint(app);
   return synthApp(app);
 }

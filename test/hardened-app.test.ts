@@ -72,7 +72,7 @@ function blueprint(app: App, layout: 'by-namespace' | 'scrambled' = 'by-namespac
 }
 
 function synthInto(outdir: string, props: HardenedAppProps = {}, build: (app: App) => void = app => blueprint(app)): HardenedApp {
-  const app = new HardenedApp({ outdir, keepLastSynth: false, ...props });
+  const app = new HardenedApp({ outdir, ...props });
   build(app);
   app.synth();
   return app;
@@ -155,12 +155,10 @@ describe('HardenedApp output', () => {
     expect(services).toEqual(['api', 'web']);
   });
 
-  test('is the same object set as a plain cdk8s App, as idiomatic cdk8s YAML', () => {
+  test('is the same object set as cdk8s renders chart by chart, as idiomatic cdk8s YAML', () => {
     const outdir = path.join(tempDir(), 'dist');
     const app = synthInto(outdir);
-    const plain = new App({ outdir: tempDir() });
-    blueprint(plain);
-    const expected = plain.charts.flatMap(c => c.toJson() as KubeObject[]);
+    const expected = app.charts.flatMap(c => c.toJson() as KubeObject[]); // cdk8s's own rendering of the same (prepared) tree
     const ours = Object.values(readTree(outdir)).flatMap(parse);
     const key = (o: KubeObject) => JSON.stringify(o);
     expect(ours.map(key).sort()).toEqual(expected.map(key).sort());
@@ -179,7 +177,7 @@ describe('HardenedApp output', () => {
   });
 
   test('refuses objects whose namespace would collide with cluster.yaml or is not a namespace name', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist') });
     const chart = new Chart(app, 'c');
     new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'cluster' } });
     new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: '../etc' } });
@@ -187,29 +185,33 @@ describe('HardenedApp output', () => {
   });
 
   test('refuses two objects with one identity', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist') });
     new ApiObject(new Chart(app, 'one'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } });
     new ApiObject(new Chart(app, 'two'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } });
     expect(() => app.synth()).toThrow(/\[two\/x\] ConfigMap "x" \(n.yaml\) is also written by one\/x/);
   });
 
-  test('takes outdir from CDK8S_OUTDIR (set by cdk8s synth), else from the outdir prop', () => {
+  test('takes outdir from the outdir prop, else from CDK8S_OUTDIR (set by cdk8s synth), else "dist"', () => {
     const fromEnv = path.join(tempDir(), 'from-env');
-    const saved = process.env.CDK8S_OUTDIR;
-    try {
-      process.env.CDK8S_OUTDIR = fromEnv;
-      expect(new HardenedApp({ outdir: 'ignored', keepLastSynth: false }).outdir).toBe(fromEnv);
-      delete process.env.CDK8S_OUTDIR;
-      expect(new HardenedApp({ outdir: 'prop', keepLastSynth: false }).outdir).toBe('prop');
-      expect(new HardenedApp({ keepLastSynth: false }).outdir).toBe('dist');
-    } finally {
-      if (saved === undefined) delete process.env.CDK8S_OUTDIR;
-      else process.env.CDK8S_OUTDIR = saved;
-    }
+    withCdk8sOutdir(fromEnv, () => {
+      expect(new HardenedApp({ outdir: 'prop' }).outdir).toBe('prop');
+      expect(new HardenedApp({}).outdir).toBe(fromEnv);
+    });
+    withCdk8sOutdir(undefined, () => expect(new HardenedApp({}).outdir).toBe('dist'));
+  });
+
+  test('with an outdir of its own under cdk8s synth, writes outdir atomically and the same files into the CLI directory', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    const cliDir = path.join(tempDir(), 'cdk8s.out');
+    withCdk8sOutdir(cliDir, () => synthInto(outdir, { recordConstructMetadata: true }));
+    const published = readTree(outdir);
+    expect(Object.keys(published).sort()).toEqual(['cluster.yaml', 'data.yaml', 'shop.yaml']);
+    // the CLI reads its directory back (to list or print the manifests, and for --validate the construct metadata)
+    expect(readTree(cliDir)).toEqual({ ...published, 'construct-metadata.json': expect.stringContaining('"path":"shop/web/Resource/Resource"') });
   });
 
   test('refuses an outdir that contains the working directory', () => {
-    const app = new HardenedApp({ outdir: path.dirname(process.cwd()), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.dirname(process.cwd()) });
     new Chart(app, 'c');
     expect(() => app.synth()).toThrow(/give it a directory of its own/);
   });
@@ -225,7 +227,7 @@ describe('HardenedApp validation', () => {
   }
 
   test('runs every validation exactly once per synth, however many charts', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist') });
     blueprint(app);
     const counted = ['cluster', 'shop', 'data'].map(c => new Counted(app.node.findChild(c), 'counted'));
     app.synth();
@@ -233,14 +235,13 @@ describe('HardenedApp validation', () => {
 
     // what it avoids: a plain App validates the whole app once, then again for every chart
     const plain = new App({ outdir: tempDir() });
-    blueprint(plain);
-    const plainCounted = new Counted(plain.node.findChild('shop'), 'counted');
+    const plainCounted = ['cluster', 'shop', 'data'].map(c => new Counted(new Chart(plain, c), 'counted'));
     plain.synth();
-    expect(plainCounted.calls).toBe(1 + 3);
+    expect(plainCounted.map(c => c.calls)).toEqual([1 + 3, 1 + 3, 1 + 3]);
   });
 
   test('reports every error together, as [path] message lines', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist') });
     blueprint(app);
     new Counted(app.node.findChild('shop'), 'one', ['first problem', 'second problem']);
     new Counted(app.node.findChild('data'), 'two', ['third problem']);
@@ -294,7 +295,7 @@ describe('HardenedApp atomic write', () => {
   test.each(Object.keys(failures))('%s leaves the previous outdir byte-for-byte untouched', name => {
     const { outdir, before } = existingOutput();
     const reporters = name === 'a reporter that throws' ? [() => { throw new Error('boom'); }] : [];
-    const app = new HardenedApp({ outdir, keepLastSynth: false, reporters });
+    const app = new HardenedApp({ outdir, reporters });
     blueprint(app);
     failures[name](app);
     expect(() => app.synth()).toThrow(/this is wrong|boom/);
@@ -341,7 +342,7 @@ describe('HardenedApp extra files', () => {
       }
     }
     const outdir = path.join(tempDir(), 'dist');
-    const app = new WithReadme({ outdir, keepLastSynth: false });
+    const app = new WithReadme({ outdir });
     blueprint(app);
     app.synth();
     expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf8')).toMatch(/^\d+\n$/);
@@ -364,19 +365,20 @@ describe('HardenedApp extra files', () => {
 });
 
 describe('HardenedApp under cdk8s synth', () => {
-  test('keepLastSynth restores the outdir that cdk8s synth deleted before running the app', () => {
+  test('a failing synth leaves the previous outdir untouched, even when the CLI directory was deleted', () => {
     const outdir = path.join(tempDir(), 'dist');
-    synthInto(outdir, { keepLastSynth: true });
+    const cliDir = path.join(tempDir(), 'cdk8s.out');
+    withCdk8sOutdir(cliDir, () => synthInto(outdir));
     const before = snapshot(outdir);
-    expect(siblings(outdir)).toEqual(['.dist.last-synth']);
-
-    fs.rmSync(outdir, { recursive: true }); // what cdk8s synth does first
-    const app = new HardenedApp({ outdir, keepLastSynth: true });
-    expect(snapshot(outdir)).toEqual(before); // same bytes, same mtimes: hard links
-    blueprint(app);
-    new Construct(app, 'bad').node.addValidation({ validate: () => ['this is wrong'] });
-    expect(() => app.synth()).toThrow(/this is wrong/);
+    fs.rmSync(cliDir, { recursive: true }); // what cdk8s synth does first
+    withCdk8sOutdir(cliDir, () => {
+      const app = new HardenedApp({ outdir });
+      blueprint(app);
+      new Construct(app, 'bad').node.addValidation({ validate: () => ['this is wrong'] });
+      expect(() => app.synth()).toThrow(/this is wrong/);
+    });
     expect(snapshot(outdir)).toEqual(before);
+    expect(fs.existsSync(cliDir)).toBe(false);
   });
 
   test('cdk8s synth runs the app, lists our manifests, and a failing synth keeps the previous output', () => {
@@ -385,7 +387,7 @@ describe('HardenedApp under cdk8s synth', () => {
     fs.writeFileSync(app, [
       `import { Chart } from 'cdk8s';`,
       `import { HardenedApp, HardenedNamespace } from ${JSON.stringify(path.join(ROOT, 'constructs'))};`,
-      `const app = new HardenedApp();`,
+      `const app = new HardenedApp({ outdir: 'dist' });`,
       `new HardenedNamespace(new Chart(app, 'cluster'), 'shop');`,
       `if (process.env.FAIL_SYNTH) throw new Error('synth failed on purpose');`,
       `app.synth();`,
@@ -393,15 +395,16 @@ describe('HardenedApp under cdk8s synth', () => {
     fs.writeFileSync(path.join(project, 'cdk8s.yaml'), [
       'language: typescript',
       `app: node ${path.join(ROOT, 'src/tools/synth-app.js')} app.ts`, // as in the project's cdk8s.yaml
-      'output: dist',
+      'output: cdk8s.out', // the CLI's scratch directory, which it deletes before every run
     ].join('\n'));
     const cli = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') };
     delete env.CDK8S_OUTDIR;
     const out = execFileSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], { cwd: project, env, encoding: 'utf8' });
-    expect(out).toContain('dist/cluster.yaml');
-    expect(out).toContain('dist/shop.yaml');
+    expect(out).toContain('cdk8s.out/cluster.yaml');
+    expect(out).toContain('cdk8s.out/shop.yaml');
     const before = snapshot(path.join(project, 'dist'));
+    expect(Object.keys(before).sort()).toEqual(['cluster.yaml', 'shop.yaml']);
 
     expect(() => execFileSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], {
       cwd: project, env: { ...env, FAIL_SYNTH: '1' }, encoding: 'utf8', stdio: 'pipe',
@@ -409,3 +412,15 @@ describe('HardenedApp under cdk8s synth', () => {
     expect(snapshot(path.join(project, 'dist'))).toEqual(before);
   }, 60_000);
 });
+
+function withCdk8sOutdir(dir: string | undefined, fn: () => void): void {
+  const saved = process.env.CDK8S_OUTDIR;
+  try {
+    if (dir === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = dir;
+    fn();
+  } finally {
+    if (saved === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = saved;
+  }
+}

@@ -2,9 +2,10 @@
  * Renders the rule reference of docs/rules.md from the rules themselves, so that the docs cannot
  * drift from the code (a test compares them). Regenerate with:
  *
- *   npx ts-node --transpile-only -e "require('./policy/rules/docs').writeRulesDoc('docs/rules.md')"
+ *   npx ts-node --transpile-only -e "const fs = require('fs'), f = 'docs/rules.md'; fs.writeFileSync(f, require('./policy/rules/docs').updateRulesDoc(fs.readFileSync(f, 'utf8')))"
+ *
+ * Pure, like the whole policy engine: text in, text out.
  */
-import * as fs from 'fs';
 import { HARDENED_PACK } from './hardened-pack';
 import { ComplianceFramework, type ComplianceReference, type RulePack } from './types';
 
@@ -45,10 +46,9 @@ export function generatedPart(text: string): string | undefined {
   return begin < 0 || end < begin ? undefined : text.slice(begin, end + GENERATED_END.length);
 }
 
-/** Rewrites the generated part of `file` (which must have the markers). */
-export function writeRulesDoc(file: string): void {
-  const text = fs.readFileSync(file, 'utf8');
+/** `text` (a docs file with the markers) with its generated part rendered anew from the rules. */
+export function updateRulesDoc(text: string): string {
   const current = generatedPart(text);
-  if (current === undefined) throw new Error(`${file} has no ${GENERATED_BEGIN} ... ${GENERATED_END} markers`);
-  fs.writeFileSync(file, text.replace(current, renderRulesReference()));
+  if (current === undefined) throw new Error(`the text has no ${GENERATED_BEGIN} ... ${GENERATED_END} markers`);
+  return text.replace(current, renderRulesReference());
 }

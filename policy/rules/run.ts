@@ -46,11 +46,12 @@ export function runRulePacks(objects: readonly KubeObject[], options: RunRulePac
         const result = rule.evaluate(object, context);
         if (result.status !== 'non-compliant') continue;
         for (const v of result.violations) {
-          findings.push({ rule: rule.id, message: v.message, path: v.path, explanation: rule.explanation, fix: v.fix ?? rule.fix, objectIndex });
+          findings.push({ rule: rule.id, severity: rule.severity, message: v.message, path: v.path, explanation: rule.explanation, fix: v.fix ?? rule.fix, objectIndex });
         }
       } catch (e) {
         findings.push({
           rule: rule.id,
+          severity: 'error',
           message: `rule crashed: ${describeError(e)}`,
           path: '',
           explanation: rule.explanation,

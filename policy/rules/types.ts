@@ -71,10 +71,18 @@ export interface RuleContext {
   memo<T>(key: string, compute: () => T): T;
 }
 
+/**
+ * What a finding does: an `error` fails synth (and `check`) unless an exception covers it; a
+ * `warning` is reported and never fails anything.
+ */
+export type Severity = 'error' | 'warning';
+
 /** A best-practice rule. Rules are pure: they never modify the object or the context. */
 export interface Rule {
   /** Stable id, `HARDENED-<n>`; never reused, never derived from a file name. */
   readonly id: string;
+  /** Whether a finding of this rule is an error or a warning; the rule decides, not its caller. */
+  readonly severity: Severity;
   /** Short kebab-case name, e.g. `image-digest`. */
   readonly name: string;
   /** What the rule requires, one line (for docs and listings). */
@@ -102,6 +110,8 @@ export interface RulePack {
 export interface RuleFinding {
   /** The rule id, e.g. `HARDENED-3`. */
   readonly rule: string;
+  /** The rule's severity (a crash is always an `error`). */
+  readonly severity: Severity;
   /** What was found (`rule crashed: ...` when the rule threw). */
   readonly message: string;
   /** Path of the offending field in the object (`""` when a rule crashed). */

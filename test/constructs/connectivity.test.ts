@@ -1,11 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
-import { ConnectivityGraph, HardenedDeployment, HardenedNamespace, Peer, Port } from '../../constructs';
+import { Chart } from 'cdk8s';
+import { AppModel, HardenedDeployment, HardenedNamespace, Peer, Port } from '../../constructs';
 import { container } from '../support/fixtures';
-import { findObject, synthApp } from '../support/manifests';
+import { findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
 function twoNamespaces() {
-  const app = Testing.app();
+  const app = testApp();
   const cluster = new Chart(app, 'cluster');
   const front = new HardenedNamespace(cluster, 'front');
   const back = new HardenedNamespace(cluster, 'back');
@@ -51,7 +51,7 @@ describe('declared connectivity', () => {
     const b = twoNamespaces();
     b.web.allowTo(b.api, { ports: [Port.tcp(8080), Port.tcp(9090)] });
     expect(synthApp(a.app)).toEqual(synthApp(b.app));
-    expect(ConnectivityGraph.of(a.app).flows.filter(f => f.from === a.web).map(f => f.ports.map(String))).toEqual([['8080/TCP', '9090/TCP']]);
+    expect(AppModel.of(a.app).connectivity.flows.filter(f => f.from === a.web).map(f => f.ports.map(String))).toEqual([['8080/TCP', '9090/TCP']]);
   });
 
   test('a CIDR peer with except and a port range: egress only on the owned side', () => {
@@ -78,7 +78,7 @@ describe('declared connectivity', () => {
   test('the graph keeps identities for the mesh: ServiceAccount and namespace of both ends', () => {
     const { app, web, api } = twoNamespaces();
     web.allowTo(api, { ports: [Port.tcp(8080)] });
-    const [flow] = ConnectivityGraph.of(app).flows.filter(f => f.from === web);
+    const [flow] = AppModel.of(app).connectivity.flows.filter(f => f.from === web);
     expect(flow.from.toPeerSelector()).toMatchObject({ namespace: 'front', serviceAccount: 'web' });
     expect(flow.to.toPeerSelector()).toMatchObject({ namespace: 'back', serviceAccount: 'api' });
     expect(flow.declaredBy).toBe('f/web');

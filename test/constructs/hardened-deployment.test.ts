@@ -1,12 +1,12 @@
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppArmorProfile, ContainerImage, HardenedDeployment, HardenedNamespace, KUBERNETES_VERSION_CONTEXT, SandboxRuntime, SandboxRuntimeClass,
-  SeccompProfile, SeLinuxType, UNPINNED_IMAGES_ANNOTATION,
+  PolicyException, SeccompProfile, SeLinuxType, UNPINNED_IMAGES_ANNOTATION,
 } from '../../constructs';
 import { checkPodSecurity } from '../../policy/pss';
 import { container, DIGEST, shopApp } from '../support/fixtures';
-import { field, findObject, synthApp } from '../support/manifests';
+import { field, findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
 function deploy(props: Partial<ConstructorParameters<typeof HardenedDeployment>[2]> = {}) {
@@ -70,8 +70,11 @@ describe('HardenedDeployment', () => {
     ]);
   });
 
-  test('a single replica gets no PodDisruptionBudget', () => {
-    const objects = synthApp(deploy({ replicas: 1 }).app);
+  test('a single replica gets no PodDisruptionBudget (and needs an exception to HARDENED-10)', () => {
+    const { app, web } = deploy({ replicas: 1 });
+    expect(() => synthApp(app)).toThrow(/HARDENED-10: Deployment shop\/web runs 1 replica/);
+    PolicyException.add(web, { id: 'HARDENED-10', reason: 'A batch-style worker that tolerates being down during a node drain.' });
+    const objects = synthApp(app);
     expect(objects.filter(o => o.kind === 'PodDisruptionBudget')).toEqual([]);
   });
 
@@ -99,7 +102,7 @@ describe('HardenedDeployment', () => {
   });
 
   test('the app-wide context sets the Kubernetes version', () => {
-    const app = Testing.app();
+    const app = testApp();
     app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.31');
     new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
     new HardenedDeployment(new Chart(app, 'shop-workloads', { namespace: 'shop' }), 'web', { containers: [container()] });
@@ -171,7 +174,7 @@ describe('HardenedDeployment', () => {
     });
 
     test('a workload outside any namespace', () => {
-      const app = Testing.app();
+      const app = testApp();
       expect(() => new HardenedDeployment(new Chart(app, 'loose'), 'web', { containers: [container()] }))
         .toThrow(/^\[loose\/web\] namespace: \(unset\) is not set and the enclosing chart has no namespace\. Fix: pass namespace/);
     });
@@ -190,7 +193,7 @@ describe('HardenedDeployment', () => {
     });
 
     test('the same pod passes where the namespace pins a version that allows it', () => {
-      const app = Testing.app();
+      const app = testApp();
       const cluster = new Chart(app, 'cluster');
       const ns = new HardenedNamespace(cluster, 'ci', { podSecurityVersion: 'v1.31' });
       new HardenedDeployment(new Chart(app, 'ci-workloads'), 'builder', { namespace: ns, containers: [container()], seLinuxOptions: { type: SeLinuxType.CONTAINER_ENGINE_T } });
@@ -198,7 +201,7 @@ describe('HardenedDeployment', () => {
     });
 
     test('a namespace the app does not define is held to restricted latest', () => {
-      const app = Testing.app();
+      const app = testApp();
       const web = new HardenedDeployment(new Chart(app, 'elsewhere', { namespace: 'elsewhere' }), 'web', { containers: [container()] });
       web.deployment.addContainer({ name: 'sidecar', image: `busybox@${DIGEST}`, securityContext: { allowPrivilegeEscalation: true } });
       expect(() => app.synth()).toThrow(/restricted latest check "allowPrivilegeEscalation" enforced by namespace "elsewhere" \(not in this app; cluster default\)/);

@@ -1,10 +1,10 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { HardenedNamespace, PodSecurityLevel } from '../../constructs';
-import { field, findObject, synthApp } from '../support/manifests';
+import { field, findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
 function namespace(props: ConstructorParameters<typeof HardenedNamespace>[2] = {}) {
-  const app = Testing.app();
+  const app = testApp();
   const ns = new HardenedNamespace(new Chart(app, 'cluster'), 'shop', props);
   return { app, ns };
 }
@@ -79,13 +79,13 @@ describe('HardenedNamespace', () => {
     ] as [string, () => unknown, RegExp][])('%s', (_n, build, message) => expect(build).toThrow(message));
 
     test('a chart with a namespace cannot hold the cluster-scoped Namespace', () => {
-      const app = Testing.app();
+      const app = testApp();
       expect(() => new HardenedNamespace(new Chart(app, 'c', { namespace: 'x' }), 'shop'))
         .toThrow(/\[c\/shop\] chart\.namespace: "x" is set on the chart that holds a HardenedNamespace.*Fix: create HardenedNamespace in a chart without a namespace/);
     });
 
     test('duplicate names', () => {
-      const app = Testing.app();
+      const app = testApp();
       const c = new Chart(app, 'c');
       new HardenedNamespace(c, 'a', { name: 'shop' });
       expect(() => new HardenedNamespace(c, 'b', { name: 'shop' })).toThrow(/\[c\/b\] name: "shop" is already used by c\/a/);

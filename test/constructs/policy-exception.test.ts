@@ -1,9 +1,9 @@
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException,
+  EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException, SandboxRuntime, SandboxRuntimeClass,
 } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { buildDefaultBlueprint } from '../../src/blueprint';
@@ -14,7 +14,7 @@ import { findObject } from '../support/manifests';
 const REASON = 'Single-primary database; a second replica would be a second primary.';
 
 function shop(options: { enforce?: PodSecurityLevel } = {}) {
-  const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-policy-exception-never-written'), keepLastSynth: false });
+  const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-policy-exception-never-written') });
   const cluster = new Chart(app, 'cluster');
   const ns = new HardenedNamespace(cluster, 'shop', { enforce: options.enforce });
   const chart = new Chart(app, 'shop-workloads', { namespace: 'shop' });
@@ -174,17 +174,21 @@ describe('HardenedApp runs the rule packs at synth', () => {
     expect(calls).toBe(1);
   });
 
-  test('a plain cdk8s App does not run the rule packs (use HardenedApp)', () => {
-    const app = Testing.app();
-    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
-    new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'db', { containers: [container()], replicas: 1 });
-    expect(() => app.synth()).not.toThrow();
+  test('under a plain cdk8s App, the constructs refuse to be created and say to use HardenedApp', () => {
+    // a plain App.synth would skip the policy pass: a rule violation would ship without a word
+    const app = new App({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-never-written') });
+    const cluster = new Chart(app, 'cluster');
+    expect(() => new HardenedNamespace(cluster, 'shop')).toThrow(/^\[cluster\/shop\] scope: "App" is in an app that is not a HardenedApp, .*Fix: create the app with `new HardenedApp\(\)`/);
+    const chart = new Chart(app, 'w', { namespace: 'shop' });
+    expect(() => new HardenedDeployment(chart, 'db', { containers: [container()], replicas: 1 })).toThrow(/not a HardenedApp/);
+    expect(() => PolicyException.add(chart, { id: 'HARDENED-10', reason: REASON })).toThrow(/not a HardenedApp/);
+    expect(() => new SandboxRuntimeClass(cluster, 'gvisor', { runtime: SandboxRuntime.GVISOR })).toThrow(/not a HardenedApp/);
   });
 });
 
 describe('the exceptions annotation reaches the manifests', () => {
   test.each([['inline', undefined], ['worker thread', 0]])('%s YAML serializer', (_, yamlWorkerThreshold) => {
-    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-never-written'), keepLastSynth: false, yamlWorkerThreshold });
+    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-never-written'), yamlWorkerThreshold });
     new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
     const db = new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'db', { containers: [container()], replicas: 1 });
     PolicyException.add(db, { id: 'HARDENED-10', reason: REASON });
@@ -197,7 +201,7 @@ describe('the exceptions annotation reaches the manifests', () => {
 
 describe('the default blueprint', () => {
   test('passes every rule but one, which carries a justified exception', () => {
-    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-blueprint-never-written'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-blueprint-never-written') });
     buildDefaultBlueprint(app);
     const objects = objectsOf(app);
     const postgres = findObject(objects, 'Deployment', 'postgres', 'data');

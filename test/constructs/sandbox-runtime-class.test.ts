@@ -1,11 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { SandboxRuntime, SandboxRuntimeClass } from '../../constructs';
-import { findObject, synthApp } from '../support/manifests';
+import { findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
 describe('SandboxRuntimeClass', () => {
   function all() {
-    const app = Testing.app();
+    const app = testApp();
     const c = new Chart(app, 'cluster');
     for (const [id, runtime] of [['gvisor', SandboxRuntime.GVISOR], ['qemu', SandboxRuntime.KATA_QEMU], ['clh', SandboxRuntime.KATA_CLH], ['fc', SandboxRuntime.KATA_FC]] as const) {
       new SandboxRuntimeClass(c, id, { runtime });
@@ -33,7 +33,7 @@ describe('SandboxRuntimeClass', () => {
   });
 
   test('bad input', () => {
-    const app = Testing.app();
+    const app = testApp();
     expect(() => new SandboxRuntimeClass(new Chart(app, 'c'), 'x', { runtime: SandboxRuntime.custom('Bad Name', 'runsc', { cpu: '1', memory: '1Gi' }, {}) }))
       .toThrow(/\[c\/x\] runtime\.name: "Bad Name" is not a valid DNS-1123 subdomain/);
     expect(() => new SandboxRuntimeClass(new Chart(app, 'd', { namespace: 'n' }), 'x', { runtime: SandboxRuntime.GVISOR }))

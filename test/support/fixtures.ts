@@ -1,4 +1,5 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { testApp } from './manifests';
+import { App, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import { ContainerImage, HardenedContainerProps, HardenedNamespace } from '../../constructs';
 
@@ -20,7 +21,7 @@ export function container(overrides: Partial<HardenedContainerProps> = {}): Hard
 
 /** An app with a cluster chart holding HardenedNamespace `shop`, and a chart in that namespace. */
 export function shopApp(): { app: App; cluster: Chart; shop: HardenedNamespace; chart: Chart } {
-  const app = Testing.app();
+  const app = testApp();
   const cluster = new Chart(app, 'cluster');
   const shop = new HardenedNamespace(cluster, 'shop');
   const chart = new Chart(app, 'shop-workloads', { namespace: 'shop' });

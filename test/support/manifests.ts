@@ -1,14 +1,38 @@
-import { App, Chart, Testing } from 'cdk8s';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { HardenedApp, HardenedAppProps } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 
-/** Every object of every chart of an app, in chart order, as plain JSON (runs all validations). */
-export function synthApp(app: App): KubeObject[] {
-  return app.charts.flatMap(chart => Testing.synth(chart) as KubeObject[]);
+/** A HardenedApp for tests: synthesized in memory (`synthObjects`), its outdir never written. */
+export function testApp(props: HardenedAppProps = {}): HardenedApp {
+  return new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-test-never-written'), ...props });
 }
 
-/** Every object of one chart. */
+function hardenedRoot(app: App): HardenedApp {
+  if (!(app instanceof HardenedApp)) throw new Error('test helper: the app is not a HardenedApp');
+  return app;
+}
+
+/**
+ * Every object of the app as plain JSON (the whole synth pipeline, nothing written), in construct
+ * tree order (the order cdk8s's `Testing.synth` gives), not output order: snapshots stay readable
+ * per construct.
+ */
+export function synthApp(app: App): KubeObject[] {
+  return synthInTreeOrder(hardenedRoot(app), () => true);
+}
+
+/** The objects that constructs of `chart` render (the whole app is synthesized), in construct tree order. */
 export function synthChart(chart: Chart): KubeObject[] {
-  return Testing.synth(chart) as KubeObject[];
+  const prefix = `${chart.node.path}/`;
+  return synthInTreeOrder(hardenedRoot(chart.node.root as App), p => p.startsWith(prefix));
+}
+
+function synthInTreeOrder(app: HardenedApp, keep: (constructPath: string) => boolean): KubeObject[] {
+  const objects = app.synthObjects().objects.filter(o => keep(o.constructPath));
+  const order = new Map(app.node.findAll().map((c, i) => [c.node.path, i]));
+  return [...objects].sort((a, b) => order.get(a.constructPath)! - order.get(b.constructPath)!).map(o => o.object);
 }
 
 /** The one object of `kind` named `name` (and in `namespace`, when given); fails when there is not exactly one. */

@@ -16,6 +16,7 @@ const BATCH_KINDS = new Set(['Job', 'CronJob']);
  */
 export const probes: Rule = {
   id: 'HARDENED-4',
+  severity: 'error',
   name: 'readiness-and-liveness-probes',
   summary: 'Every container of a long-running pod declares a readiness and a liveness probe.',
   explanation: 'Without a readiness probe a pod gets traffic before it can serve it and keeps getting it when it cannot, and rollouts proceed over broken pods; without a liveness probe a hung process is never restarted. Both turn a partial failure into an outage.',

@@ -63,6 +63,7 @@ function blocksEviction(pdb: KubeObject, replicas: number): string | undefined {
  */
 export const replicasAndDisruptionBudget: Rule = {
   id: 'HARDENED-10',
+  severity: 'error',
   name: 'replicas-and-disruption-budget',
   summary: 'Deployments and StatefulSets run 2+ replicas, protected by a PodDisruptionBudget that still allows drains.',
   explanation: 'A single replica goes down with every node drain, upgrade, eviction or crash, and without a PodDisruptionBudget a drain may evict all replicas at once; a budget that allows no eviction blocks node maintenance (and so security patching) instead.',

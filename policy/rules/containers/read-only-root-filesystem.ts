@@ -12,6 +12,7 @@ import { judge, NOT_APPLICABLE, type Rule, type RuleViolation } from '../types';
  */
 export const readOnlyRootFilesystem: Rule = {
   id: 'HARDENED-5',
+  severity: 'error',
   name: 'read-only-root-filesystem',
   summary: 'Every container runs with a read-only root filesystem.',
   explanation: 'A writable root filesystem lets an attacker who gets code execution drop tools, modify binaries and persist across process restarts inside the container; read-only roots make the container image the only code that can run.',

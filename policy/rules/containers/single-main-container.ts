@@ -18,6 +18,7 @@ import { judge, NOT_APPLICABLE, type Rule } from '../types';
  */
 export const singleMainContainer: Rule = {
   id: 'HARDENED-11',
+  severity: 'error',
   name: 'single-main-container',
   summary: 'A pod has one main container; helpers are declared as native sidecars.',
   explanation: 'Containers of one pod share its network namespace, volumes, ServiceAccount and network policy: a second application in the pod gets every permission of the first and widens what a compromise of either one reaches. It also hides the helper\'s lifecycle (start order, shutdown) from Kubernetes.',

@@ -12,6 +12,7 @@ import { judge, NOT_APPLICABLE, type Rule } from '../types';
  */
 export const defaultServiceAccount: Rule = {
   id: 'HARDENED-7',
+  severity: 'error',
   name: 'no-default-service-account',
   summary: 'Pods run as a dedicated ServiceAccount, not "default".',
   explanation: 'Every pod that names no ServiceAccount shares the namespace\'s "default" one: any right granted to it (by a chart, an operator, a hurried RoleBinding) is granted to all of them, and audit logs cannot tell the workloads apart.',

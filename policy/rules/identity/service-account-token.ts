@@ -14,6 +14,7 @@ import { COMPLIANT, NOT_APPLICABLE, judge, type Rule } from '../types';
  */
 export const serviceAccountToken: Rule = {
   id: 'HARDENED-6',
+  severity: 'error',
   name: 'no-service-account-token',
   summary: 'Pods do not mount a ServiceAccount token (automountServiceAccountToken: false on the pod or its ServiceAccount).',
   explanation: 'A mounted token is a credential for the Kubernetes API in every process of the pod: code execution in the container becomes API access with all the rights bound to the ServiceAccount, the first step of most cluster takeovers. Most applications never call the API.',

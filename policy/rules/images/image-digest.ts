@@ -26,6 +26,7 @@ function acceptedByTag(annotation: unknown, name: string): boolean {
  */
 export const imageDigest: Rule = {
   id: 'HARDENED-1',
+  severity: 'error',
   name: 'image-digest',
   summary: 'Every container image is pinned by digest.',
   explanation: 'A tag is a mutable pointer: whoever can push to the registry (or sits in the path to it) decides what runs, and a rollback or a new node can silently pull different code than the one that was reviewed and scanned. A digest names exactly one image.',

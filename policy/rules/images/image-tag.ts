@@ -14,6 +14,7 @@ import { parseImage } from './_image-reference';
  */
 export const imageTag: Rule = {
   id: 'HARDENED-2',
+  severity: 'error',
   name: 'no-latest-tag',
   summary: 'No image uses the tag "latest" or no tag at all, unless pinned by digest.',
   explanation: '"latest" (which an untagged reference means) changes with every push: two replicas of one Deployment can run different code, a rollback does not roll back, and nobody can tell from the manifest what is running.',

@@ -14,6 +14,7 @@ import { judge, NOT_APPLICABLE, type Rule } from '../types';
  */
 export const defaultNamespace: Rule = {
   id: 'HARDENED-8',
+  severity: 'error',
   name: 'no-default-namespace',
   summary: 'Workloads name their namespace, and it is not "default".',
   explanation: 'The default namespace is where everything without a home ends up: it usually has no Pod Security labels, no quota, no default-deny NetworkPolicy and broad RBAC, so a workload there gets none of the boundaries a namespace is for.',

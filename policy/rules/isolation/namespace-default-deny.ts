@@ -41,6 +41,7 @@ function deniesAll(policy: KubeObject, direction: Direction): boolean {
  */
 export const namespaceDefaultDeny: Rule = {
   id: 'HARDENED-9',
+  severity: 'error',
   name: 'namespace-default-deny',
   summary: 'Every Namespace has a default-deny NetworkPolicy for ingress and egress.',
   explanation: 'Without a NetworkPolicy selecting them, pods accept connections from anywhere in the cluster and can reach anything, including the cloud metadata endpoint and other tenants: one compromised pod can move laterally and exfiltrate freely. Default deny makes every allowed flow an explicit, reviewable decision.',

@@ -20,6 +20,7 @@ function isSet(value: unknown): boolean {
  */
 export const requestsAndLimits: Rule = {
   id: 'HARDENED-3',
+  severity: 'error',
   name: 'resource-requests-and-limits',
   summary: 'Every container declares cpu and memory requests and limits.',
   explanation: 'Without requests the scheduler places pods blindly and they are the first evicted under pressure; without limits one compromised or leaking container can starve every other pod on its node (a denial of service, or cryptomining on your bill).',

@@ -13,6 +13,7 @@ import { judge, NOT_APPLICABLE, type Rule } from '../types';
  */
 export const noPlainSecrets: Rule = {
   id: 'HARDENED-12',
+  severity: 'error',
   name: 'no-plain-secrets',
   summary: 'No Secret objects in the manifests.',
   explanation: 'A Secret in plain YAML is only base64-encoded: whoever can read the repository, a CI log or a copy of the output has the credential, forever (git history keeps it after deletion), and it cannot be rotated without a commit.',

@@ -61,6 +61,7 @@ describe('runRulePacks', () => {
     const first = findings[0];
     expect(first).toEqual({
       rule: 'HARDENED-1',
+      severity: 'error',
       message: 'container "app" image "nginx" is not pinned by digest',
       path: 'spec.template.spec.containers[0].image',
       explanation: HARDENED_PACK.rules[0].explanation,
