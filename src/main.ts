@@ -2,6 +2,8 @@ import { HardenedApp } from '../constructs';
 import { buildDefaultBlueprint } from './blueprint';
 import { securityReportReporter } from './security-report-file';
 
-const app = new HardenedApp({ reporters: [securityReportReporter()] });
+// outdir 'dist': written atomically, so a failing synth leaves the committed dist/ as it was
+// (cdk8s.yaml points the CLI's own output, which it deletes first, at cdk8s.out/)
+const app = new HardenedApp({ outdir: 'dist', reporters: [securityReportReporter()] });
 buildDefaultBlueprint(app);
 app.synth();
