@@ -1,30 +1,34 @@
 /**
  * The project's security report: the one function behind both `cdk8s-hardened report` and the
- * `SECURITY-REPORT.md` that synth writes into dist/. It collects the findings (Pod Security
- * Standards per object, at the level its Namespace labels enforce, exactly as `check` resolves it;
- * the `hardened` rule pack) and the exceptions carried in the `cdk8s-hardened.io/exceptions`
- * annotation, and renders {@link renderSecurityReport}. Deterministic: same objects, same bytes.
+ * `SECURITY-REPORT.md` that synth writes into dist/. It renders {@link renderSecurityReport} from
+ * the objects and the result of the one policy pass over them (Pod Security at each namespace's
+ * levels, the `hardened` rule pack, the exceptions): synth hands over the result it computed, the
+ * command line evaluates it once here. Deterministic: same objects, same bytes.
  */
 import type { Reporter, Synthesis } from '../constructs/hardened-app';
-import { createPssRulePack } from './cli/pss-rule-pack';
-import { createRuleContext } from './cli/rule-pack';
-import type { KubeObject } from '../policy/kube-object';
 import {
-  compareExceptions, EXCEPTIONS_ANNOTATION, exceptionMatches, parseExceptionsAnnotation, runRulePacks, type RuleException,
-} from '../policy/rules';
+  compareExceptions, EXCEPTIONS_ANNOTATION, FindingSource, HARDENED_PACK, PSS_CHECKS,
+  type KubeObject, type PolicyResult, type RuleException,
+} from '../policy';
+import { evaluateManifests } from './cli/manifest-policy';
 import { renderSecurityReport, type ReportException, type ReportFinding } from './report';
 import type { ManifestObject } from './yaml-input';
 
 /** The file name of the report in the synth output directory. */
 export const SECURITY_REPORT_FILE = 'SECURITY-REPORT.md';
 
-/** Ids of the `hardened` rule pack's rules; other exception ids are Pod Security check ids. */
-const HARDENED_ID_PREFIX = 'HARDENED-';
-
 /** Options of {@link buildSecurityReport}. */
 export interface BuildSecurityReportOptions {
   /** Whether to include the Mermaid diagram. Default `true`. */
   readonly mermaid?: boolean;
+  /**
+   * The result of the policy pass over the objects of `items` (same indexes), computed once
+   * elsewhere: synth passes `Synthesis.policy`. The exceptions listed are then those that covered
+   * a finding (`exceptedBy`).
+   * @default - evaluated here, once: Pod Security at each namespace's labels and the `hardened`
+   * pack, with the exceptions of each object's `cdk8s-hardened.io/exceptions` annotation
+   */
+  readonly policy?: PolicyResult;
 }
 
 /** The outcome of {@link buildSecurityReport}. */
@@ -39,16 +43,13 @@ export interface BuiltSecurityReport {
   readonly warnings: readonly string[];
 }
 
+const PSS_CHECK_IDS = new Set(PSS_CHECKS.map((c) => c.id));
+
+/** What the report appends to a Pod Security check id that only applies at the warn/audit levels. */
+const WARN_AUDIT = ' (warn/audit)';
+
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** A finding before it is matched against exceptions. */
-interface RawFinding {
-  readonly index: number;
-  readonly rule: string;
-  readonly message: string;
-  readonly path: string;
 }
 
 /** `ns/Kind/name` or `Kind/name`, as warnings name objects. */
@@ -67,80 +68,90 @@ function exceptionRule(e: RuleException): string {
 }
 
 /**
+ * The exceptions that covered findings on one object, as the annotation synth writes lists
+ * them (and so as the command line reads them back): reason trimmed, sorted, duplicates removed.
+ */
+function coveringExceptions(policy: PolicyResult, count: number): RuleException[][] {
+  const byObject: Set<RuleException>[] = Array.from({ length: count }, () => new Set());
+  for (const f of policy.findings) for (const e of f.exceptedBy) byObject[f.objectIndex].add(e);
+  return byObject.map((set) => {
+    const seen = new Set<string>();
+    const out: RuleException[] = [];
+    for (const e of [...set].sort(compareExceptions)) {
+      const item: RuleException = { id: e.id, reason: e.reason.trim(), ...(e.path !== undefined ? { path: e.path } : {}) };
+      const key = JSON.stringify(item);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(item);
+      }
+    }
+    return out;
+  });
+}
+
+/**
  * Builds the security report of a set of synthesized (or any) Kubernetes objects.
  *
- * Findings:
- * - the Pod Security Standards rule pack of `check`, without overrides: each pod-bearing object
- *   is judged at the level and version its Namespace labels enforce (else restricted:latest);
- * - the `hardened` rule pack (HARDENED-1..12, `runRulePacks` of policy/rules), run once over
- *   all objects.
- * A finding's message ends with the path of the offending field.
+ * Findings, from the one policy pass ({@link BuildSecurityReportOptions.policy}, else evaluated
+ * here): the Pod Security findings of every pod-bearing object at the level and version its
+ * Namespace labels enforce (else restricted:latest), those of its warn/audit levels where they are
+ * stricter (shown as `check (warn/audit)`), and the `hardened` rule findings. A finding's message
+ * ends with the path of the offending field.
  *
- * Exceptions: the entries of each object's `cdk8s-hardened.io/exceptions` annotation (which synth
- * writes for every `PolicyException` that covered a finding). A HARDENED-n finding an entry covers
- * (same rule; the entry's path, if any, at or above the finding's) is shown as `excepted`. Entries
- * naming a Pod Security check are listed, marked as applying to the namespace's `warn`/`audit`
- * levels, and never except an enforced-level finding (the API server rejects those whatever the
- * annotation says). Malformed entries and entries that cover no HARDENED-n finding are warnings.
+ * Exceptions: those that covered a finding (`exceptedBy` of the result), or, when the result is
+ * evaluated here, the valid entries of each object's `cdk8s-hardened.io/exceptions` annotation
+ * (which synth writes for every `PolicyException` that covered a finding, so both list the same).
+ * A finding an exception covers is shown as `excepted`; an exception narrowed to a path is shown as
+ * `ID at PATH`. An exception naming a Pod Security check is shown as `check (warn/audit)`: it
+ * never excepts an enforced-level finding (the API server rejects those whatever the annotation
+ * says). Malformed annotation entries and HARDENED-n entries that cover no finding are warnings.
  *
  * @param items the objects with the file and line they come from (file and line do not appear in
  *   the report, so objects read back from synthesized YAML give the same report as the objects
  *   synth wrote)
  */
 export function buildSecurityReport(items: readonly ManifestObject[], options: BuildSecurityReportOptions = {}): BuiltSecurityReport {
-  const warnings = new Set<string>();
-  const context = createRuleContext(items, (message) => warnings.add(message));
   const objects = items.map((i) => i.object);
+  const evaluated = options.policy === undefined ? evaluateManifests(objects, { packs: [HARDENED_PACK] }) : undefined;
+  const policy = options.policy ?? evaluated!.result;
+  const warnings = new Set<string>(policy.problems);
+  let listed: readonly (readonly RuleException[])[];
+  if (evaluated === undefined) {
+    listed = coveringExceptions(policy, objects.length);
+  } else {
+    listed = evaluated.exceptions.map((list) => [...list].sort(compareExceptions));
+    for (const note of evaluated.notes) {
+      const where = describeObject(objects[note.objectIndex]);
+      warnings.add(
+        note.kind === 'malformed'
+          ? `${where}: ${note.problem}; entry ignored`
+          : `${where}: exception ${exceptionRule(note.exception)} in ${EXCEPTIONS_ANNOTATION} covers no finding`,
+      );
+    }
+  }
 
-  const raw: RawFinding[] = [];
-  const pss = createPssRulePack();
-  items.forEach((item, index) => {
-    for (const f of pss.check(item, context)) raw.push({ index, rule: f.rule, message: f.message, path: f.path });
-  });
-  for (const f of runRulePacks(objects)) raw.push({ index: f.objectIndex, rule: f.rule, message: f.message, path: f.path });
-
-  const exceptionsOf = new Map<number, RuleException[]>();
-  const exceptions: ReportException[] = [];
-  objects.forEach((object, index) => {
-    const parsed = parseExceptionsAnnotation(object.metadata?.annotations?.[EXCEPTIONS_ANNOTATION]);
-    for (const problem of parsed.problems) warnings.add(`${describeObject(object)}: ${problem}; entry ignored`);
-    if (parsed.exceptions.length === 0) return;
-    const sorted = [...parsed.exceptions].sort(compareExceptions);
-    exceptionsOf.set(index, sorted.filter((e) => e.id.startsWith(HARDENED_ID_PREFIX)));
+  const identity = (object: KubeObject) => {
     const namespace = nonEmptyString(object.metadata?.namespace);
-    for (const e of sorted) {
-      const pssOnly = !e.id.startsWith(HARDENED_ID_PREFIX);
-      exceptions.push({
-        ...(namespace !== undefined ? { namespace } : {}),
-        kind: object.kind,
-        name: nonEmptyString(object.metadata?.name) ?? '<unnamed>',
-        rule: pssOnly ? `${exceptionRule(e)} (warn/audit)` : exceptionRule(e),
-        reason: e.reason,
-      });
+    return { ...(namespace !== undefined ? { namespace } : {}), kind: object.kind, name: nonEmptyString(object.metadata?.name) ?? '<unnamed>' };
+  };
+  const exceptions: ReportException[] = [];
+  listed.forEach((list, index) => {
+    for (const e of list) {
+      const rule = exceptionRule(e);
+      exceptions.push({ ...identity(objects[index]), rule: PSS_CHECK_IDS.has(e.id) ? rule + WARN_AUDIT : rule, reason: e.reason });
     }
   });
-
-  const used = new Set<RuleException>();
-  const findings: ReportFinding[] = raw.map((f) => {
-    const object = objects[f.index];
-    const namespace = nonEmptyString(object.metadata?.namespace);
-    const covering = f.rule.startsWith(HARDENED_ID_PREFIX) ? (exceptionsOf.get(f.index) ?? []).filter((e) => exceptionMatches(e, f)) : [];
-    for (const e of covering) used.add(e);
+  const findings: ReportFinding[] = policy.findings.map((f) => {
     // a path-less exception covers every finding of its rule; else show the narrowest-sorted one
+    const covering = [...f.exceptedBy].sort(compareExceptions);
     const shownAs = covering.find((e) => e.path === undefined) ?? covering[0];
+    const rule = shownAs !== undefined ? exceptionRule(shownAs) : f.rule;
     return {
-      ...(namespace !== undefined ? { namespace } : {}),
-      kind: object.kind,
-      name: nonEmptyString(object.metadata?.name) ?? '<unnamed>',
-      rule: shownAs !== undefined ? exceptionRule(shownAs) : f.rule,
+      ...identity(objects[f.objectIndex]),
+      rule: f.source === FindingSource.POD_SECURITY_WARN ? rule + WARN_AUDIT : rule,
       message: f.path !== '' ? `${f.message} (${f.path})` : f.message,
     };
   });
-  for (const [index, list] of exceptionsOf) {
-    for (const e of list) {
-      if (!used.has(e)) warnings.add(`${describeObject(objects[index])}: exception ${exceptionRule(e)} in ${EXCEPTIONS_ANNOTATION} covers no finding`);
-    }
-  }
 
   const markdown = renderSecurityReport(objects, { findings, exceptions, mermaid: options.mermaid });
   return { markdown, findings, exceptions, warnings: [...warnings] };
@@ -182,15 +193,17 @@ export function synthesizedManifestObjects(synthesis: Synthesis): ManifestObject
 
 /**
  * A `HardenedApp` reporter that writes {@link SECURITY_REPORT_FILE} next to the manifests,
- * rendered by {@link buildSecurityReport} from the synthesized objects (so it equals what
- * `cdk8s-hardened report <outdir>` prints). Input warnings go to stderr.
+ * rendered by {@link buildSecurityReport} from the synthesized objects and the synthesis's own
+ * policy result (so it evaluates nothing again, and equals what `cdk8s-hardened report <outdir>`
+ * prints). Input warnings go to stderr.
  *
  * @example
  *   const app = new HardenedApp({ reporters: [securityReportReporter()] });
  */
-export function securityReportReporter(options: BuildSecurityReportOptions = {}): Reporter {
+export function securityReportReporter(options: Omit<BuildSecurityReportOptions, 'policy'> = {}): Reporter {
   return (_objects, synthesis) => {
-    const report = buildSecurityReport(synthesizedManifestObjects(synthesis), options);
+    // the policy pass of this synthesis: nothing is evaluated a second time
+    const report = buildSecurityReport(synthesizedManifestObjects(synthesis), { ...options, policy: synthesis.policy });
     for (const warning of report.warnings) console.warn(`warning: security report: ${warning}`);
     return { [SECURITY_REPORT_FILE]: report.markdown };
   };

@@ -1,16 +1,27 @@
 /**
- * dist/SECURITY-REPORT.md: written by synth from the synthesized objects, and byte for byte what
- * `cdk8s-hardened report <outdir>` prints (one function renders both).
+ * dist/SECURITY-REPORT.md: written by synth from the synthesized objects and the synthesis's own
+ * policy result, and byte for byte what `cdk8s-hardened report <outdir>` prints (one function
+ * renders both; the command line evaluates the policy once, synth not a second time).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HardenedApp } from '../constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { HardenedApp, HardenedNamespace, PodSecurityLevel, PolicyException, type Reporter, type Synthesis } from '../constructs';
+import { HARDENED_PACK, NOT_APPLICABLE, podTemplateOf, type KubeObject, type RulePack } from '../policy';
+import * as pssEvaluate from '../policy/pss/evaluate';
 import { buildDefaultBlueprint } from '../src/blueprint';
 import { main, type CliIo } from '../src/cli/main';
-import { SECURITY_REPORT_FILE, securityReportReporter, synthesizedManifestObjects } from '../src/security-report-file';
+import { buildSecurityReport, SECURITY_REPORT_FILE, securityReportReporter, synthesizedManifestObjects } from '../src/security-report-file';
 import { loadManifests } from '../src/yaml-input';
+
+// checkPodSecurity, counted: the real one behind a jest.fn (an ES module export cannot be spied on in place)
+jest.mock('../policy/pss/evaluate', () => {
+  const actual = jest.requireActual<typeof import('../policy/pss/evaluate')>('../policy/pss/evaluate');
+  return { ...actual, checkPodSecurity: jest.fn(actual.checkPodSecurity) };
+});
+const checkPodSecurity = pssEvaluate.checkPodSecurity as jest.MockedFunction<typeof pssEvaluate.checkPodSecurity>;
 
 const REPO = path.resolve(__dirname, '..');
 const temps: string[] = [];
@@ -26,7 +37,7 @@ afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true 
 /** The default blueprint in a HardenedApp that writes the report, synthesized into a fresh outdir. */
 function synthDefaultBlueprint(): string {
   const outdir = path.join(tempDir(), 'dist');
-  const app = new HardenedApp({ outdir, keepLastSynth: false, reporters: [securityReportReporter()] });
+  const app = new HardenedApp({ outdir, reporters: [securityReportReporter()] });
   buildDefaultBlueprint(app);
   app.synth();
   return outdir;
@@ -133,7 +144,7 @@ describe('the default blueprint', () => {
   });
 
   test('the reporter sees the objects, files and lines that the CLI reads back from the outdir', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'unused'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'unused') });
     buildDefaultBlueprint(app);
     const items = synthesizedManifestObjects(app.synthObjects());
     const read = loadManifests(['.'], { cwd: outdir });
@@ -145,5 +156,95 @@ describe('the default blueprint', () => {
 
   test('synth twice gives byte-identical output', () => {
     expect(readTree(synthDefaultBlueprint())).toEqual(readTree(outdir));
+  });
+});
+
+describe('one policy pass per synth', () => {
+  test('with the security reporter, each rule runs once per object and Pod Security once per pod-bearing object', () => {
+    const evaluated: KubeObject[] = [];
+    const counting: RulePack = {
+      name: 'counting',
+      rules: [{
+        id: 'COUNT-1', severity: 'error', name: 'count', summary: 'counts evaluations', explanation: '-', fix: '-', appliesTo: 'every object', references: [],
+        evaluate: (object) => {
+          evaluated.push(object);
+          return NOT_APPLICABLE;
+        },
+      }],
+    };
+    let synthesis: Synthesis | undefined;
+    const capture: Reporter = (_objects, s) => {
+      synthesis = s;
+      return {};
+    };
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'counted'), rulePacks: [HARDENED_PACK, counting], reporters: [securityReportReporter(), capture] });
+    buildDefaultBlueprint(app);
+    const hardened1 = HARDENED_PACK.rules.find((r) => r.id === 'HARDENED-1')!;
+    const hardened1Runs = jest.spyOn(hardened1, 'evaluate');
+    checkPodSecurity.mockClear();
+    let files: Record<string, string>;
+    let hardened1Calls: number;
+    try {
+      files = app.synthFiles(); // the whole synth in memory: policy pass, YAML, reporters
+      hardened1Calls = hardened1Runs.mock.calls.length;
+    } finally {
+      hardened1Runs.mockRestore();
+    }
+    expect(files[SECURITY_REPORT_FILE]).toContain('# Security report');
+
+    const objects = synthesis!.objects.map((o) => o.object);
+    expect(objects.length).toBeGreaterThan(30);
+    expect(evaluated).toHaveLength(objects.length);
+    expect(new Set(evaluated).size).toBe(objects.length);
+    expect(hardened1Calls).toBe(objects.length); // was twice that: the reporter ran the pack again
+    // every namespace warns and audits at its enforced level: one level per pod-bearing object
+    const podBearing = objects.filter((o) => podTemplateOf(o) !== undefined);
+    expect(podBearing).toHaveLength(4);
+    expect(checkPodSecurity).toHaveBeenCalledTimes(podBearing.length);
+    expect(checkPodSecurity.mock.calls.map((c) => c[0]).sort()).toEqual(podBearing.sort());
+    expect(new Set(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`))).toEqual(new Set(['restricted v1.28']));
+  });
+
+  test('a namespace that warns at a stricter level: Pod Security once per distinct level, and the report reads the excepted warning from the result', () => {
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'legacy'), rulePacks: [], reporters: [securityReportReporter({ mermaid: false })] });
+    const chart = new Chart(app, 'legacy');
+    new HardenedNamespace(chart, 'legacy', { enforce: PodSecurityLevel.BASELINE, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED });
+    const pod = new ApiObject(chart, 'old', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'old', namespace: 'legacy' },
+      spec: { containers: [{ name: 'app', image: 'registry.example.com/old:1.0', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }], securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+    });
+    PolicyException.add(pod, { id: 'runAsNonRoot', reason: 'The vendor image runs as root until its next major release.' });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // synth warns about the open warn/audit findings
+    checkPodSecurity.mockClear();
+    const synthesis = app.synthObjects();
+    const report = app.synthFiles()[SECURITY_REPORT_FILE];
+    warn.mockRestore();
+    // two synths; in each, one pod-bearing object at two distinct levels (baseline enforced; restricted warned and audited), and nothing for the report
+    expect(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`)).toEqual(['baseline v1.28', 'restricted v1.28', 'baseline v1.28', 'restricted v1.28']);
+    expect(report).toContain('| excepted | `legacy/Pod/old` | `runAsNonRoot (warn/audit)` | ');
+    expect(report).toContain('- `legacy/Pod/old` — `runAsNonRoot (warn/audit)`: The vendor image runs as root until its next major release.\n');
+    // the same report as the one evaluated from the annotation synth wrote, but for the hardened rules synth did not run
+    const fromAnnotation = buildSecurityReport(synthesizedManifestObjects(synthesis), { mermaid: false });
+    const withoutHardened = (md: string) => md.split('\n').filter((l) => !l.includes('`HARDENED-')).join('\n').replace(/\*\*Summary:\*\*.*\n/, '');
+    expect(withoutHardened(fromAnnotation.markdown)).toBe(withoutHardened(report));
+  });
+});
+
+describe('buildSecurityReport on the default blueprint', () => {
+  test('with the synthesis\'s policy result, without it (evaluated from the annotation), and the committed dist/SECURITY-REPORT.md: the same bytes', () => {
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'unused') });
+    buildDefaultBlueprint(app);
+    const synthesis = app.synthObjects();
+    const items = synthesizedManifestObjects(synthesis);
+    checkPodSecurity.mockClear();
+    const given = buildSecurityReport(items, { policy: synthesis.policy });
+    expect(checkPodSecurity).not.toHaveBeenCalled();
+    const evaluated = buildSecurityReport(items);
+    expect(checkPodSecurity).toHaveBeenCalledTimes(4);
+    expect(given.warnings).toEqual([]);
+    expect(evaluated.warnings).toEqual([]);
+    expect(given.markdown).toBe(evaluated.markdown);
+    expect(given.exceptions).toEqual(evaluated.exceptions);
+    expect(Buffer.from(given.markdown)).toEqual(fs.readFileSync(path.join(REPO, 'dist', SECURITY_REPORT_FILE)));
   });
 });

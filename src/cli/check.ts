@@ -3,11 +3,12 @@
  *
  * The core is the pure function {@link runCheck}; {@link checkCommand} wires it to argv and streams.
  */
-import { parsePssLevel, parsePssVersion, type PssLevel } from '../../policy/pss';
+import {
+  EXCEPTIONS_ANNOTATION, FindingSource, HARDENED_PACK, parsePssLevel, parsePssVersion, PSS_CHECKS,
+  type PolicyFinding, type PolicyResult, type PssLevel, type PssTarget, type RulePack,
+} from '../../policy';
 import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
-import { createHardenedRulePack } from './hardened-rule-pack';
-import { createPssRulePack } from './pss-rule-pack';
-import { createRuleContext, type RuleFinding, type RulePack } from './rule-pack';
+import { evaluateManifests } from './manifest-policy';
 import type { CliIo, Subcommand } from './subcommand';
 
 /** Output formats of `check`. */
@@ -25,14 +26,22 @@ export interface CheckOptions {
   readonly cwd?: string;
   /** Reads standard input for the `-` path. */
   readonly readStdin?: () => string;
-  /** Also run the `hardened` best-practice rules (HARDENED-1..12, docs/rules.md) after the PSS pack. Ignored when {@link rulePacks} is given. */
+  /** Also run the `hardened` best-practice rules (HARDENED-1..12, docs/rules.md) after Pod Security. Ignored when {@link rulePacks} is given. */
   readonly hardened?: boolean;
   /**
-   * The rule packs to run. Default: the PSS pack built from {@link level} and {@link version},
-   * then the `hardened` pack when {@link hardened} is set.
-   * Pass extra packs here to add rules beyond PSS.
+   * The rule packs (policy/rules `RulePack`) to run after Pod Security, which always runs.
+   * Default: none, or `HARDENED_PACK` when {@link hardened} is set.
    */
   readonly rulePacks?: readonly RulePack[];
+}
+
+/** One open finding as `check` reports it: the engine's finding and the level it prints. */
+export interface CheckFinding extends PolicyFinding {
+  /**
+   * For a Pod Security finding, the level of the check (`baseline` or `restricted`); for a rule,
+   * the name of its pack (`hardened`).
+   */
+  readonly level: string;
 }
 
 /** The findings for one input object. */
@@ -44,13 +53,17 @@ export interface ObjectResult {
   readonly kind: string;
   readonly namespace: string | null;
   readonly name: string | null;
-  /** Findings of all rule packs, in pack order. Empty when the object complies. */
-  readonly findings: readonly RuleFinding[];
+  /**
+   * The findings no exception covers: Pod Security at the enforced level (or the override), then
+   * at the namespace's warn/audit levels, then the rules in pack order. Empty when the object complies.
+   * Only those of severity `error` fail the check.
+   */
+  readonly findings: readonly CheckFinding[];
 }
 
 /** Exit codes of `check`. */
 export const EXIT_OK = 0;
-/** Some object has findings. */
+/** Some object has an error finding that no exception covers. */
 export const EXIT_FINDINGS = 1;
 /** Usage error, or unreadable or unparsable input. */
 export const EXIT_USAGE = 2;
@@ -59,21 +72,33 @@ export const EXIT_USAGE = 2;
 export interface CheckRun {
   /** One entry per object of the input (pod-bearing or not), in input order. */
   readonly results: readonly ObjectResult[];
-  /** 0: no findings; 1: findings; 2: input error. */
+  /** 0: no open error; 1: open errors; 2: input error. Warnings never change it. */
   readonly exitCode: 0 | 1 | 2;
   /** Fatal input errors (`file:line:col: reason`); non-empty exactly when exitCode is 2. */
   readonly errors: readonly string[];
-  /** Non-fatal problems (e.g. an invalid Namespace label), deduplicated. */
+  /** Non-fatal problems (e.g. an invalid Namespace label, a bad exception entry), deduplicated. */
   readonly warnings: readonly string[];
+  /** The one policy pass over the input objects (same indexes as {@link results}); absent on an input error. */
+  readonly policy?: PolicyResult;
 }
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+const PSS_CHECK_LEVEL = new Map<string, string>(PSS_CHECKS.map((c) => [c.id, c.level]));
+
+/** `file:line: Kind namespace/name`, as the warnings about an object's annotation name it. */
+function describeItem(item: ManifestObject): string {
+  const ns = item.object.metadata?.namespace;
+  const name = item.object.metadata?.name ?? '<unnamed>';
+  return `${item.file}:${item.line}: ${item.object.kind} ${typeof ns === 'string' && ns !== '' ? `${ns}/` : ''}${name}`;
+}
+
 /**
- * Checks every object in the given manifests. Pure apart from reading the input files: prints
- * nothing and never exits the process.
+ * Checks every object in the given manifests: one policy pass (`evaluatePolicy`) over all
+ * of them, with the exceptions of each object's `cdk8s-hardened.io/exceptions` annotation. Pure
+ * apart from reading the input files: prints nothing and never exits the process.
  *
  * @throws Error only for invalid `level`/`version` options (validate them first with the PSS parsers)
  */
@@ -93,31 +118,56 @@ export function runCheck(options: CheckOptions): CheckRun {
     }
     throw e;
   }
-  const warnings = new Set<string>();
-  const context = createRuleContext(objects, (message) => warnings.add(message));
-  const packs = options.rulePacks ?? [
-    createPssRulePack({ level: options.level, version: options.version }),
-    ...(options.hardened ? [createHardenedRulePack()] : []),
-  ];
-  let anyFinding = false;
-  const results: ObjectResult[] = objects.map((item) => {
-    const findings: RuleFinding[] = [];
-    for (const pack of packs) {
-      for (const f of pack.check(item, context)) {
-        findings.push(f);
-      }
+  const packs = options.rulePacks ?? (options.hardened ? [HARDENED_PACK] : []);
+  const override: Partial<PssTarget> | undefined =
+    options.level === undefined && options.version === undefined
+      ? undefined
+      : { ...(options.level !== undefined ? { level: options.level } : {}), ...(options.version !== undefined ? { version: options.version } : {}) };
+  const evaluated = evaluateManifests(
+    objects.map((o) => o.object),
+    { packs, ...(override !== undefined ? { podSecurityOverride: override } : {}) },
+  );
+
+  const warnings = new Set<string>(evaluated.result.problems);
+  for (const note of evaluated.notes) {
+    const where = describeItem(objects[note.objectIndex]);
+    if (note.kind === 'malformed') {
+      warnings.add(`${where}: ${note.problem}; entry ignored`);
+    } else {
+      const e = note.exception;
+      warnings.add(`${where}: exception ${e.id}${e.path !== undefined ? ` at ${e.path}` : ''} in ${EXCEPTIONS_ANNOTATION} covers no finding; remove it`);
     }
-    anyFinding ||= findings.length > 0;
-    return {
-      file: item.file,
-      line: item.line,
-      kind: item.object.kind,
-      namespace: stringOrNull(item.object.metadata?.namespace),
-      name: stringOrNull(item.object.metadata?.name),
-      findings,
-    };
-  });
-  return { results, exitCode: anyFinding ? EXIT_FINDINGS : EXIT_OK, errors: [], warnings: [...warnings] };
+  }
+
+  const packOf = new Map<string, string>();
+  for (const pack of packs) for (const rule of pack.rules) if (!packOf.has(rule.id)) packOf.set(rule.id, pack.name);
+  const levelOf = (f: PolicyFinding): string =>
+    f.source === FindingSource.RULE ? (packOf.get(f.rule) ?? 'rule') : (PSS_CHECK_LEVEL.get(f.rule) ?? f.podSecurity?.level ?? 'restricted');
+
+  const open: CheckFinding[][] = objects.map(() => []);
+  for (const f of evaluated.result.findings) {
+    if (f.exceptedBy.length === 0) open[f.objectIndex].push({ ...f, level: levelOf(f) });
+  }
+  const results: ObjectResult[] = objects.map((item, i) => ({
+    file: item.file,
+    line: item.line,
+    kind: item.object.kind,
+    namespace: stringOrNull(item.object.metadata?.namespace),
+    name: stringOrNull(item.object.metadata?.name),
+    findings: open[i],
+  }));
+  const anyError = open.some((list) => list.some((f) => f.severity === 'error'));
+  return { results, exitCode: anyError ? EXIT_FINDINGS : EXIT_OK, errors: [], warnings: [...warnings], policy: evaluated.result };
+}
+
+/** One finding in the `--format json` document. */
+export interface CheckJsonFinding {
+  readonly rule: string;
+  readonly level: string;
+  readonly message: string;
+  readonly path: string;
+  /** `error` fails the check; `warning` (a namespace's warn/audit level, a warning rule) does not. */
+  readonly severity: 'error' | 'warning';
 }
 
 /** The JSON document printed by `--format json`: one entry per object. */
@@ -126,7 +176,7 @@ export interface CheckJsonEntry {
   readonly kind: string;
   readonly namespace: string | null;
   readonly name: string | null;
-  readonly findings: readonly { readonly rule: string; readonly level: string; readonly message: string; readonly path: string }[];
+  readonly findings: readonly CheckJsonFinding[];
 }
 
 /** Converts results to the `--format json` shape. */
@@ -136,7 +186,7 @@ export function toJsonEntries(results: readonly ObjectResult[]): CheckJsonEntry[
     kind: r.kind,
     namespace: r.namespace,
     name: r.name,
-    findings: r.findings.map((f) => ({ rule: f.rule, level: f.level, message: f.message, path: f.path })),
+    findings: r.findings.map((f) => ({ rule: f.rule, level: f.level, message: f.message, path: f.path, severity: f.severity })),
   }));
 }
 
@@ -150,30 +200,41 @@ function objectLabel(r: ObjectResult): string {
   return `${r.kind} ${r.namespace === null ? name : `${r.namespace}/${name}`}`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
- * Renders results as text: one line per finding, `file: Kind namespace/name: [rule] message (path)`,
- * then a summary line.
+ * Renders results as text: one line per finding, `file: Kind namespace/name: [rule] message (path)`
+ * (`... name: warning: [rule] ...` for a finding of severity warning), then a summary line that
+ * counts the error findings, and the warnings when there are any.
  */
 export function formatText(results: readonly ObjectResult[]): string {
   const lines: string[] = [];
   let findings = 0;
+  let warnings = 0;
   let failing = 0;
   const files = new Set<string>();
   for (const r of results) {
     files.add(r.file);
-    if (r.findings.length > 0) {
+    if (r.findings.some((f) => f.severity === 'error')) {
       failing++;
     }
     for (const f of r.findings) {
-      findings++;
-      lines.push(`${r.file}: ${objectLabel(r)}: [${f.rule}] ${f.message} (${f.path})`);
+      if (f.severity === 'error') {
+        findings++;
+      } else {
+        warnings++;
+      }
+      lines.push(`${r.file}: ${objectLabel(r)}: ${f.severity === 'error' ? '' : 'warning: '}[${f.rule}] ${f.message} (${f.path})`);
     }
   }
-  const checked = `${results.length} object${results.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}`;
+  const checked = `${plural(results.length, 'object')} in ${plural(files.size, 'file')}`;
+  const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
   lines.push(
     findings === 0
-      ? `No findings: ${checked} checked.`
-      : `${findings} finding${findings === 1 ? '' : 's'} in ${failing} object${failing === 1 ? '' : 's'} (${checked} checked).`,
+      ? `No findings${warned}: ${checked} checked.`
+      : `${plural(findings, 'finding')} in ${plural(failing, 'object')}${warned} (${checked} checked).`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -191,12 +252,15 @@ the best-practice rules HARDENED-1..12).
                      in the input, else restricted)
   --version VERSION  PSS version: v1.N, 1.N or latest (default: the Namespace label
                      pod-security.kubernetes.io/enforce-version, else latest)
-  --hardened         also run the best-practice rules HARDENED-1..12 (docs/rules.md);
-                     exceptions in the cdk8s-hardened.io/exceptions annotation apply
+  --hardened         also run the best-practice rules HARDENED-1..12 (docs/rules.md)
   --format FORMAT    text (default) or json
   -h, --help         show this help
 
-Exit status: 0 no findings, 1 findings, 2 usage or input error.`;
+Exceptions in each object's cdk8s-hardened.io/exceptions annotation (written by synth)
+apply. Without --level/--version, the Namespace's pod-security.kubernetes.io/warn and
+audit levels are checked too; their findings are printed as warnings.
+
+Exit status: 0 no findings (warnings allowed), 1 findings, 2 usage or input error.`;
 
 /** Parsed `check` arguments. */
 export interface CheckArgs {

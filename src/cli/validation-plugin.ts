@@ -1,6 +1,6 @@
 /**
- * cdk8s validation plugin: runs the `check` rule packs (Pod Security Standards) on the manifests
- * of `cdk8s synth`. Load it from `cdk8s.yaml` through `src/cli/validation-plugin-entry.js`;
+ * cdk8s validation plugin: runs `check` (the one policy pass: Pod Security Standards, plus any
+ * rule packs given) on the manifests of `cdk8s synth`. Load it from `cdk8s.yaml` through `src/cli/validation-plugin-entry.js`;
  * see docs/validation-plugin.md.
  *
  * The contract (from cdk8s-cli `lib/plugins/validation.d.ts` and `_manager.js`): cdk8s requires the
@@ -8,9 +8,8 @@
  * `context.manifests` (synthesized YAML file paths) and expects `context.report.submit(...)`.
  * The types below restate the parts we use, so cdk8s-cli is not needed at run time.
  */
-import { isPssLevel, parsePssVersion, PSS_CHECKS, type PssLevel } from '../../policy/pss';
-import { runCheck } from './check';
-import type { RuleFinding, RulePack } from './rule-pack';
+import { isPssLevel, parsePssVersion, PSS_CHECKS, type PssLevel, type RulePack } from '../../policy';
+import { runCheck, type CheckFinding } from './check';
 
 /** A resource violating a rule (cdk8s `ValidationViolatingResource`). */
 export interface ValidationViolatingResourceLike {
@@ -44,7 +43,11 @@ export interface PodSecurityValidationProps {
   readonly level?: string;
   /** PSS version: latest, v1.N or 1.N. Default: Namespace label, else latest. */
   readonly version?: string;
-  /** Extra rule packs (programmatic use only; not settable from cdk8s.yaml). */
+  /**
+   * Rule packs (policy/rules `RulePack`, e.g. `HARDENED_PACK`) to run after Pod Security
+   * (programmatic use only; not settable from cdk8s.yaml).
+   * @default - none: Pod Security only
+   */
   readonly rulePacks?: readonly RulePack[];
 }
 
@@ -76,7 +79,11 @@ export class PodSecurityValidation {
     this.rulePacks = props.rulePacks;
   }
 
-  /** Checks every synthesized manifest and submits the report (failure when anything is found). */
+  /**
+   * Checks every synthesized manifest and submits the report: each open error finding is a
+   * violation (failure when there is one); warnings (a namespace's warn/audit level, rules of
+   * severity warning) are logged.
+   */
   public async validate(context: ValidationContextLike): Promise<void> {
     const run = runCheck({ paths: context.manifests, level: this.level, version: this.version, rulePacks: this.rulePacks });
     for (const warning of run.warnings) {
@@ -93,10 +100,14 @@ export class PodSecurityValidation {
       context.report.submit('failure', { ...policy, error: run.errors.join('; ') });
       return;
     }
-    const byRule = new Map<string, { findings: RuleFinding[]; resources: Map<string, { resourceName: string; manifestPath: string; locations: string[] }> }>();
+    const byRule = new Map<string, { findings: CheckFinding[]; resources: Map<string, { resourceName: string; manifestPath: string; locations: string[] }> }>();
     let count = 0;
     for (const result of run.results) {
       for (const finding of result.findings) {
+        if (finding.severity !== 'error') {
+          context.logger.log(`cdk8s-hardened: warning: ${result.file}: ${result.kind} ${result.name ?? '<unnamed>'}: [${finding.rule}] ${finding.message} (${finding.path})`);
+          continue;
+        }
         count++;
         let entry = byRule.get(finding.rule);
         if (entry === undefined) {
@@ -130,13 +141,13 @@ export class PodSecurityValidation {
   }
 }
 
-function recommendationFor(rule: string, first: RuleFinding | undefined): string {
+function recommendationFor(rule: string, first: CheckFinding | undefined): string {
   const info = CHECK_INFO.get(rule);
-  return info !== undefined ? `${info.description} (Pod Security Standards, ${info.level})` : (first?.message ?? rule);
+  return info !== undefined ? `${info.description} (Pod Security Standards, ${info.level})` : (first?.explanation || first?.message || rule);
 }
 
-function fixFor(findings: readonly RuleFinding[]): string {
-  const fixes = [...new Set(findings.map((f) => f.fix ?? f.message))];
+function fixFor(findings: readonly CheckFinding[]): string {
+  const fixes = [...new Set(findings.map((f) => f.fix || f.message))];
   const shown = fixes.slice(0, MAX_FIXES).join(' ');
   return fixes.length > MAX_FIXES ? `${shown} (and ${fixes.length - MAX_FIXES} more)` : shown;
 }

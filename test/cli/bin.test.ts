@@ -25,7 +25,7 @@ test('exit 0 on the upstream pass fixtures', () => {
 test('exit 1 and one JSON array on the upstream fail fixtures', () => {
   const r = run(['check', path.join(FIXTURES, 'fail'), '--version', 'v1.28', '--format', 'json']);
   expect(r.code).toBe(1);
-  const entries = JSON.parse(r.stdout) as { file: string; kind: string; namespace: string | null; name: string; findings: { rule: string; level: string; message: string; path: string }[] }[];
+  const entries = JSON.parse(r.stdout) as { file: string; kind: string; namespace: string | null; name: string; findings: { rule: string; level: string; message: string; path: string; severity: string }[] }[];
   expect(entries).toHaveLength(69);
   for (const e of entries) {
     expect(Object.keys(e)).toEqual(['file', 'kind', 'namespace', 'name', 'findings']);
@@ -34,7 +34,8 @@ test('exit 1 and one JSON array on the upstream fail fixtures', () => {
     expect(e.file).toBe(path.join(FIXTURES, 'fail', `${e.name}.yaml`));
     expect(e.findings.length).toBeGreaterThan(0);
     for (const f of e.findings) {
-      expect(Object.keys(f)).toEqual(['rule', 'level', 'message', 'path']);
+      expect(Object.keys(f)).toEqual(['rule', 'level', 'message', 'path', 'severity']);
+      expect(f.severity).toBe('error');
     }
   }
   const byName = new Map(entries.map((e) => [e.name, e.findings.map((f) => f.rule)]));

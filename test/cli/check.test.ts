@@ -10,7 +10,7 @@ import {
   type CheckRun,
 } from '../../src/cli/check';
 import { main, type CliIo } from '../../src/cli/main';
-import type { RulePack } from '../../src/cli/rule-pack';
+import { NOT_APPLICABLE, type Rule, type RulePack } from '../../policy';
 import { loadManifests, ManifestInputError, parseManifestText } from '../../src/yaml-input';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -170,18 +170,74 @@ describe('runCheck', () => {
     expect(run.errors[0]).toMatch(/^broken\.yaml:1[0-9]:\d+: /);
   });
 
-  test('rule packs beyond PSS plug in', () => {
-    const noLatestTag: RulePack = {
-      name: 'images',
-      check: (item) =>
-        item.object.kind === 'Pod'
-          ? [{ rule: 'image-tag', level: 'warning', message: 'image has no tag', path: 'spec.containers[0].image' }]
-          : [],
+  /** A rule of the engine's rule API (policy/rules): `image-tag` on every Pod. */
+  function imageTagRule(severity: Rule['severity'], onEvaluate: () => void = () => undefined): Rule {
+    return {
+      id: 'image-tag', severity, name: 'image-tag', summary: 'images carry a tag', explanation: 'an untagged image is mutable',
+      fix: 'tag the image', appliesTo: 'Pods', references: [],
+      evaluate: (object) => {
+        onEvaluate();
+        return object.kind === 'Pod' ? { status: 'non-compliant', violations: [{ message: 'image has no tag', path: 'spec.containers[0].image' }] } : NOT_APPLICABLE;
+      },
     };
+  }
+
+  test('rule packs beyond PSS plug in (the engine\'s RulePack), after Pod Security; the level is the pack name', () => {
+    const images: RulePack = { name: 'images', rules: [imageTagRule('error')] };
     write('one.yaml', SAFE_POD);
-    const run = runCheck({ paths: ['one.yaml'], cwd: tmp, rulePacks: [noLatestTag] });
+    const run = runCheck({ paths: ['one.yaml'], cwd: tmp, rulePacks: [images] });
     expect(run.exitCode).toBe(1);
     expect(rules(run)).toEqual([['image-tag']]);
+    expect(run.results[0].findings[0]).toMatchObject({ level: 'images', severity: 'error', path: 'spec.containers[0].image', fix: 'tag the image' });
+    // Pod Security still runs before the packs
+    write('pack-and-pss.yaml', `${PLAIN_DEPLOYMENT}---\n${SAFE_POD}`);
+    expect(rules(runCheck({ paths: ['pack-and-pss.yaml'], cwd: tmp, rulePacks: [images] }))).toEqual([
+      ['allowPrivilegeEscalation', 'runAsNonRoot', 'seccompProfile_restricted', 'capabilities_restricted'],
+      ['image-tag'],
+    ]);
+  });
+
+  test('the rule decides its severity: a warning is reported and does not change the exit code', () => {
+    write('one.yaml', SAFE_POD);
+    const run = runCheck({ paths: ['one.yaml'], cwd: tmp, rulePacks: [{ name: 'images', rules: [imageTagRule('warning')] }] });
+    expect(run.exitCode).toBe(0);
+    expect(run.results[0].findings.map((f) => [f.rule, f.severity])).toEqual([['image-tag', 'warning']]);
+    expect(formatText(run.results)).toBe('one.yaml: Pod apps/safe: warning: [image-tag] image has no tag (spec.containers[0].image)\nNo findings, 1 warning: 1 object in 1 file checked.\n');
+  });
+
+  test('one policy pass: each rule is evaluated once per object', () => {
+    let evaluations = 0;
+    write('three.yaml', `${SAFE_POD}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n---\n${PLAIN_DEPLOYMENT}`);
+    const run = runCheck({ paths: ['three.yaml'], cwd: tmp, rulePacks: [{ name: 'count', rules: [imageTagRule('error', () => evaluations++)] }] });
+    expect(run.results).toHaveLength(3);
+    expect(evaluations).toBe(3);
+    expect(run.policy?.findings.filter((f) => f.rule === 'image-tag')).toHaveLength(1);
+  });
+
+  test('a namespace\'s warn/audit level is checked too; its findings are warnings and do not fail the check', () => {
+    write('warn-ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: restricted\n---\n${PLAIN_DEPLOYMENT}`);
+    const run = runCheck({ paths: ['warn-ns.yaml'], cwd: tmp });
+    expect(run.exitCode).toBe(0);
+    expect(run.results[1].findings.map((f) => [f.rule, f.severity, f.level])).toEqual([
+      ['allowPrivilegeEscalation', 'warning', 'restricted'],
+      ['runAsNonRoot', 'warning', 'restricted'],
+      ['seccompProfile_restricted', 'warning', 'restricted'],
+      ['capabilities_restricted', 'warning', 'restricted'],
+    ]);
+    expect(run.results[1].findings[0].podSecurity).toEqual({ level: 'restricted', version: 'latest', modes: ['warn', 'audit'] });
+    const text = formatText(run.results).trimEnd().split('\n');
+    expect(text[0]).toBe('warn-ns.yaml: Deployment apps/web: warning: [allowPrivilegeEscalation] allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false) (spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation)');
+    expect(text[4]).toBe('No findings, 4 warnings: 2 objects in 1 file checked.');
+    expect((JSON.parse(formatJson(run.results)) as { findings: { severity: string }[] }[])[1].findings.map((f) => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+    // an override judges every object at one level only: the enforced one, so errors
+    const forced = runCheck({ paths: ['warn-ns.yaml'], cwd: tmp, level: 'restricted' });
+    expect(forced.exitCode).toBe(1);
+    expect(forced.results[1].findings.every((f) => f.severity === 'error')).toBe(true);
+    // errors and warnings together: the summary counts both
+    write('warn-and-error.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/warn: restricted\n---\n${PLAIN_DEPLOYMENT.replace('image: nginx', 'image: nginx\n          securityContext: {privileged: true}')}`);
+    const both = runCheck({ paths: ['warn-and-error.yaml'], cwd: tmp });
+    expect(both.exitCode).toBe(1);
+    expect(formatText(both.results).trimEnd().split('\n').pop()).toBe('1 finding in 1 object, 4 warnings (2 objects in 1 file checked).');
   });
 
   test('all upstream restricted v1.28 fixtures: pass dir exits 0, fail dir exits 1 with a finding per object', () => {
@@ -220,7 +276,9 @@ describe('formatting', () => {
       level: 'restricted',
       message: 'allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)',
       path: 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
+      severity: 'error',
     });
+    expect(Object.keys(first.findings[0])).toEqual(['rule', 'level', 'message', 'path', 'severity']);
   });
 });
 

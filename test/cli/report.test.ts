@@ -302,6 +302,40 @@ describe('content', () => {
     expect(md).toMatch(/^\*\*Summary:\*\* 2 namespaces, 3 workloads, 4 NetworkPolicies, 1 allowed workload-to-workload flow, 0 flows to or from outside the inputs, 23 findings, 4 exceptions\.$/m);
   });
 
+  test('findings of a namespace\'s stricter warn/audit level are listed as `check (warn/audit)`, excepted by a Pod Security entry', async () => {
+    const legacy = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: legacy
+  labels:
+    pod-security.kubernetes.io/enforce: baseline
+    pod-security.kubernetes.io/warn: restricted
+    pod-security.kubernetes.io/audit: restricted
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: old
+  namespace: legacy
+  annotations:
+    cdk8s-hardened.io/exceptions: '[{"id":"runAsNonRoot","reason":"The vendor image runs as root until its next major release."}]'
+spec:
+  containers: [{name: app, image: registry.example.com/old@sha256:2222222222222222222222222222222222222222222222222222222222222222}]
+`;
+    const r = await report(['-', '--no-mermaid'], legacy);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('| open | `legacy/Pod/old` | `') || l.startsWith('| excepted | `legacy/Pod/old` | `'));
+    const pss = rows.filter((l) => !l.includes('`HARDENED-')).map((l) => l.split(' | ').slice(0, 3).join(' | '));
+    expect(pss).toEqual([
+      '| open | `legacy/Pod/old` | `allowPrivilegeEscalation (warn/audit)`',
+      '| open | `legacy/Pod/old` | `capabilities_restricted (warn/audit)`',
+      '| excepted | `legacy/Pod/old` | `runAsNonRoot (warn/audit)`',
+      '| open | `legacy/Pod/old` | `seccompProfile_restricted (warn/audit)`',
+    ]);
+    expect(r.stdout).toContain('- `legacy/Pod/old` — `runAsNonRoot (warn/audit)`: The vendor image runs as root until its next major release.\n');
+    expect(r.stderr).toBe('');
+  });
+
   test('--no-mermaid leaves the diagram out and changes nothing else', async () => {
     const plain = (await report(['manifests', '--no-mermaid'])).stdout;
     expect(plain).not.toContain('mermaid');

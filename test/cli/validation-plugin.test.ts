@@ -9,6 +9,7 @@ import * as path from 'path';
 // Types from the file (tsc's classic node resolution ignores package "exports"); the value through
 // the public "cdk8s-cli/plugins" export, as jest resolves exports.
 import type * as CdkValidation from 'cdk8s-cli/lib/plugins/validation';
+import { HARDENED_PACK } from '../../policy';
 import { PodSecurityValidation } from '../../src/cli/validation-plugin';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -89,6 +90,32 @@ test('properties override the namespace labels; clean manifests succeed', async 
   expect(context.report.toJson().violations).toEqual([]);
   expect(() => new PodSecurityValidation({ level: 'strict' })).toThrow(/invalid level "strict"/);
   expect(() => new PodSecurityValidation({ version: 'v2' })).toThrow(/invalid Pod Security version/);
+});
+
+test('warn/audit findings are logged, not violations; rule packs (the engine\'s) add violations', async () => {
+  const manifest = path.join(tmp, 'warned.k8s.yaml');
+  fs.writeFileSync(
+    manifest,
+    MANIFEST.replace('pod-security.kubernetes.io/enforce: baseline', 'pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/warn: restricted')
+      .replace(/ {6}hostNetwork: true\n/, '')
+      .replace(/securityContext: \{privileged: true\}/g, 'securityContext: {}'),
+  );
+  const context = new ValidationContext([manifest], 'cdk8s-hardened', '0.1.0');
+  const logged: string[] = [];
+  jest.spyOn(context.logger, 'log').mockImplementation((m: string) => void logged.push(m));
+  await new PodSecurityValidation().validate(context);
+  expect(context.report.success).toBe(true);
+  expect(context.report.toJson().violations).toEqual([]);
+  expect(logged).toContain(`cdk8s-hardened: warning: ${manifest}: Deployment web: [runAsNonRoot] runAsNonRoot != true (pod or containers "web", "sidecar" must set securityContext.runAsNonRoot=true) (spec.template.spec.securityContext.runAsNonRoot)`);
+
+  const withRules = new ValidationContext([manifest], 'cdk8s-hardened', '0.1.0');
+  jest.spyOn(withRules.logger, 'log').mockImplementation(() => undefined);
+  await new PodSecurityValidation({ rulePacks: [HARDENED_PACK] }).validate(withRules);
+  expect(withRules.report.success).toBe(false);
+  const violations = withRules.report.toJson().violations;
+  expect(violations.map((v) => v.ruleName)).toContain('HARDENED-10');
+  expect(violations.every((v) => v.ruleName.startsWith('HARDENED-'))).toBe(true);
+  expect(violations.find((v) => v.ruleName === 'HARDENED-10')?.recommendation).toBe(HARDENED_PACK.rules.find((r) => r.id === 'HARDENED-10')?.explanation);
 });
 
 test('unparsable manifests fail the report with the position', async () => {

@@ -1,3 +1,4 @@
+/** `check --hardened` and the exceptions annotation: one policy pass over all input objects (policy/evaluate-policy). */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -80,8 +81,24 @@ describe('check --hardened', () => {
     ]);
   });
 
+  test('a Pod Security id in the annotation excepts the warn/audit finding, never the enforced one', () => {
+    const ns = (enforce: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: ${enforce}\n    pod-security.kubernetes.io/warn: restricted\n---\n`;
+    const entries = JSON.stringify([{ id: 'runAsNonRoot', reason: 'The image runs as root until the vendor ships a fix.' }]);
+    const rootDeployment = DEPLOYMENT(`, annotations: {${EXCEPTIONS_ANNOTATION}: '${entries}'}`).replace('runAsNonRoot: true, ', '');
+    // baseline enforced, restricted warned: the runAsNonRoot warning is excepted, nothing is left
+    const warned = runCheck({ paths: [write('pss-exception/baseline.yaml', ns('baseline') + rootDeployment)], cwd: tmp });
+    expect({ exitCode: warned.exitCode, warnings: warned.warnings, findings: warned.results.flatMap(r => r.findings) }).toEqual({ exitCode: 0, warnings: [], findings: [] });
+    const finding = warned.policy?.findings.find(f => f.rule === 'runAsNonRoot');
+    expect(finding).toMatchObject({ source: 'pod-security-warn', severity: 'warning', exceptedBy: [{ id: 'runAsNonRoot' }] });
+    // restricted enforced: the same entry cannot except it; the finding fails the check
+    const enforced = runCheck({ paths: [write('pss-exception/restricted.yaml', ns('restricted') + rootDeployment)], cwd: tmp });
+    expect(enforced.exitCode).toBe(1);
+    expect(enforced.results[1].findings.map(f => [f.rule, f.severity])).toEqual([['runAsNonRoot', 'error']]);
+    expect(enforced.warnings).toEqual([]);
+  });
+
   test('the synthesized default blueprint passes: the same verdict as synth', () => {
-    const app = new HardenedApp({ outdir: path.join(tmp, 'never-written'), keepLastSynth: false });
+    const app = new HardenedApp({ outdir: path.join(tmp, 'never-written') });
     buildDefaultBlueprint(app);
     const files = app.synthFiles();
     for (const [name, text] of Object.entries(files)) write(path.join('dist', name), text);
