@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HARDENED_PACK, type KubeObject, type PolicyResult, type RulePack, type RuleException } from '../policy';
 import { AppModel, IModelRoot, markModelRoot } from './app-model';
@@ -72,12 +72,6 @@ export interface HardenedAppProps extends Omit<AppProps, 'yamlOutputType'> {
    * @default []
    */
   readonly reporters?: readonly Reporter[];
-  /**
-   * From this many objects on, YAML is serialized on a worker thread and this thread at once.
-   * The output is byte-identical either way. `Infinity` never starts a worker; `0` always does.
-   * @default 2000
-   */
-  readonly yamlWorkerThreshold?: number;
 }
 
 const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
@@ -92,7 +86,7 @@ const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
  * 4. lay out: one file per namespace plus `cluster.yaml`, in {@link KIND_ORDER}; duplicates fail;
  * 5. evaluate: Pod Security, the rule packs and the exceptions, once over the final objects;
  *    exceptions that covered a finding are annotated on their objects;
- * 6. serialize: each object to YAML once (cdk8s's `Yaml.stringify`);
+ * 6. serialize: each object to YAML once (js-yaml, quoting for YAML 1.1 readers too);
  * 7. write: into a temporary sibling of outdir, swapped in with renames; a failing synth
  *    leaves the previous outdir untouched.
  *
@@ -105,19 +99,17 @@ export class HardenedApp extends App implements IModelRoot {
   private readonly reporters: readonly Reporter[];
   private readonly rulePacks: readonly RulePack[];
   private readonly recordMetadata: boolean;
-  private readonly yamlWorkerThreshold: number;
   /** The `cdk8s synth` output directory, when it is not outdir. */
   private readonly cliOutdir?: string;
 
   constructor(props: HardenedAppProps = {}) {
-    const { reporters, yamlWorkerThreshold, rulePacks, kubernetesVersion, ...appProps } = props;
+    const { reporters, rulePacks, kubernetesVersion, ...appProps } = props;
     const fromCli = process.env.CDK8S_OUTDIR || undefined;
     super({ ...appProps, outdir: props.outdir ?? fromCli, outputFileExtension: props.outputFileExtension ?? '.yaml' });
     markModelRoot(this);
     this.model = new AppModel(this, { kubernetesVersion });
     this.reporters = [...(reporters ?? [])];
     this.rulePacks = [...(rulePacks ?? [HARDENED_PACK])];
-    this.yamlWorkerThreshold = yamlWorkerThreshold ?? 2000;
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     if (fromCli !== undefined && !sameDirectory(fromCli, this.outdir)) this.cliOutdir = fromCli;
   }
@@ -135,7 +127,7 @@ export class HardenedApp extends App implements IModelRoot {
     if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
     for (const w of policy.warnings) console.warn(`warning: ${w}`);
 
-    const yaml = serializeDocuments(placed.map(p => p.object), this.yamlWorkerThreshold);
+    const yaml = serializeDocuments(placed.map(p => p.object));
     const manifests: Record<string, string[]> = {};
     placed.forEach((p, i) => (manifests[p.file] ??= []).push(yaml[i]));
     return {
@@ -166,7 +158,7 @@ export class HardenedApp extends App implements IModelRoot {
 
   /** All objects as one YAML stream, in output order. */
   public override synthYaml(): string {
-    return Yaml.stringify(...this.synthObjects().objects.map(o => o.object));
+    return serializeDocuments(this.synthObjects().objects.map(o => o.object)).join('---\n');
   }
 
   /**
