@@ -6,6 +6,7 @@ import * as v from './_validate';
 import { AppArmorProfile } from './app-armor-profile';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
+import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { AppModel } from './app-model';
 import { kubernetesMinor } from './pod-security';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
@@ -68,9 +69,6 @@ export interface HardenedPodProps {
    */
   readonly terminationGracePeriodSeconds?: number;
 }
-
-/** Annotation that lists the images accepted by tag, with their reasons, for reviewers. */
-export const UNPINNED_IMAGES_ANNOTATION = 'cdk8s-hardened.io/unpinned-images';
 
 const SE_LINUX_LEVEL = /^s\d+(-s\d+)?(:c\d+([.,]c\d+)*)?$/;
 const MAX_ID = 2147483647;

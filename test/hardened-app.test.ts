@@ -10,7 +10,8 @@ import {
   CLUSTER_FILE_BASENAME, HardenedApp, HardenedAppProps, HardenedDeployment, HardenedNamespace, KIND_ORDER, Port,
   SandboxRuntime, SandboxRuntimeClass, SynthValidationError,
 } from '../constructs';
-import { exampleImage } from '../src/blueprint';
+import { buildDefaultBlueprint, exampleImage } from '../src/blueprint';
+import { securityReportReporter } from '../src/security-report-file';
 import { KubeObject } from '../policy/kube-object';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -207,6 +208,28 @@ describe('HardenedApp output', () => {
     const app = new HardenedApp({ outdir: path.dirname(process.cwd()) });
     new Chart(app, 'c');
     expect(() => app.synth()).toThrow(/give it a directory of its own/);
+  });
+});
+
+describe('HardenedApp renders once', () => {
+  test('every ApiObject of the default blueprint is rendered exactly once per synth, the security report included', () => {
+    // the wrapper our post-render patches install binds ApiObject.prototype.toJson when the object
+    // is built, so the spy goes in first and sees every render, wrapped or not
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist'), reporters: [securityReportReporter()] });
+      buildDefaultBlueprint(app);
+      spy.mockClear();
+      app.synth();
+      const objects = app.node.findAll().filter(c => ApiObject.isApiObject(c));
+      expect(objects.length).toBe(39);
+      const renders = new Map<unknown, number>();
+      for (const self of spy.mock.contexts) renders.set(self, (renders.get(self) ?? 0) + 1);
+      expect(objects.filter(o => renders.get(o) !== 1).map(o => `${o.node.path}: ${renders.get(o) ?? 0}`)).toEqual([]);
+      expect(renders.size).toBe(objects.length);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -12,8 +12,9 @@ import {
 } from 'cdk8s-hardened';
 
 // HardenedApp, not cdk8s's App: it validates the whole blueprint at synth time and, with this
-// reporter, writes dist/SECURITY-REPORT.md next to the manifests.
-const app = new HardenedApp({ reporters: [securityReportReporter()] });
+// reporter, writes dist/SECURITY-REPORT.md next to the manifests. It writes dist/ atomically, and
+// only when synth succeeds (cdk8s.yaml gives the CLI its own scratch directory, cdk8s.out).
+const app = new HardenedApp({ outdir: 'dist', reporters: [securityReportReporter()] });
 
 // Cluster-scoped objects: two namespaces that enforce Pod Security "restricted" and deny all
 // traffic but cluster DNS and the flows declared below.
