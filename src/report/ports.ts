@@ -142,3 +142,34 @@ export function comparePortSpecs(a: PortSpec, b: PortSpec): number {
   if (typeof b.port === 'number') return 1;
   return compareStrings(a.port, b.port);
 }
+
+/**
+ * The ports of `a` that are not in `b` (normalized), for numeric ports. `'all'` is taken as every
+ * port of every protocol. Named (unresolved) ports of `a` are kept unless `b` is `'all'` or names them.
+ */
+export function subtractPorts(a: AllowedPorts, b: AllowedPorts): AllowedPorts {
+  if (b === 'all') return NO_PORTS;
+  const full: PortSpec[] = PROTOCOLS.map((protocol) => ({ protocol, port: 1, endPort: MAX_PORT }));
+  const left: readonly PortSpec[] = a === 'all' ? full : a;
+  const out: PortSpec[] = [];
+  for (const protocol of PROTOCOLS) {
+    const cut = mergeRanges(rangesOf(b, protocol));
+    for (const r of mergeRanges(rangesOf(left, protocol))) {
+      let lo = r.lo;
+      for (const c of cut) {
+        if (c.hi < lo || c.lo > r.hi) continue;
+        if (c.lo > lo) out.push({ protocol, port: lo, endPort: c.lo - 1 });
+        lo = Math.max(lo, c.hi + 1);
+      }
+      if (lo <= r.hi) out.push({ protocol, port: lo, endPort: r.hi });
+    }
+    const nb = new Set(namedOf(b, protocol));
+    for (const name of namedOf(left, protocol)) if (!nb.has(name)) out.push({ protocol, port: name });
+  }
+  return normalizePorts(out);
+}
+
+/** Whether two port sets are equal as sets (after normalization; `'all'` equals the full range of every protocol). */
+export function samePorts(a: AllowedPorts, b: AllowedPorts): boolean {
+  return isEmptyPorts(subtractPorts(a, b)) && isEmptyPorts(subtractPorts(b, a));
+}

@@ -21,6 +21,7 @@
  * the result: see {@link ReachabilityLayer} and {@link applyLayers}.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { istioAuthorizationLayer, IstioAuthorizationOptions } from './authorization-policy';
 import { compileNetworkPolicies, CompiledPeer, CompiledPolicy, CompiledRule } from './network-policy';
 import {
   AllowedPorts,
@@ -120,6 +121,17 @@ export interface ReachabilityLayer {
   readonly name: string;
   /** The ports this layer lets through for `flow`; `'all'` lets everything allowed so far through. */
   restrict(flow: LayerFlow): AllowedPorts;
+  /** What the layer could not evaluate, read after the matrix is computed and merged into its notes. */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * The layers that apply to `objects` on top of NetworkPolicies: the Istio AuthorizationPolicy
+ * layer when some AuthorizationPolicy is among them, else none.
+ */
+export function defaultLayers(objects: readonly KubeObject[], options: IstioAuthorizationOptions = {}): ReachabilityLayer[] {
+  const istio = istioAuthorizationLayer(objects, options);
+  return istio ? [istio] : [];
 }
 
 /** Options of {@link computeReachability}. */
@@ -364,6 +376,6 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
     external,
     isolation: workloads.map((w, i) => ({ workload: toWorkloadRef(w), ingress: !!isolation[i]!.ingress, egress: !!isolation[i]!.egress })),
     layers: layers.map((l) => l.name),
-    notes: [...new Set(notes)].sort(compareStrings),
+    notes: [...new Set([...notes, ...layers.flatMap((l) => l.notes ?? [])])].sort(compareStrings),
   };
 }

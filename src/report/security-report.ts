@@ -19,6 +19,7 @@ import {
 } from './posture';
 import {
   computeReachability,
+  defaultLayers,
   describeExternalPeer,
   ExternalPeer,
   externalPeerKey,
@@ -57,7 +58,10 @@ export interface SecurityReportOptions {
   readonly exceptions?: readonly ReportException[];
   /** Istio root namespace for mesh-wide PeerAuthentication. Default `istio-system`. */
   readonly istioRootNamespace?: string;
-  /** Extra reachability layers applied after NetworkPolicies (see `ReachabilityLayer`). */
+  /**
+   * Reachability layers applied after NetworkPolicies (see `ReachabilityLayer`).
+   * @default - Istio AuthorizationPolicies when some are among the objects (`defaultLayers`)
+   */
   readonly layers?: readonly ReachabilityLayer[];
   /** Whether to include the Mermaid diagram. Default `true`. */
   readonly mermaid?: boolean;
@@ -291,11 +295,12 @@ function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
  * Deterministic: the same objects and options always give byte-identical output.
  */
 export function renderSecurityReport(objects: readonly KubeObject[], options: SecurityReportOptions = {}): string {
-  const matrix = computeReachability(objects, { layers: options.layers ?? [] });
+  const rootNs = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
+  const matrix = computeReachability(objects, { layers: options.layers ?? defaultLayers(objects, { rootNamespace: rootNs }) });
   const namespaces = extractNamespaces(objects);
   const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
-  out.push(...renderNamespaces(objects, matrix, options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE), '');
+  out.push(...renderNamespaces(objects, matrix, rootNs), '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');
   out.push(
