@@ -5,13 +5,14 @@
  */
 import * as fs from 'fs';
 import { checkCommand } from './check';
+import { diffCommand } from './diff';
 import { reportCommand } from './report';
 import type { CliIo, Subcommand } from './subcommand';
 
 export type { CliIo, Subcommand } from './subcommand';
 
 /** All subcommands, in help order. */
-export const SUBCOMMANDS: readonly Subcommand[] = [checkCommand, reportCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [checkCommand, reportCommand, diffCommand];
 
 /** Top-level usage text. */
 export function mainUsage(commands: readonly Subcommand[] = SUBCOMMANDS): string {

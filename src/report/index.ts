@@ -7,4 +7,5 @@ export * from './reachability';
 export * from './authorization-policy';
 export * from './posture';
 export * from './markdown';
+export * from './mermaid';
 export * from './security-report';

@@ -4,7 +4,8 @@
  * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { code, mermaidIdFragment, mermaidLabel, stableHash, table, tableCell } from './markdown';
+import { code, table, tableCell } from './markdown';
+import { DiagramFlow, renderFlowDiagram } from './mermaid';
 import { formatPorts } from './ports';
 import {
   automountOf,
@@ -21,8 +22,6 @@ import {
   computeReachability,
   defaultLayers,
   describeExternalPeer,
-  ExternalPeer,
-  externalPeerKey,
   ReachabilityLayer,
   ReachabilityMatrix,
 } from './reachability';
@@ -66,8 +65,9 @@ export interface SecurityReportOptions {
   /** Whether to include the Mermaid diagram. Default `true`. */
   readonly mermaid?: boolean;
   /**
-   * Above this many edges (workload and external) the Mermaid diagram is replaced by a note,
-   * since renderers refuse large graphs (Mermaid's default `maxEdges` is 500). Default 400.
+   * Above this many drawn edges the Mermaid diagram is replaced by a note, since renderers refuse
+   * large graphs (Mermaid's default `maxEdges` is 500). Default 400. Above 30 workloads the diagram
+   * shows namespaces, not workloads (see `renderFlowDiagram`).
    */
   readonly mermaidMaxEdges?: number;
 }
@@ -237,57 +237,16 @@ function renderExternal(matrix: ReachabilityMatrix): string[] {
   return out;
 }
 
-function externalNodeId(peer: ExternalPeer): string {
-  switch (peer.type) {
-    case 'any':
-      return 'ext_any';
-    case 'ipBlock':
-      return `ext_cidr_${mermaidIdFragment(`${peer.cidr}${peer.except.length > 0 ? ` except ${peer.except.join(',')}` : ''}`)}`;
-    case 'selector':
-      // Descriptions are long; a hash keeps the id short and still derived from the peer only.
-      return `ext_sel_${stableHash(peer.description)}`;
-  }
-}
-
 function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
-  const edgeCount = matrix.edges.length + matrix.external.length;
-  if (edgeCount > maxEdges) {
-    return [`_Diagram omitted: ${edgeCount} edges exceed the limit of ${maxEdges}._`];
-  }
-  // Node ids: `wl_<ns>__<name>` (plus `__<Kind>` when two workloads share namespace and name).
-  const shortCount = new Map<string, number>();
-  for (const w of matrix.workloads) shortCount.set(`${w.namespace}/${w.name}`, (shortCount.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
-  const ids = new Map<string, string>();
-  for (const w of matrix.workloads) {
-    const base = `wl_${mermaidIdFragment(w.namespace)}__${mermaidIdFragment(w.name)}`;
-    ids.set(workloadKey(w), (shortCount.get(`${w.namespace}/${w.name}`) ?? 0) > 1 ? `${base}__${mermaidIdFragment(w.kind)}` : base);
-  }
-  const lines: string[] = ['```mermaid', 'flowchart LR'];
-  const namespaces = [...new Set(matrix.workloads.map((w) => w.namespace))];
-  for (const ns of namespaces) {
-    lines.push(`  subgraph ns_${mermaidIdFragment(ns)}["${mermaidLabel(ns)}"]`);
-    for (const w of matrix.workloads.filter((x) => x.namespace === ns)) {
-      lines.push(`    ${ids.get(workloadKey(w))}["${mermaidLabel(`${w.name} (${w.kind})`)}"]`);
-    }
-    lines.push('  end');
-  }
-  const peers = new Map<string, ExternalPeer>();
-  for (const f of matrix.external) peers.set(externalPeerKey(f.peer), f.peer);
-  for (const key of [...peers.keys()].sort(compareStrings)) {
-    const peer = peers.get(key)!;
-    lines.push(`  ${externalNodeId(peer)}(["${mermaidLabel(describeExternalPeer(peer))}"])`);
-  }
-  for (const e of matrix.edges) {
-    lines.push(`  ${ids.get(workloadKey(e.from))} -->|"${mermaidLabel(formatPorts(e.ports))}"| ${ids.get(workloadKey(e.to))}`);
-  }
-  for (const f of matrix.external) {
-    const wl = ids.get(workloadKey(f.workload));
-    const ext = externalNodeId(f.peer);
-    const [from, to] = f.direction === 'egress' ? [wl, ext] : [ext, wl];
-    lines.push(`  ${from} -->|"${mermaidLabel(formatPorts(f.ports))}"| ${to}`);
-  }
-  lines.push('```');
-  return lines;
+  const flows: DiagramFlow[] = [
+    ...matrix.edges.map((e): DiagramFlow => ({ from: { type: 'workload', workload: e.from }, to: { type: 'workload', workload: e.to }, ports: e.ports, style: 'solid' })),
+    ...matrix.external.map((f): DiagramFlow => {
+      const wl = { type: 'workload', workload: f.workload } as const;
+      const ext = { type: 'external', peer: f.peer } as const;
+      return f.direction === 'egress' ? { from: wl, to: ext, ports: f.ports, style: 'solid' } : { from: ext, to: wl, ports: f.ports, style: 'solid' };
+    }),
+  ];
+  return [...renderFlowDiagram(matrix.workloads, flows, { maxEdges }).lines];
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * Exception items: the entries of each object's `cdk8s-hardened.io/exceptions` annotation (which
+ * synth writes for every `PolicyException` that covered a finding) added (opens: a rule stops
+ * applying there), removed (tightens), or kept with another reason (neutral). Entries are keyed by
+ * rule id and path. The annotation carries no dates (see `policy/rules/exceptions.ts`), so expiry
+ * is not judged.
+ */
+import { EXCEPTIONS_ANNOTATION, parseExceptionsAnnotation, type RuleException } from '../../policy';
+import type { KubeObject } from '../../policy/kube-object';
+import { compareStrings } from '../report/read';
+import { flattenObjects } from '../report/workloads';
+import type { DiffItem } from './model';
+
+interface Entry {
+  readonly namespace?: string;
+  readonly subject: string;
+  readonly exception: RuleException;
+}
+
+const ruleOf = (e: RuleException): string => (e.path === undefined ? e.id : `${e.id} at ${e.path}`);
+
+function entries(objects: readonly KubeObject[]): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  for (const o of flattenObjects(objects)) {
+    const value = o.metadata?.annotations?.[EXCEPTIONS_ANNOTATION];
+    if (value === undefined) continue;
+    const ns = o.metadata?.namespace;
+    const subject = `${ns !== undefined ? `${ns}/` : ''}${o.kind}/${o.metadata?.name ?? ''}`;
+    for (const exception of parseExceptionsAnnotation(value).exceptions) {
+      out.set(`${subject}\u0000${ruleOf(exception)}`, { ...(ns !== undefined ? { namespace: ns } : {}), subject, exception });
+    }
+  }
+  return out;
+}
+
+/** The exception items between two sets of objects. */
+export function diffExceptions(before: readonly KubeObject[], after: readonly KubeObject[]): DiffItem[] {
+  const a = entries(before);
+  const b = entries(after);
+  const items: DiffItem[] = [];
+  for (const key of [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings)) {
+    const o = a.get(key);
+    const n = b.get(key);
+    const e = (n ?? o)!;
+    const base = { category: 'exceptions' as const, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}), subject: e.subject };
+    if (!o) items.push({ ...base, effect: 'opens', change: 'exception-added', message: `exception to ${ruleOf(n!.exception)} added: ${n!.exception.reason}` });
+    else if (!n) items.push({ ...base, effect: 'tightens', change: 'exception-removed', message: `exception to ${ruleOf(o.exception)} removed (was: ${o.exception.reason})` });
+    else if (o.exception.reason !== n.exception.reason) {
+      items.push({ ...base, effect: 'neutral', change: 'exception-reason', message: `exception to ${ruleOf(n.exception)}: reason changed to: ${n.exception.reason}` });
+    }
+  }
+  return items;
+}

@@ -1,0 +1,53 @@
+/**
+ * The security review of a change: what a new set of manifests opens, relaxes or tightens
+ * compared with an old one. See `docs/diff.md`.
+ */
+import type { KubeObject } from '../../policy/kube-object';
+import { computeReachability, defaultLayers, type ReachabilityMatrix } from '../report/reachability';
+import { DEFAULT_ISTIO_ROOT_NAMESPACE } from '../report/posture';
+import { diffAdmission } from './admission';
+import { diffExceptions } from './exceptions';
+import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
+import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
+import { diffReachability } from './reachability';
+import { diffSupplyChain } from './supply-chain';
+
+export * from './model';
+export { diffReachability, flowsOf, endLabel } from './reachability';
+export { diffNamespaces, diffWorkloads, diffRbac, permissionsBySubject } from './posture';
+export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
+export { diffExceptions } from './exceptions';
+export { diffAdmission } from './admission';
+export { renderDiffMarkdown, renderDiffJson, type DiffRenderOptions } from './render';
+
+/** Options of {@link diffManifests}. */
+export interface DiffOptions {
+  /** Istio root namespace (mesh-wide AuthorizationPolicies). Default `istio-system`. */
+  readonly istioRootNamespace?: string;
+}
+
+/** The reachability of one side: NetworkPolicies and Istio AuthorizationPolicies together. */
+export function sideMatrix(objects: readonly KubeObject[], options: DiffOptions = {}): ReachabilityMatrix {
+  return computeReachability(objects, { layers: defaultLayers(objects, { rootNamespace: options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE }) });
+}
+
+/** Every classified item between `before` and `after`, sorted. Pure and deterministic. */
+export function diffManifests(before: readonly KubeObject[], after: readonly KubeObject[], options: DiffOptions = {}): SecurityDiff & { readonly before: ReachabilityMatrix; readonly after: ReachabilityMatrix } {
+  const mb = sideMatrix(before, options);
+  const ma = sideMatrix(after, options);
+  const items: DiffItem[] = [
+    ...diffReachability(mb, ma),
+    ...diffNamespaces(before, after),
+    ...diffWorkloads(before, after),
+    ...diffRbac(before, after),
+    ...diffSupplyChain(before, after),
+    ...diffExceptions(before, after),
+    ...diffAdmission(before, after),
+  ].sort(compareItems);
+  const counts: Record<DiffEffect, number> = { opens: 0, tightens: 0, neutral: 0 };
+  for (const i of items) counts[i.effect]++;
+  const inNew = new Set(ma.notes);
+  const inOld = new Set(mb.notes);
+  const notes = [...ma.notes.filter((n) => inOld.has(n)), ...mb.notes.filter((n) => !inNew.has(n)).map((n) => `old: ${n}`), ...ma.notes.filter((n) => !inOld.has(n)).map((n) => `new: ${n}`)];
+  return { items, counts, notes, before: mb, after: ma };
+}
