@@ -134,6 +134,8 @@ export interface VersionedCheckDefinition {
   readonly overrides: readonly string[];
   readonly behaviour: string;
   readonly evaluate: CheckFn;
+  /** The admission form (CEL, true when the pod passes); see {@link PssCheckVersionInfo.cel}. */
+  readonly cel?: string;
 }
 
 /** A check with its implementations; {@link PssCheckInfo} plus code. */

@@ -36,6 +36,13 @@ export interface PssCheckVersionInfo {
   readonly overrides: readonly string[];
   /** A short human description of what this behaviour adds or changes. */
   readonly behaviour: string;
+  /**
+   * The admission form of this behaviour: a CEL expression over the variables of
+   * `policy/admission` (`variables.podSpec`, `variables.containers`, ...) that is true when the
+   * pod passes. The same behaviour as `evaluate`, proven equal on the upstream fixtures.
+   * @default - no admission form
+   */
+  readonly cel?: string;
 }
 
 /** Descriptive data about one check, for documentation and tests. */

@@ -97,6 +97,25 @@ export interface Rule {
   readonly references: readonly ComplianceReference[];
   /** Judges one object. May throw; the runner reports a crash as a finding. */
   evaluate(object: KubeObject, context: RuleContext): RuleResult;
+  /**
+   * The admission form of a rule that one pod-bearing object decides, next to {@link evaluate}:
+   * the admission layer turns it into a ValidatingAdmissionPolicy and a Gatekeeper
+   * ConstraintTemplate.
+   * @default - no admission form (the rule needs other objects, or must not run at admission)
+   */
+  readonly admission?: RuleAdmissionForm;
+}
+
+/** The admission form of a rule (see {@link Rule.admission}). */
+export interface RuleAdmissionForm {
+  /**
+   * CEL over `object` and the pod variables of `policy/admission` (`variables.podSpec`,
+   * `variables.containers`, ...), true when the object passes; only the CEL of Kubernetes 1.28
+   * (no optional syntax, no `quantity()`).
+   */
+  readonly cel: string;
+  /** Where the admission form knowingly differs from `evaluate`, for the docs. */
+  readonly differences?: string;
 }
 
 /** A named list of rules. */

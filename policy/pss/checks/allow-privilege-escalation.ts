@@ -1,4 +1,5 @@
 import { containerLabel, type CheckDefinition, type CheckFn } from '../context';
+import { everyContainer, exemptIf, hasPath, IS_WINDOWS } from './_cel';
 
 const check: CheckFn = (pod, sink) => {
   for (const c of pod.containers) {
@@ -12,6 +13,8 @@ const check: CheckFn = (pod, sink) => {
   }
 };
 
+const CEL = everyContainer(c => `${hasPath(c, ['securityContext', 'allowPrivilegeEscalation'])} && ${c}.securityContext.allowPrivilegeEscalation == false`);
+
 /** `allowPrivilegeEscalation` (restricted, v1.8; Windows pods exempt from v1.25): privilege escalation must be disabled. */
 export const allowPrivilegeEscalation: CheckDefinition = {
   id: 'allowPrivilegeEscalation',
@@ -24,11 +27,13 @@ export const allowPrivilegeEscalation: CheckDefinition = {
       overrides: [],
       behaviour: 'securityContext.allowPrivilegeEscalation must be explicitly false in every container',
       evaluate: check,
+      cel: CEL,
     },
     {
       minVersion: 'v1.25',
       overrides: [],
       behaviour: 'pods with spec.os.name: windows are exempt',
+      cel: exemptIf(IS_WINDOWS, CEL),
       evaluate(pod, sink) {
         if (!pod.windows) {
           check(pod, sink);

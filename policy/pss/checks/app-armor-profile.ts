@@ -1,4 +1,5 @@
 import { asRecord, containerLabel, keyPath, show, type CheckDefinition, type PlainRecord } from '../context';
+import { ANNOTATIONS, everyContainer, POD_SPEC, unlessSet } from './_cel';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -10,6 +11,17 @@ function badProfileType(sc: PlainRecord | undefined): unknown {
   const type = asRecord(profile)?.type;
   return type === 'RuntimeDefault' || type === 'Localhost' ? undefined : (type ?? '');
 }
+
+/** CEL: the securityContext below `base` sets no appArmorProfile other than RuntimeDefault or Localhost. */
+function celProfile(base: string): string {
+  return unlessSet(base, ['securityContext', 'appArmorProfile'], p => `!(has(${p}.type) && ${p}.type in ['RuntimeDefault', 'Localhost'])`);
+}
+
+const CEL = [
+  unlessSet(POD_SPEC, ['securityContext', 'appArmorProfile'], p => `!(has(${p}.type) && ${p}.type in ['RuntimeDefault', 'Localhost'])`),
+  everyContainer(celProfile),
+  `${ANNOTATIONS}.all(k, !k.startsWith('${ANNOTATION_PREFIX}') || ${ANNOTATIONS}[k] in ['', 'runtime/default'] || ${ANNOTATIONS}[k].startsWith('localhost/'))`,
+].join(' && ');
 
 function allowedAnnotation(value: unknown): boolean {
   return value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'));
@@ -26,6 +38,7 @@ export const appArmorProfile: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'securityContext.appArmorProfile.type must be RuntimeDefault or Localhost; container.apparmor.security.beta.kubernetes.io/* annotations must be "", runtime/default or localhost/*',
+      cel: CEL,
       evaluate(pod, sink) {
         const podType = badProfileType(pod.podSc);
         if (podType !== undefined) {

@@ -1,4 +1,5 @@
 import { asArray, asRecord, containerLabel, show, type CheckDefinition } from '../context';
+import { everyContainer, strings, unlessSet } from './_cel';
 
 /** Capabilities a baseline container may add (exact, case-sensitive). */
 export const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<unknown> = new Set([
@@ -17,6 +18,7 @@ export const capabilitiesBaseline: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'securityContext.capabilities.add may only list AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT',
+      cel: everyContainer(c => unlessSet(c, ['securityContext', 'capabilities', 'add'], p => `!${p}.all(a, a in ${strings(BASELINE_ALLOWED_CAPABILITIES)})`)),
       evaluate(pod, sink) {
         for (const c of pod.containers) {
           const add = asArray(asRecord(c.sc?.capabilities)?.add);

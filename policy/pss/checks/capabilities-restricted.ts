@@ -1,4 +1,5 @@
 import { asArray, asRecord, containerLabel, show, type CheckDefinition, type CheckFn } from '../context';
+import { everyContainer, exemptIf, hasPath, IS_WINDOWS, unlessSet } from './_cel';
 
 const check: CheckFn = (pod, sink) => {
   for (const c of pod.containers) {
@@ -27,6 +28,9 @@ const check: CheckFn = (pod, sink) => {
   }
 };
 
+const CEL = everyContainer(c => `${hasPath(c, ['securityContext', 'capabilities', 'drop'])} && 'ALL' in ${c}.securityContext.capabilities.drop`
+  + ` && ${unlessSet(c, ['securityContext', 'capabilities', 'add'], p => `!${p}.all(a, a == 'NET_BIND_SERVICE')`)}`);
+
 /** `capabilities_restricted` (restricted, v1.22, overrides capabilities_baseline; Windows pods exempt from v1.25). */
 export const capabilitiesRestricted: CheckDefinition = {
   id: 'capabilities_restricted',
@@ -39,11 +43,13 @@ export const capabilitiesRestricted: CheckDefinition = {
       overrides: ['capabilities_baseline'],
       behaviour: 'securityContext.capabilities.drop must contain ALL; add may only contain NET_BIND_SERVICE',
       evaluate: check,
+      cel: CEL,
     },
     {
       minVersion: 'v1.25',
       overrides: ['capabilities_baseline'],
       behaviour: 'pods with spec.os.name: windows are exempt',
+      cel: exemptIf(IS_WINDOWS, CEL),
       evaluate(pod, sink) {
         if (!pod.windows) {
           check(pod, sink);

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../context';
+import { POD_SPEC, unlessSet } from './_cel';
 
 const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
@@ -13,6 +14,7 @@ export const hostNamespaces: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false',
+      cel: FIELDS.map(f => unlessSet(POD_SPEC, [f], p => `${p} == true`)).join(' && '),
       evaluate(pod, sink) {
         for (const field of FIELDS) {
           if (pod.spec[field] === true) {

@@ -1,4 +1,5 @@
 import { asArray, asRecord, show, type CheckDefinition } from '../context';
+import { POD_SPEC, unlessSet } from './_cel';
 
 /** `hostPathVolumes` (baseline, v1.0): no hostPath volumes. */
 export const hostPathVolumes: CheckDefinition = {
@@ -11,6 +12,7 @@ export const hostPathVolumes: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'no spec.volumes[*].hostPath',
+      cel: unlessSet(POD_SPEC, ['volumes'], p => `${p}.exists(v, has(v.hostPath))`),
       evaluate(pod, sink) {
         const volumes = asArray(pod.spec.volumes);
         if (volumes === undefined) {

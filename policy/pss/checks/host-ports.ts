@@ -1,4 +1,5 @@
 import { asArray, asRecord, containerLabel, show, type CheckDefinition } from '../context';
+import { everyContainer, unlessSet } from './_cel';
 
 /** `hostPorts` (baseline, v1.0): no host ports. */
 export const hostPorts: CheckDefinition = {
@@ -11,6 +12,7 @@ export const hostPorts: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'ports[*].hostPort must be unset or 0 in every container',
+      cel: everyContainer(c => unlessSet(c, ['ports'], p => `${p}.exists(port, has(port.hostPort) && port.hostPort != 0)`)),
       evaluate(pod, sink) {
         for (const c of pod.containers) {
           const ports = asArray(c.container.ports);

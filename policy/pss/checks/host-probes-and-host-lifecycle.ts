@@ -1,4 +1,5 @@
 import { asRecord, containerLabel, nonEmpty, show, type CheckDefinition, type ContainerRef, type FindingSink, type PlainRecord } from '../context';
+import { everyContainer, unlessSet } from './_cel';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HOOKS = ['postStart', 'preStop'] as const;
@@ -17,6 +18,16 @@ function inspectHandler(sink: FindingSink, c: ContainerRef, handler: PlainRecord
   }
 }
 
+/** CEL: the handler below `base` (a probe or hook) targets no host. */
+function celHandler(base: string, fields: readonly string[]): string {
+  return HANDLERS.map(kind => unlessSet(base, [...fields, kind, 'host'], p => `${p} != ''`)).join(' && ');
+}
+
+const CEL = everyContainer(c => [
+  ...PROBES.map(probe => celHandler(c, [probe])),
+  ...HOOKS.map(hook => celHandler(c, ['lifecycle', hook])),
+].join(' && '));
+
 /** `hostProbesAndHostLifecycle` (baseline, v1.34): probes and lifecycle hooks must not target another host. */
 export const hostProbesAndHostLifecycle: CheckDefinition = {
   id: 'hostProbesAndHostLifecycle',
@@ -28,6 +39,7 @@ export const hostProbesAndHostLifecycle: CheckDefinition = {
       minVersion: 'v1.34',
       overrides: [],
       behaviour: 'httpGet.host and tcpSocket.host of liveness/readiness/startup probes and postStart/preStop hooks must be unset or empty',
+      cel: CEL,
       evaluate(pod, sink) {
         for (const c of pod.containers) {
           for (const probe of PROBES) {

@@ -1,4 +1,5 @@
 import { containerLabel, type CheckDefinition } from '../context';
+import { everyContainer, unlessSet } from './_cel';
 
 /** `privileged` (baseline, v1.0): no privileged containers. */
 export const privileged: CheckDefinition = {
@@ -11,6 +12,7 @@ export const privileged: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'securityContext.privileged must be unset or false in every container',
+      cel: everyContainer(c => unlessSet(c, ['securityContext', 'privileged'], p => `${p} == true`)),
       evaluate(pod, sink) {
         for (const c of pod.containers) {
           if (c.sc?.privileged === true) {

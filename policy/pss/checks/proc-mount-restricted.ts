@@ -1,5 +1,5 @@
 import type { CheckDefinition } from '../context';
-import { checkProcMount } from './proc-mount';
+import { CEL_PROC_MOUNT, checkProcMount } from './proc-mount';
 
 /** `procMount_restricted` (restricted, v1.35, overrides procMount): default /proc mask, no user-namespace relaxation. */
 export const procMountRestricted: CheckDefinition = {
@@ -13,6 +13,7 @@ export const procMountRestricted: CheckDefinition = {
       overrides: ['procMount'],
       behaviour: 'securityContext.procMount must be unset or Default in every container, even with spec.hostUsers: false',
       evaluate: checkProcMount,
+      cel: CEL_PROC_MOUNT,
     },
   ],
 };

@@ -1,4 +1,5 @@
 import { containerLabel, show, type CheckDefinition, type CheckFn } from '../context';
+import { everyContainer, exemptIf, HOST_USERS_FALSE, unlessSet } from './_cel';
 
 /** Reports every container whose procMount is set to something other than `Default`. */
 export const checkProcMount: CheckFn = (pod, sink) => {
@@ -14,6 +15,9 @@ export const checkProcMount: CheckFn = (pod, sink) => {
   }
 };
 
+/** CEL form of {@link checkProcMount}. */
+export const CEL_PROC_MOUNT = everyContainer(c => unlessSet(c, ['securityContext', 'procMount'], p => `${p} != 'Default'`));
+
 /** `procMount` (baseline, v1.0; pods with hostUsers: false exempt from v1.35): default /proc mask only. */
 export const procMount: CheckDefinition = {
   id: 'procMount',
@@ -26,11 +30,13 @@ export const procMount: CheckDefinition = {
       overrides: [],
       behaviour: 'securityContext.procMount must be unset or Default in every container',
       evaluate: checkProcMount,
+      cel: CEL_PROC_MOUNT,
     },
     {
       minVersion: 'v1.35',
       overrides: [],
       behaviour: 'pods with spec.hostUsers: false are allowed any procMount',
+      cel: exemptIf(HOST_USERS_FALSE, CEL_PROC_MOUNT),
       evaluate(pod, sink) {
         if (!pod.hostUsersFalse) {
           checkProcMount(pod, sink);

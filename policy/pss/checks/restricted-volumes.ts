@@ -1,9 +1,21 @@
 import { asArray, asRecord, show, type CheckDefinition } from '../context';
+import { POD_SPEC, unlessSet } from './_cel';
 
 /** Volume sources allowed at the restricted level (the same at every version). */
 export const RESTRICTED_ALLOWED_VOLUME_SOURCES: ReadonlySet<string> = new Set([
   'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
 ]);
+
+/**
+ * The volume sources of the Kubernetes API outside {@link RESTRICTED_ALLOWED_VOLUME_SOURCES}.
+ * The admission form names them, since the API server drops fields it does not know before
+ * admission: a volume can only carry these or the allowed ones.
+ */
+export const RESTRICTED_FORBIDDEN_VOLUME_SOURCES: readonly string[] = [
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk',
+  'gitRepo', 'glusterfs', 'hostPath', 'iscsi', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO',
+  'storageos', 'vsphereVolume',
+];
 
 /** `restrictedVolumes` (restricted, v1.0, overrides hostPathVolumes): only core, ephemeral volume types. */
 export const restrictedVolumes: CheckDefinition = {
@@ -16,6 +28,7 @@ export const restrictedVolumes: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: ['hostPathVolumes'],
       behaviour: 'every spec.volumes[*] must use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret (a volume with no source counts as emptyDir, as the API server defaults it)',
+      cel: unlessSet(POD_SPEC, ['volumes'], p => `${p}.exists(v, ${RESTRICTED_FORBIDDEN_VOLUME_SOURCES.map(s => `has(v.${s})`).join(' || ')})`),
       evaluate(pod, sink) {
         const volumes = asArray(pod.spec.volumes);
         if (volumes === undefined) {

@@ -1,4 +1,5 @@
 import { checkInheritable, containerLabel, type CheckDefinition, type CheckFn, type InheritableMessages, type PlainRecord } from '../context';
+import { everyContainer, exemptIf, hasPath, HOST_USERS_FALSE, POD_SC, unlessSet } from './_cel';
 
 function read(sc: PlainRecord | undefined): 'good' | 'bad' | 'unset' {
   const value = sc?.runAsNonRoot;
@@ -19,6 +20,13 @@ const MESSAGES: InheritableMessages = {
 
 const check: CheckFn = (pod, sink) => checkInheritable(pod, sink, 'runAsNonRoot', read, MESSAGES);
 
+/**
+ * CEL: the pod does not set runAsNonRoot to anything but true, and every container either sets
+ * it to true or inherits the pod's true.
+ */
+const CEL = `${unlessSet(POD_SC, ['runAsNonRoot'], p => `${p} != true`)} && ${everyContainer(c =>
+  `(${hasPath(c, ['securityContext', 'runAsNonRoot'])} ? ${c}.securityContext.runAsNonRoot == true : (has(${POD_SC}.runAsNonRoot) && ${POD_SC}.runAsNonRoot == true))`)}`;
+
 /** `runAsNonRoot` (restricted, v1.0; pods with hostUsers: false exempt from v1.35): containers must run as non-root. */
 export const runAsNonRoot: CheckDefinition = {
   id: 'runAsNonRoot',
@@ -31,11 +39,13 @@ export const runAsNonRoot: CheckDefinition = {
       overrides: [],
       behaviour: 'pod-level runAsNonRoot true (containers unset or true), or every container true; any explicit false fails',
       evaluate: check,
+      cel: CEL,
     },
     {
       minVersion: 'v1.35',
       overrides: [],
       behaviour: 'pods with spec.hostUsers: false are exempt',
+      cel: exemptIf(HOST_USERS_FALSE, CEL),
       evaluate(pod, sink) {
         if (!pod.hostUsersFalse) {
           check(pod, sink);

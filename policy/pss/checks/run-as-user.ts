@@ -1,4 +1,5 @@
 import { containerLabel, type CheckDefinition, type CheckFn } from '../context';
+import { everyContainer, exemptIf, HOST_USERS_FALSE, POD_SC, unlessSet } from './_cel';
 
 const check: CheckFn = (pod, sink) => {
   if (pod.podSc?.runAsUser === 0) {
@@ -19,6 +20,8 @@ const check: CheckFn = (pod, sink) => {
   }
 };
 
+const CEL = `${unlessSet(POD_SC, ['runAsUser'], p => `${p} == 0`)} && ${everyContainer(c => unlessSet(c, ['securityContext', 'runAsUser'], p => `${p} == 0`))}`;
+
 /** `runAsUser` (restricted, v1.23; pods with hostUsers: false exempt from v1.35): no UID 0. */
 export const runAsUser: CheckDefinition = {
   id: 'runAsUser',
@@ -31,11 +34,13 @@ export const runAsUser: CheckDefinition = {
       overrides: [],
       behaviour: 'securityContext.runAsUser must not be 0 on the pod or any container',
       evaluate: check,
+      cel: CEL,
     },
     {
       minVersion: 'v1.35',
       overrides: [],
       behaviour: 'pods with spec.hostUsers: false are exempt',
+      cel: exemptIf(HOST_USERS_FALSE, CEL),
       evaluate(pod, sink) {
         if (!pod.hostUsersFalse) {
           check(pod, sink);

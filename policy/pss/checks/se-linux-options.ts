@@ -1,4 +1,5 @@
 import { asRecord, containerLabel, nonEmpty, show, type CheckDefinition, type CheckFn, type FindingSink, type PlainRecord } from '../context';
+import { everyContainer, POD_SPEC, strings, unlessSet } from './_cel';
 
 const TYPES_1_0: ReadonlySet<unknown> = new Set(['container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<unknown> = new Set([...TYPES_1_0, 'container_engine_t']);
@@ -33,6 +34,16 @@ function inspect(
   }
 }
 
+/** CEL: the securityContext below `base` sets no SELinux user or role and only an allowed type. */
+function celInspect(base: string, allowed: ReadonlySet<unknown>): string {
+  return unlessSet(base, ['securityContext', 'seLinuxOptions'], o =>
+    `((has(${o}.type) && ${o}.type != '' && !(${o}.type in ${strings(allowed)})) || (has(${o}.user) && ${o}.user != '') || (has(${o}.role) && ${o}.role != ''))`);
+}
+
+function celSeLinux(allowed: ReadonlySet<unknown>): string {
+  return `${celInspect(POD_SPEC, allowed)} && ${everyContainer(c => celInspect(c, allowed))}`;
+}
+
 function seLinux(allowed: ReadonlySet<unknown>): CheckFn {
   const allowedList = [...allowed].join(', ');
   return (pod, sink) => {
@@ -55,12 +66,14 @@ export const seLinuxOptions: CheckDefinition = {
       overrides: [],
       behaviour: 'seLinuxOptions.type empty or container_t, container_init_t, container_kvm_t; user and role empty',
       evaluate: seLinux(TYPES_1_0),
+      cel: celSeLinux(TYPES_1_0),
     },
     {
       minVersion: 'v1.31',
       overrides: [],
       behaviour: 'also allows seLinuxOptions.type container_engine_t',
       evaluate: seLinux(TYPES_1_31),
+      cel: celSeLinux(TYPES_1_31),
     },
   ],
 };

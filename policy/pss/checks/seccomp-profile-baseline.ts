@@ -1,4 +1,5 @@
 import { containerLabel, keyPath, show, type CheckDefinition, type PlainRecord } from '../context';
+import { ANNOTATIONS, everyContainer, POD_SPEC, unlessSet } from './_cel';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -6,6 +7,23 @@ const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes
 function validAnnotation(value: unknown): boolean {
   return value === 'runtime/default' || value === 'docker/default' || (typeof value === 'string' && value.startsWith('localhost/'));
 }
+
+/** CEL: an annotation value runtime/default, docker/default or localhost/*. */
+function celValidAnnotation(value: string): string {
+  return `(${value} in ['runtime/default', 'docker/default'] || ${value}.startsWith('localhost/'))`;
+}
+
+/** CEL: the securityContext below `base` sets no seccompProfile other than RuntimeDefault or Localhost. */
+export function celSeccompNotInvalid(base: string): string {
+  return unlessSet(base, ['securityContext', 'seccompProfile'], p => `!(has(${p}.type) && ${p}.type in ['RuntimeDefault', 'Localhost'])`);
+}
+
+const CEL_ANNOTATIONS = [
+  `(!('${POD_ANNOTATION}' in ${ANNOTATIONS}) || ${celValidAnnotation(`${ANNOTATIONS}['${POD_ANNOTATION}']`)})`,
+  everyContainer(c => `(!(has(${c}.name) && ('${CONTAINER_ANNOTATION_PREFIX}' + ${c}.name) in ${ANNOTATIONS}) || ${celValidAnnotation(`${ANNOTATIONS}['${CONTAINER_ANNOTATION_PREFIX}' + ${c}.name]`)})`),
+].join(' && ');
+
+const CEL_FIELDS = [celSeccompNotInvalid(POD_SPEC), everyContainer(celSeccompNotInvalid)].join(' && ');
 
 /** True if a seccompProfile is set with a type other than RuntimeDefault or Localhost. */
 export function invalidSeccompType(sc: PlainRecord | undefined): boolean {
@@ -34,6 +52,7 @@ export const seccompProfileBaseline: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'seccomp.security.alpha.kubernetes.io/pod and container.seccomp.security.alpha.kubernetes.io/<container> annotations must be runtime/default, docker/default or localhost/*',
+      cel: CEL_ANNOTATIONS,
       evaluate(pod, sink) {
         const annotations = pod.annotations;
         if (annotations === undefined) {
@@ -59,6 +78,7 @@ export const seccompProfileBaseline: CheckDefinition = {
       minVersion: 'v1.19',
       overrides: [],
       behaviour: 'securityContext.seccompProfile.type, if set, must be RuntimeDefault or Localhost (annotations are no longer inspected)',
+      cel: CEL_FIELDS,
       evaluate(pod, sink) {
         if (invalidSeccompType(pod.podSc)) {
           sink.add(

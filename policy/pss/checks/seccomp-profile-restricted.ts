@@ -1,5 +1,6 @@
 import { checkInheritable, containerLabel, show, type CheckDefinition, type CheckFn, type InheritableMessages, type PlainRecord } from '../context';
-import { invalidSeccompType, seccompTypeOf } from './seccomp-profile-baseline';
+import { celSeccompNotInvalid, invalidSeccompType, seccompTypeOf } from './seccomp-profile-baseline';
+import { everyContainer, exemptIf, hasPath, IS_WINDOWS, POD_SC, POD_SPEC } from './_cel';
 
 function read(sc: PlainRecord | undefined): 'good' | 'bad' | 'unset' {
   const profile = sc?.seccompProfile;
@@ -20,6 +21,12 @@ const MESSAGES: InheritableMessages = {
 
 const check: CheckFn = (pod, sink) => checkInheritable(pod, sink, 'seccompProfile.type', read, MESSAGES);
 
+const VALID = (p: string) => `(has(${p}.type) && ${p}.type in ['RuntimeDefault', 'Localhost'])`;
+
+/** CEL: the pod sets no invalid profile, and every container sets a valid one or inherits the pod's valid one. */
+const CEL = `${celSeccompNotInvalid(POD_SPEC)} && ${everyContainer(c =>
+  `(${hasPath(c, ['securityContext', 'seccompProfile'])} ? ${VALID(`${c}.securityContext.seccompProfile`)} : (has(${POD_SC}.seccompProfile) && ${VALID(`${POD_SC}.seccompProfile`)}))`)}`;
+
 /** `seccompProfile_restricted` (restricted, v1.19, overrides seccompProfile_baseline; Windows pods exempt from v1.25). */
 export const seccompProfileRestricted: CheckDefinition = {
   id: 'seccompProfile_restricted',
@@ -32,11 +39,13 @@ export const seccompProfileRestricted: CheckDefinition = {
       overrides: ['seccompProfile_baseline'],
       behaviour: 'pod-level seccompProfile.type RuntimeDefault/Localhost (containers unset or valid), or every container valid',
       evaluate: check,
+      cel: CEL,
     },
     {
       minVersion: 'v1.25',
       overrides: ['seccompProfile_baseline'],
       behaviour: 'pods with spec.os.name: windows are exempt',
+      cel: exemptIf(IS_WINDOWS, CEL),
       evaluate(pod, sink) {
         if (!pod.windows) {
           check(pod, sink);

@@ -1,4 +1,5 @@
 import { asArray, asRecord, show, type CheckDefinition, type CheckFn } from '../context';
+import { POD_SC, strings, unlessSet } from './_cel';
 
 /** Safe sysctl names and the policy version that first allows each (cumulative). */
 export const SAFE_SYSCTLS: readonly { readonly name: string; readonly since: string }[] = [
@@ -44,7 +45,10 @@ function sysctlCheck(version: string): CheckFn {
 }
 
 function versioned(version: string, added: string) {
-  return { minVersion: version, overrides: [], behaviour: added, evaluate: sysctlCheck(version) };
+  const minor = minorOf(version);
+  const allowed = SAFE_SYSCTLS.filter((s) => minorOf(s.since) <= minor).map((s) => s.name);
+  const cel = unlessSet(POD_SC, ['sysctls'], p => `!${p}.all(s, has(s.name) && s.name in ${strings(allowed)})`);
+  return { minVersion: version, overrides: [], behaviour: added, evaluate: sysctlCheck(version), cel };
 }
 
 /** `sysctls` (baseline, v1.0; allow-list grows in v1.27, v1.29, v1.32, v1.37): only safe sysctls. */

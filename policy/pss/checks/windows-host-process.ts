@@ -1,4 +1,10 @@
 import { asRecord, containerLabel, type CheckDefinition } from '../context';
+import { everyContainer, POD_SPEC, unlessSet } from './_cel';
+
+/** CEL: the securityContext below `base` does not ask for a HostProcess container. */
+function celHostProcess(base: string): string {
+  return unlessSet(base, ['securityContext', 'windowsOptions', 'hostProcess'], p => `${p} == true`);
+}
 
 /** `windowsHostProcess` (baseline, v1.0): no Windows HostProcess pods or containers. */
 export const windowsHostProcess: CheckDefinition = {
@@ -11,6 +17,7 @@ export const windowsHostProcess: CheckDefinition = {
       minVersion: 'v1.0',
       overrides: [],
       behaviour: 'securityContext.windowsOptions.hostProcess must be unset or false on the pod and every container',
+      cel: `${celHostProcess(POD_SPEC)} && ${everyContainer(celHostProcess)}`,
       evaluate(pod, sink) {
         if (asRecord(pod.podSc?.windowsOptions)?.hostProcess === true) {
           sink.add(

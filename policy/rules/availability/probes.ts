@@ -23,6 +23,12 @@ export const probes: Rule = {
   fix: 'declare readinessProbe and livenessProbe (httpGet, tcpSocket, grpc or exec) on the container',
   appliesTo: 'Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, PodTemplates; main containers',
   references: [k8sDocs('Configure Liveness, Readiness and Startup Probes')],
+  admission: {
+    cel: "object.kind in ['Job', 'CronJob']"
+      + " || (has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(o, o.kind == 'Job'))"
+      + ' || !has(variables.podSpec.containers) || variables.podSpec.containers.all(c, has(c.readinessProbe) && has(c.livenessProbe))',
+    differences: 'a Pod owned by a Job (created by the Job controller) is not judged at admission, like its Job; evaluate judges every bare Pod',
+  },
   evaluate(object: KubeObject) {
     if (BATCH_KINDS.has(object.kind)) return NOT_APPLICABLE;
     const pod = podOf(object);

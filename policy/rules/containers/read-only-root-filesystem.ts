@@ -22,6 +22,9 @@ export const readOnlyRootFilesystem: Rule = {
     nsa('Kubernetes Pod security / Immutable container file systems'),
     cis('5.7.3', 'Apply SecurityContext to your Pods and Containers', true),
   ],
+  admission: {
+    cel: 'variables.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)',
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

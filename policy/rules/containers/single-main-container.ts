@@ -25,6 +25,9 @@ export const singleMainContainer: Rule = {
   fix: 'run the second application as its own workload, or declare a helper as a native sidecar (an initContainer with restartPolicy: Always)',
   appliesTo: 'pod-bearing objects',
   references: [k8sDocs('Pods'), k8sDocs('Sidecar Containers')],
+  admission: {
+    cel: '!has(variables.podSpec.containers) || size(variables.podSpec.containers) <= 1',
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

@@ -19,6 +19,9 @@ export const defaultServiceAccount: Rule = {
   fix: 'create a ServiceAccount for the workload (automountServiceAccountToken: false) and set spec.serviceAccountName to it',
   appliesTo: 'pod-bearing objects',
   references: [cis('5.1.5', 'Ensure that default service accounts are not actively used')],
+  admission: {
+    cel: "!((has(variables.podSpec.serviceAccountName) ? variables.podSpec.serviceAccountName : has(variables.podSpec.serviceAccount) ? variables.podSpec.serviceAccount : '') in ['', 'default'])",
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

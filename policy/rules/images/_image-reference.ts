@@ -3,6 +3,13 @@
 /** An OCI digest of a registered algorithm: sha256 (64 hex) or sha512 (128 hex). */
 const DIGEST = /@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
+/** CEL (RE2) of {@link DIGEST}: the reference ends in a registered digest. */
+export const CEL_DIGEST_RE = '@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$';
+/** CEL (RE2): the last path segment before any `@` has a tag (a `:` after the last `/`). */
+export const CEL_HAS_TAG_RE = '^[^@]*:[^/@]*(@.*)?$';
+/** CEL (RE2): the tag (after the first `:` of the last segment) is `latest`. */
+export const CEL_LATEST_TAG_RE = '^([^@]*/)?[^/:@]*:latest(@.*)?$';
+
 /** The parts of an image reference that the image rules judge. */
 export interface ImageReference {
   /** The digest (`sha256:...`), if the reference is pinned. */

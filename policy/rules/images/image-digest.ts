@@ -2,7 +2,7 @@ import type { KubeObject } from '../../kube-object';
 import { cis, nsa } from '../_references';
 import { asRecord, containersOf, label, podOf } from '../_pod';
 import { judge, NOT_APPLICABLE, type Rule, type RuleViolation } from '../types';
-import { parseImage } from './_image-reference';
+import { CEL_DIGEST_RE, parseImage } from './_image-reference';
 
 /** The pod annotation in which `ContainerImage.fromTag` records the images accepted by tag, with reasons (`name: reason; ...`). */
 export const UNPINNED_IMAGES_ANNOTATION = 'cdk8s-hardened.io/unpinned-images';
@@ -36,6 +36,10 @@ export const imageDigest: Rule = {
     cis('5.5.1', 'Configure Image Provenance using ImagePolicyWebhook admission controller', true),
     nsa('Kubernetes Pod security / Building secure container images', true),
   ],
+  admission: {
+    cel: `variables.containers.all(c, has(c.image) && c.image != '' && c.image.matches('${CEL_DIGEST_RE}'))`,
+    differences: `the ${UNPINNED_IMAGES_ANNOTATION} annotation is not honoured at admission, since anyone creating an object could write it; an image accepted by tag becomes an exemption of that object by namespace and name, like a PolicyException`,
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../kube-object';
 import { cis, nsa } from '../_references';
 import { containersOf, label, podOf } from '../_pod';
 import { judge, NOT_APPLICABLE, type Rule, type RuleViolation } from '../types';
-import { parseImage } from './_image-reference';
+import { CEL_DIGEST_RE, CEL_HAS_TAG_RE, CEL_LATEST_TAG_RE, parseImage } from './_image-reference';
 
 /**
  * HARDENED-2: no image runs by the tag `latest` or without any tag (which means `latest`),
@@ -24,6 +24,10 @@ export const imageTag: Rule = {
     cis('5.5.1', 'Configure Image Provenance using ImagePolicyWebhook admission controller', true),
     nsa('Kubernetes Pod security / Building secure container images', true),
   ],
+  admission: {
+    cel: `variables.containers.all(c, !has(c.image) || c.image == '' || c.image.matches('${CEL_DIGEST_RE}')`
+      + ` || (c.image.matches('${CEL_HAS_TAG_RE}') && !c.image.matches('${CEL_LATEST_TAG_RE}')))`,
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

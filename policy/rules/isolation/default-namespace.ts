@@ -25,6 +25,9 @@ export const defaultNamespace: Rule = {
     cis('5.7.1', 'Create administrative boundaries between resources using namespaces', true),
     nsa('Network separation and hardening / Namespaces', true),
   ],
+  admission: {
+    cel: "has(object.metadata.namespace) && !(object.metadata.namespace in ['', 'default'])",
+  },
   evaluate(object: KubeObject) {
     if (!podOf(object)) return NOT_APPLICABLE;
     const ns = object.metadata?.namespace;

@@ -27,6 +27,12 @@ export const requestsAndLimits: Rule = {
   fix: 'set resources.requests and resources.limits for cpu and memory on the container',
   appliesTo: 'pod-bearing objects; containers and init containers',
   references: [nsa('Network separation and hardening / Resource policies')],
+  admission: {
+    cel: '((has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + (has(variables.podSpec.containers) ? variables.podSpec.containers : []))'
+      + ".all(c, has(c.resources) && has(c.resources.requests) && has(c.resources.limits)"
+      + " && 'cpu' in c.resources.requests && 'memory' in c.resources.requests && 'cpu' in c.resources.limits && 'memory' in c.resources.limits)",
+    differences: 'a blank quantity string counts as missing in evaluate; the API server rejects it before admission',
+  },
   evaluate(object: KubeObject) {
     const pod = podOf(object);
     if (!pod) return NOT_APPLICABLE;

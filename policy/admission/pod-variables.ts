@@ -1,0 +1,71 @@
+/**
+ * The CEL variables every admission policy declares, so that one expression judges a Pod and the
+ * pod template of every pod-bearing kind alike. The checks' CEL (in `policy/pss/checks/*.ts` and
+ * the rule files) reads only these variables (and `variables.params`, `variables.exempt`).
+ */
+
+/** One pod-bearing kind, as admission matches it. */
+export interface PodBearingKind {
+  /** The kind, e.g. `Deployment`. */
+  readonly kind: string;
+  /** Its API group (`""` for core). */
+  readonly group: string;
+  /** Its API version. */
+  readonly version: string;
+  /** Its resource (plural), e.g. `deployments`. */
+  readonly resource: string;
+}
+
+/**
+ * Pods and every kind that carries a pod template, as `podTemplateOf` reads them (the legacy
+ * `extensions` group is gone from the API server, so admission matches the current groups).
+ */
+export const POD_BEARING_KINDS: readonly PodBearingKind[] = [
+  { kind: 'Pod', group: '', version: 'v1', resource: 'pods' },
+  { kind: 'PodTemplate', group: '', version: 'v1', resource: 'podtemplates' },
+  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers' },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets' },
+  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments' },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets' },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets' },
+  { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs' },
+  { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs' },
+];
+
+/** A named CEL expression, as in `spec.variables` of a ValidatingAdmissionPolicy. */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+const TEMPLATE = (holder: string) => `(has(${holder}.metadata) ? ${holder}.metadata : {})`;
+
+/**
+ * The pod variables, in dependency order: `podSpec`, `podMeta`, `annotations`, `podSc`,
+ * `containers` (init, regular, ephemeral), `isWindows`, `hostUsersFalse`.
+ */
+export const POD_VARIABLES: readonly CelVariable[] = [
+  {
+    name: 'podSpec',
+    expression: "object.kind == 'Pod' ? object.spec"
+      + " : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec"
+      + " : object.kind == 'PodTemplate' ? object.template.spec"
+      + ' : object.spec.template.spec',
+  },
+  {
+    name: 'podMeta',
+    expression: "object.kind == 'Pod' ? object.metadata"
+      + ` : object.kind == 'CronJob' ? ${TEMPLATE('object.spec.jobTemplate.spec.template')}`
+      + ` : object.kind == 'PodTemplate' ? ${TEMPLATE('object.template')}`
+      + ` : ${TEMPLATE('object.spec.template')}`,
+  },
+  { name: 'annotations', expression: 'has(variables.podMeta.annotations) ? variables.podMeta.annotations : {}' },
+  { name: 'podSc', expression: 'has(variables.podSpec.securityContext) ? variables.podSpec.securityContext : {}' },
+  {
+    name: 'containers',
+    expression: ['initContainers', 'containers', 'ephemeralContainers']
+      .map(list => `(has(variables.podSpec.${list}) ? variables.podSpec.${list} : [])`).join(' + '),
+  },
+  { name: 'isWindows', expression: "has(variables.podSpec.os) && has(variables.podSpec.os.name) && variables.podSpec.os.name == 'windows'" },
+  { name: 'hostUsersFalse', expression: 'has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false' },
+];
