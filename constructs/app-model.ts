@@ -3,12 +3,16 @@ import { IConstruct } from 'constructs';
 import { ConnectivityGraph, FlowDirection, IPolicyHost } from './connectivity';
 import { HardenedInputError } from './errors';
 import type { HardenedNamespace } from './hardened-namespace';
+import { istioFeatures, IstioFeatures } from './mesh/istio-version';
 import { kubernetesMinor } from './pod-security';
 import type { PolicyException } from './policy-exception';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** Context key that sets the Kubernetes version of a whole app (see {@link AppModel.kubernetesVersion}). */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-hardened:kubernetesVersion';
+
+/** Context key that sets the Istio version of a whole app (see {@link AppModel.istio}). */
+export const ISTIO_VERSION_CONTEXT = 'cdk8s-hardened:istioVersion';
 
 /** A workload this app runs, with a typed link to the object that carries its pod template. */
 export interface IHardenedWorkload extends IPolicyHost {
@@ -56,6 +60,14 @@ export interface AppModelProps {
    * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.28" (RESTRICTED_DEFAULTS.kubernetesVersion)
    */
   readonly kubernetesVersion?: string;
+  /**
+   * The Istio minor version the mesh layer writes for: it decides the `security.istio.io` API
+   * version (v1 from 1.22) and whether ambient mode exists (from 1.24). Read only when the app
+   * uses the mesh; a version that does not support `kubernetesVersion` fails synth.
+   * @default - context key `cdk8s-hardened:istioVersion`, else the newest Istio line that supports
+   * the Kubernetes version (1.24 for 1.28)
+   */
+  readonly istioVersion?: string;
 }
 
 /**
@@ -86,12 +98,13 @@ export class AppModel {
   private readonly root: IConstruct;
   private readonly props: AppModelProps;
   private version?: { readonly text: string; readonly minor: number };
+  private istioLine?: IstioFeatures;
 
   private readonly _namespaces = new Map<string, HardenedNamespace>();
   private readonly _workloads: IHardenedWorkload[] = [];
   private readonly _exceptions: PolicyException[] = [];
   private readonly _exceptionsByScope = new Map<IConstruct, PolicyException[]>();
-  private readonly layers: IModelLayer[] = [new NetworkPolicyLayer()];
+  private readonly layers: IModelLayer[] = [];
   private prepared = false;
 
   constructor(root: IConstruct, props: AppModelProps = {}) {
@@ -120,6 +133,16 @@ export class AppModel {
       this.version = { text, minor: kubernetesMinor(this.root, 'kubernetesVersion', text) };
     }
     return this.version;
+  }
+
+  /**
+   * The Istio line the app targets and what it offers; resolved on first use.
+   * @throws HardenedInputError when the Istio version does not support the Kubernetes version
+   */
+  public get istio(): IstioFeatures {
+    this.istioLine ??= istioFeatures(this.root, 'istioVersion',
+      this.props.istioVersion ?? (this.root.node.tryGetContext(ISTIO_VERSION_CONTEXT) as string | undefined), this.kubernetesMinor);
+    return this.istioLine;
   }
 
   /** Registers a namespace; its name must be unique in the app. */
@@ -188,14 +211,24 @@ export class AppModel {
     this.layers.push(layer);
   }
 
+  /** The layer named `name`, added from `create` on first use (e.g. the mesh layer). */
+  public ensureLayer<T extends IModelLayer>(name: string, create: () => T): T {
+    const existing = this.layers.find(l => l.name === name);
+    if (existing) return existing as T;
+    const layer = create();
+    this.addLayer(layer);
+    return layer;
+  }
+
   /**
-   * Runs every layer once, in the order they were added. Called by `HardenedApp` at synth;
-   * a second call does nothing.
+   * Runs every layer once, in the order they were added, then the NetworkPolicy layer, which
+   * writes the finished connectivity graph (layers may add flows, e.g. the mesh's own holes).
+   * Called by `HardenedApp` at synth; a second call does nothing.
    */
   public prepare(): void {
     if (this.prepared) return;
     this.prepared = true;
-    for (const layer of this.layers) layer.prepare(this);
+    for (const layer of [...this.layers, NETWORK_POLICY_LAYER]) layer.prepare(this);
   }
 }
 
@@ -206,3 +239,5 @@ class NetworkPolicyLayer implements IModelLayer {
     for (const { host, direction } of model.connectivity.policyHosts()) host._ensureNetworkPolicy(direction as FlowDirection);
   }
 }
+
+const NETWORK_POLICY_LAYER = new NetworkPolicyLayer();

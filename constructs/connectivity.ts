@@ -130,6 +130,21 @@ export interface Flow {
   readonly ports: readonly Port[];
   /** Path of the construct whose call declared the flow. */
   readonly declaredBy: string;
+  /**
+   * Ports the mesh's transport needs on this flow besides `ports` (HBONE 15008 between ambient
+   * pods): the NetworkPolicies open them too, the mesh never authorizes them.
+   * @default []
+   */
+  readonly transportPorts?: readonly Port[];
+}
+
+/** Options of {@link Peer.pods}. */
+export interface PeerPodsOptions {
+  /**
+   * The ServiceAccount the pods run as: their identity in the mesh.
+   * @default - no identity: the pods cannot be authorized into a meshed namespace
+   */
+  readonly serviceAccount?: string;
 }
 
 /** Peers that are not written by this blueprint. */
@@ -147,10 +162,16 @@ export class Peer {
     return { toPeerSelector: () => ({ kind: PeerKind.NAMESPACE, key: `1/${name}`, namespace: name }) };
   }
 
-  /** Pods, selected by labels, in a namespace this blueprint does not own. */
-  public static pods(namespace: string, podLabels: Readonly<Record<string, string>>): IPeer {
+  /**
+   * Pods, selected by labels, in a namespace this blueprint does not own. Give their
+   * ServiceAccount when they call into the mesh (an ingress controller or gateway): the mesh
+   * authorizes them by that identity.
+   */
+  public static pods(namespace: string, podLabels: Readonly<Record<string, string>>, options: PeerPodsOptions = {}): IPeer {
     const sorted = Object.keys(podLabels).sort().map(k => `${k}=${podLabels[k]}`).join(',');
-    return { toPeerSelector: () => ({ kind: PeerKind.PODS, key: `2/${namespace}/${sorted}`, namespace, podLabels }) };
+    const serviceAccount = options.serviceAccount;
+    const key = `2/${namespace}/${sorted}${serviceAccount !== undefined ? `@${serviceAccount}` : ''}`;
+    return { toPeerSelector: () => ({ kind: PeerKind.PODS, key, namespace, podLabels, ...(serviceAccount !== undefined ? { serviceAccount } : {}) }) };
   }
 
   /** The cluster DNS pods (`k8s-app: kube-dns` in `kube-system`). */
@@ -195,10 +216,24 @@ export class ConnectivityGraph {
     const key = `${fromSel.key} -> ${toSel.key}`;
     const existing = this._flows.get(key);
     const merged = mergePorts([...(existing?.ports ?? []), ...ports]);
-    const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path };
+    const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path, ...(existing?.transportPorts ? { transportPorts: existing.transportPorts } : {}) };
     this._flows.set(key, flow);
     this.index = undefined;
     return flow;
+  }
+
+  /**
+   * Adds ports the mesh's transport needs to a declared flow (see {@link Flow.transportPorts});
+   * the mesh layer calls it at synth, before the NetworkPolicy layer.
+   */
+  public addTransportPorts(flow: Flow, ports: readonly Port[]): Flow {
+    const key = `${flow.from.toPeerSelector().key} -> ${flow.to.toPeerSelector().key}`;
+    const existing = this._flows.get(key);
+    if (!existing) throw new Error(`addTransportPorts: no declared flow ${key}`);
+    const updated: Flow = { ...existing, transportPorts: mergePorts([...(existing.transportPorts ?? []), ...ports]) };
+    this._flows.set(key, updated);
+    this.index = undefined;
+    return updated;
   }
 
   /** The owned hosts that need a policy, each with a direction it has flows in, in the order the flows were first declared. */
@@ -261,6 +296,11 @@ function validatePorts(scope: IConstruct, field: string, ports: readonly Port[] 
   return mergePorts(ports);
 }
 
+/** The ports a flow's NetworkPolicy rules open: the declared ports and the transport ports, merged and sorted. */
+export function openPorts(flow: Flow): Port[] {
+  return flow.transportPorts && flow.transportPorts.length > 0 ? mergePorts([...flow.ports, ...flow.transportPorts]) : [...flow.ports];
+}
+
 function mergePorts(ports: readonly Port[]): Port[] {
   const byKey = new Map<string, Port>();
   for (const p of ports) byKey.set(p.toString(), p);
@@ -275,6 +315,7 @@ function validatePeer(scope: IConstruct, field: string, peer: PeerSelector): Pee
   }
   v.dnsLabel(scope, `${field}.namespace`, peer.namespace ?? '');
   if (peer.podLabels) v.labels(scope, `${field}.podLabels`, peer.podLabels);
+  if (peer.serviceAccount !== undefined) v.dnsSubdomain(scope, `${field}.serviceAccount`, peer.serviceAccount);
   return peer;
 }
 

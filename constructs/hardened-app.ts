@@ -62,6 +62,14 @@ export interface HardenedAppProps extends Omit<AppProps, 'yamlOutputType'> {
    */
   readonly kubernetesVersion?: string;
   /**
+   * The Istio minor version the mesh layer writes for, e.g. "1.24"; read only when the app uses
+   * the mesh (`IstioMesh`, `HardenedNamespace` `mesh`). A version that does not support
+   * `kubernetesVersion` fails synth with the supported range.
+   * @default - context key `cdk8s-hardened:istioVersion`, else the newest Istio line that
+   * supports the Kubernetes version ("1.24" for "1.28")
+   */
+  readonly istioVersion?: string;
+  /**
    * The rule packs the policy pass runs after Pod Security.
    * @default [HARDENED_PACK]
    */
@@ -103,11 +111,11 @@ export class HardenedApp extends App implements IModelRoot {
   private readonly cliOutdir?: string;
 
   constructor(props: HardenedAppProps = {}) {
-    const { reporters, rulePacks, kubernetesVersion, ...appProps } = props;
+    const { reporters, rulePacks, kubernetesVersion, istioVersion, ...appProps } = props;
     const fromCli = process.env.CDK8S_OUTDIR || undefined;
     super({ ...appProps, outdir: props.outdir ?? fromCli, outputFileExtension: props.outputFileExtension ?? '.yaml' });
     markModelRoot(this);
-    this.model = new AppModel(this, { kubernetesVersion });
+    this.model = new AppModel(this, { kubernetesVersion, istioVersion });
     this.reporters = [...(reporters ?? [])];
     this.rulePacks = [...(rulePacks ?? [HARDENED_PACK])];
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppModel } from './app-model';
-import { Flow, FlowDirection, IPolicyHost, networkPolicyPeer, PeerSelector } from './connectivity';
+import { Flow, FlowDirection, IPolicyHost, networkPolicyPeer, openPorts, PeerSelector } from './connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './restricted-defaults';
 
 /** Props of {@link HostNetworkPolicy}. */
@@ -60,7 +60,7 @@ function policySpec(flows: readonly Flow[], direction: FlowDirection, podLabels:
   for (const flow of flows) {
     const peer = (direction === FlowDirection.INGRESS ? flow.from : flow.to).toPeerSelector();
     const entry = byPeer.get(peer.key) ?? { peer, ports: [] };
-    for (const p of flow.ports) {
+    for (const p of openPorts(flow)) {
       entry.ports.push({ protocol: p.protocol, port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) });
     }
     byPeer.set(peer.key, entry);

@@ -48,6 +48,25 @@ export const RESTRICTED_DEFAULTS = {
     podLabels: { 'k8s-app': 'kube-dns' } as Readonly<Record<string, string>>,
     port: 53,
   },
+  /** The Istio mesh (IstioMesh, HardenedNamespace `mesh`): Istio's own defaults and fixed ports. */
+  mesh: {
+    /** The mesh root namespace (meshConfig.rootNamespace): its policies without selector apply mesh-wide. */
+    rootNamespace: 'istio-system',
+    /** The SPIFFE trust domain of the principals (meshConfig.trustDomain). */
+    trustDomain: 'cluster.local',
+    /** The istiod pods sidecars fetch configuration and certificates from. */
+    controlPlane: { namespace: 'istio-system', podLabels: { app: 'istiod' } as Readonly<Record<string, string>> },
+    /** istiod's xDS and CA port (gRPC over TLS). */
+    controlPlanePort: 15012,
+    /** HBONE: the mTLS tunnel port of ambient mode. */
+    hbonePort: 15008,
+    /** The sidecar's merged Prometheus metrics port (pilot-agent). */
+    mergedMetricsPort: 15020,
+    /** The source address Istio CNI gives kubelet probes of ambient pods (SNAT). */
+    ambientProbeSource: '169.254.7.127/32',
+    /** The uid (and gid) of the Istio proxy, whose traffic the redirection exempts. */
+    proxyUid: 1337,
+  },
 } as const;
 
 /** Label every object of a workload carries with the workload's name; also its pod selector. */

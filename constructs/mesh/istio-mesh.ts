@@ -1,0 +1,106 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as v from '../_validate';
+import { AppModel } from '../app-model';
+import { IPeer, Peer } from '../connectivity';
+import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
+import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode } from '../imports/istio/security.istio.io';
+import { IstioFeatures } from './istio-version';
+import { MeshLayer } from './mesh-layer';
+import { DataPlaneMode } from './namespace-mesh';
+
+/** Props of {@link IstioMesh}. */
+export interface IstioMeshProps {
+  /**
+   * The mesh root namespace (`meshConfig.rootNamespace` of the install): the mesh-wide STRICT
+   * PeerAuthentication is written there.
+   * @default "istio-system" (RESTRICTED_DEFAULTS.mesh.rootNamespace)
+   */
+  readonly rootNamespace?: string;
+  /**
+   * The trust domain of the mesh's SPIFFE identities (`meshConfig.trustDomain`): principals are
+   * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`.
+   * @default "cluster.local" (RESTRICTED_DEFAULTS.mesh.trustDomain)
+   */
+  readonly trustDomain?: string;
+  /**
+   * The istiod pods that sidecars reach on 15012 for configuration and certificates.
+   * @default - `app: istiod` pods in `istio-system`
+   */
+  readonly controlPlane?: IPeer;
+  /**
+   * The Prometheus (or other scraper) allowed to read the sidecars' merged metrics on 15020.
+   * Nothing may, unless declared.
+   * @default - no scraper: port 15020 stays closed
+   */
+  readonly monitoring?: IPeer;
+}
+
+/**
+ * The Istio mesh of an app: its trust domain, root namespace and control plane, and mesh-wide
+ * STRICT mTLS (a PeerAuthentication without selector in the root namespace). Namespaces join
+ * with the HardenedNamespace `mesh` option; at synth the mesh layer writes, for every meshed
+ * namespace, STRICT mTLS, a deny-by-default AuthorizationPolicy and one identity-based ALLOW rule
+ * per declared flow, derived from the same connectivity graph as the NetworkPolicies.
+ *
+ * One per app. The Istio version comes from the app (`HardenedAppProps.istioVersion`).
+ * @see https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/
+ */
+export class IstioMesh extends Construct {
+  /** The mesh root namespace. */
+  public readonly rootNamespace: string;
+  /** The trust domain of the principals. */
+  public readonly trustDomain: string;
+  /** The istiod pods. */
+  public readonly controlPlane: IPeer;
+  /** The declared metrics scraper, if any. */
+  public readonly monitoring?: IPeer;
+  private peerAuthentication?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
+    super(scope, id);
+    const defaults = RESTRICTED_DEFAULTS.mesh;
+    this.rootNamespace = v.dnsLabel(this, 'rootNamespace', props.rootNamespace ?? defaults.rootNamespace);
+    this.trustDomain = v.dnsSubdomain(this, 'trustDomain', props.trustDomain ?? defaults.trustDomain);
+    this.controlPlane = props.controlPlane ?? Peer.pods(defaults.controlPlane.namespace, defaults.controlPlane.podLabels);
+    this.monitoring = props.monitoring;
+    MeshLayer.of(AppModel.of(this))._setMesh(this);
+  }
+
+  /** The SPIFFE principal of a ServiceAccount, as AuthorizationPolicy `principals` name it. */
+  public principal(namespace: string, serviceAccount: string): string {
+    return `${this.trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+  }
+
+  /**
+   * The install values (istiod Helm chart) this blueprint relies on, for the app's Istio version:
+   * the Istio CNI plugin instead of the privileged `istio-init` container, the trust domain and
+   * root namespace, and from Istio 1.28 `global.proxy.seccompProfile: RuntimeDefault` for the
+   * injected containers (older lines inherit the pod-level profile our pods always set).
+   */
+  public installValues(): Record<string, unknown> {
+    const model = AppModel.of(this);
+    const istio = model.istio;
+    const ambient = model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.AMBIENT);
+    return {
+      ...(ambient ? { profile: 'ambient' } : {}),
+      meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain },
+      pilot: { cni: { enabled: true } },
+      ...(istio.proxySeccompProfileValue ? { global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } } } : {}),
+    };
+  }
+
+  /** Writes the mesh-wide STRICT PeerAuthentication for `istio`; the mesh layer calls it once at synth. @internal */
+  public _write(istio: IstioFeatures): void {
+    if (this.peerAuthentication) return;
+    this.peerAuthentication = strictPeerAuthentication(this, 'PeerAuthentication', this.rootNamespace, istio);
+  }
+}
+
+/** A STRICT PeerAuthentication named `default` without selector in `namespace`, in the API version of `istio`. @internal */
+export function strictPeerAuthentication(scope: Construct, id: string, namespace: string, istio: IstioFeatures): ApiObject {
+  const metadata = { name: 'default', namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } };
+  return istio.securityApiVersion === 'security.istio.io/v1'
+    ? new PeerAuthentication(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } } })
+    : new PeerAuthenticationV1Beta1(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationV1Beta1SpecMtlsMode.STRICT } } });
+}

@@ -1,0 +1,142 @@
+import type { AppModel, IHardenedWorkload, IModelLayer } from '../app-model';
+import { Flow, IPeer, IPolicyHost, isPolicyHost, Peer, PeerKind, Port, Protocol } from '../connectivity';
+import { HardenedInputError } from '../errors';
+import type { HardenedNamespace } from '../hardened-namespace';
+import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
+import { denyAllAuthorizationPolicy, HostAuthorizationPolicy, MeshAllowRule, MeshSource } from './host-authorization-policy';
+import type { IstioMesh } from './istio-mesh';
+import { strictPeerAuthentication } from './istio-mesh';
+import { DataPlaneMode } from './namespace-mesh';
+
+/** The name of the mesh layer in the app model. */
+export const MESH_LAYER_NAME = 'istio-mesh';
+
+/** The most ports one port range of a flow into the mesh may span (AuthorizationPolicy lists ports one by one). */
+export const MAX_MESH_PORT_RANGE = 100;
+
+/**
+ * The mesh layer of the app model. At synth, before the NetworkPolicy layer, it derives from the
+ * finished model:
+ *
+ * - the mesh-wide STRICT PeerAuthentication (from the app's one {@link IstioMesh});
+ * - per meshed namespace: a STRICT PeerAuthentication and a deny-by-default AuthorizationPolicy;
+ * - per owned host in a meshed namespace: one ALLOW AuthorizationPolicy with one rule per declared
+ *   flow into it (the client's principal or namespace, the flow's TCP ports);
+ * - the NetworkPolicy holes the mesh needs, as flows of the connectivity graph, so the
+ *   NetworkPolicy layer writes them like any other: egress to istiod on 15012 and, when a scraper
+ *   is declared, ingress to 15020 (sidecar mode); HBONE 15008 added to each declared flow into
+ *   (or out of) an ambient pod, and the kubelet probe source 169.254.7.127/32 (ambient mode).
+ *
+ * Flows the mesh itself adds get no ALLOW rule: only declared flows are authorized.
+ */
+export class MeshLayer implements IModelLayer {
+  /** The mesh layer of the app of `model`, added on first use. */
+  public static of(model: AppModel): MeshLayer {
+    return model.ensureLayer(MESH_LAYER_NAME, () => new MeshLayer());
+  }
+
+  public readonly name = MESH_LAYER_NAME;
+  private mesh?: IstioMesh;
+
+  private constructor() {}
+
+  /** Registers the app's IstioMesh; a second one fails. @internal */
+  public _setMesh(mesh: IstioMesh): void {
+    if (this.mesh) {
+      throw new HardenedInputError(mesh, 'IstioMesh', mesh.node.id, `is the second IstioMesh of the app (the first is ${this.mesh.node.path})`, 'declare one IstioMesh per app');
+    }
+    this.mesh = mesh;
+  }
+
+  public prepare(model: AppModel): void {
+    const meshed = model.namespaces.filter(ns => ns.mesh !== undefined);
+    const mesh = this.mesh;
+    if (!mesh) {
+      if (meshed.length === 0) return;
+      throw new HardenedInputError(meshed[0], 'mesh', meshed[0].mesh!.mode, 'puts the namespace in the mesh, but the app declares no IstioMesh (trust domain, root namespace, mesh-wide STRICT mTLS)',
+        "add `new IstioMesh(<a chart>, 'mesh')` to the app");
+    }
+    const istio = model.istio;
+    for (const ns of meshed) {
+      if (ns.mesh!.mode === DataPlaneMode.AMBIENT && !istio.ambient) {
+        throw new HardenedInputError(ns, 'mesh', 'ambient', `needs Istio 1.24 or later, and the app targets Istio ${istio.version}`,
+          'use NamespaceMesh.sidecar(), or set the HardenedApp istioVersion to 1.24 or later (with a Kubernetes version it supports)');
+      }
+    }
+    mesh._write(istio);
+
+    const modeOf = (peer: IPeer): DataPlaneMode | undefined => (isPolicyHost(peer) ? model.namespace(peer.namespaceName)?.mesh?.mode : undefined);
+    // what the user declared, before the mesh adds its own holes
+    const declared = model.connectivity.flows;
+
+    const rulesByHost = new Map<IPolicyHost, MeshAllowRule[]>();
+    for (const flow of declared) {
+      if (!isPolicyHost(flow.to) || modeOf(flow.to) === undefined) continue;
+      const ports = tcpPorts(flow);
+      if (ports.length === 0) continue; // UDP and SCTP do not pass through the proxy: L4 only
+      const rules = rulesByHost.get(flow.to) ?? rulesByHost.set(flow.to, []).get(flow.to)!;
+      rules.push({ peerKey: flow.from.toPeerSelector().key, source: sourceOf(flow, model, mesh), ports });
+    }
+    for (const [host, rules] of rulesByHost) {
+      const prefix = model.namespace(host.namespaceName) === host ? 'namespace' : (host as Partial<IHardenedWorkload>).name ?? host.node.id;
+      new HostAuthorizationPolicy(host, 'AuthorizationPolicy', { host, name: `${prefix}-allow-ingress`, rules, istio });
+    }
+
+    const graph = model.connectivity;
+    const defaults = RESTRICTED_DEFAULTS.mesh;
+    for (const ns of meshed) {
+      strictPeerAuthentication(ns, 'MeshPeerAuthentication', ns.name, istio);
+      denyAllAuthorizationPolicy(ns, 'MeshDefaultDeny', ns.name, istio);
+      if (ns.mesh!.mode === DataPlaneMode.SIDECAR) {
+        graph.addFlow(mesh, 'controlPlane', ns, mesh.controlPlane, { ports: [Port.tcp(defaults.controlPlanePort)] });
+        if (mesh.monitoring) graph.addFlow(mesh, 'monitoring', mesh.monitoring, ns, { ports: [Port.tcp(defaults.mergedMetricsPort)] });
+      } else {
+        // the kubelet's probes, which Istio CNI SNATs to this address; they may use any port of the pod
+        graph.addFlow(mesh, 'ambientProbes', Peer.ipBlock(defaults.ambientProbeSource), ns, { ports: [Port.tcpRange(1, 65535)] });
+      }
+    }
+    for (const flow of declared) {
+      if (!isPolicyHost(flow.to) || modeOf(flow.to) === undefined) continue;
+      if (modeOf(flow.to) === DataPlaneMode.AMBIENT || modeOf(flow.from) === DataPlaneMode.AMBIENT) {
+        graph.addTransportPorts(flow, [Port.tcp(defaults.hbonePort)]);
+      }
+    }
+  }
+}
+
+/** The TCP ports of a flow as AuthorizationPolicy strings; ranges expanded. */
+function tcpPorts(flow: Flow): string[] {
+  const out: string[] = [];
+  for (const p of flow.ports) {
+    if (p.protocol !== Protocol.TCP) continue;
+    const end = p.endPort ?? p.port;
+    if (end - p.port + 1 > MAX_MESH_PORT_RANGE) {
+      throw new HardenedInputError(flow.declaredBy, 'ports', p.toString(), `spans more than ${MAX_MESH_PORT_RANGE} ports into a meshed workload, and AuthorizationPolicy lists ports one by one`,
+        'declare the ports the server listens on');
+    }
+    for (let port = p.port; port <= end; port++) out.push(String(port));
+  }
+  return out;
+}
+
+/** The mesh identity of a flow's client; refuses clients that STRICT mTLS would refuse or that have no identity. */
+function sourceOf(flow: Flow, model: AppModel, mesh: IstioMesh): MeshSource {
+  const client = flow.from.toPeerSelector();
+  const server = flow.to.toPeerSelector();
+  const into = `into the meshed namespace "${server.namespace}"`;
+  if (client.kind === PeerKind.IP_BLOCK) {
+    throw new HardenedInputError(flow.declaredBy, 'peer', client.cidr, `is an IP block sending ${into}, where STRICT mTLS refuses clients outside the mesh`,
+      'let the traffic enter through a gateway in the mesh and declare the gateway as the peer (Peer.pods(<namespace>, <labels>, { serviceAccount }))');
+  }
+  const clientNamespace: HardenedNamespace | undefined = model.namespace(client.namespace!);
+  if (clientNamespace && !clientNamespace.mesh) {
+    throw new HardenedInputError(flow.declaredBy, 'peer', client.key, `is in namespace "${client.namespace}", which is not in the mesh: its connections ${into} would be refused by STRICT mTLS`,
+      `put namespace "${client.namespace}" in the mesh (HardenedNamespace mesh option), or remove the flow`);
+  }
+  if (client.kind === PeerKind.NAMESPACE) return { namespaces: [client.namespace!] };
+  if (client.serviceAccount === undefined) {
+    throw new HardenedInputError(flow.declaredBy, 'peer', client.key, `has no mesh identity, so no AuthorizationPolicy can admit it ${into}`,
+      'give its ServiceAccount: Peer.pods(<namespace>, <labels>, { serviceAccount: "<name>" }), or admit its whole namespace with Peer.namespace(<namespace>)');
+  }
+  return { principals: [mesh.principal(client.namespace!, client.serviceAccount)] };
+}
