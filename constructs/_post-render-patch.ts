@@ -25,3 +25,29 @@ export function addPostRenderPatch(apiObject: ApiObject, ...patches: JsonPatch[]
   }
   list.push(...patches);
 }
+
+const TRANSFORMS = new WeakMap<ApiObject, ((json: Record<string, unknown>) => void)[]>();
+
+/**
+ * Runs `transform` on the object's final JSON, after its JSON patches (for edits that JSON Patch
+ * cannot express in one step, such as appending to an array that may not exist yet).
+ */
+export function addPostRenderTransform(apiObject: ApiObject, transform: (json: Record<string, unknown>) => void): void {
+  let list = TRANSFORMS.get(apiObject);
+  if (!list) {
+    list = [];
+    TRANSFORMS.set(apiObject, list);
+    addPostRenderPatch(apiObject); // makes sure the patch wrapper exists
+    const render = apiObject.toJson.bind(apiObject);
+    const own = list;
+    Object.defineProperty(apiObject, 'toJson', {
+      value: () => {
+        const json = render() as Record<string, unknown>;
+        for (const t of own) t(json);
+        return json;
+      },
+      configurable: true,
+    });
+  }
+  list.push(transform);
+}

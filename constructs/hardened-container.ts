@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
 import { ContainerImage } from './container-image';
+import { EnvValueFrom } from './env-value-from';
+import { VolumeMount } from './pod-volume';
 import { Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
@@ -42,6 +44,12 @@ export interface HardenedContainerPort {
    * @default Protocol.TCP
    */
   readonly protocol?: Protocol;
+  /**
+   * The port of the workload's Service that forwards to this port, e.g. 80 for a container
+   * listening on 8080.
+   * @default - the container port
+   */
+  readonly servicePort?: number;
 }
 
 /** One container of a hardened pod. */
@@ -52,10 +60,17 @@ export interface HardenedContainerProps {
   readonly image: ContainerImage;
   /** cpu and memory requests and limits (required), ephemeral storage optionally. */
   readonly resources: HardenedContainerResources;
-  /** When the container is ready for traffic. */
-  readonly readiness: kplus.Probe;
-  /** When the container must be restarted. */
-  readonly liveness: kplus.Probe;
+  /**
+   * When the container is ready for traffic. Required for the main containers of long-running
+   * kinds (Deployment, StatefulSet); Jobs and CronJobs run to completion and need none.
+   * @default - none (refused where it is required)
+   */
+  readonly readiness?: kplus.Probe;
+  /**
+   * When the container must be restarted. Required where `readiness` is.
+   * @default - none (refused where it is required)
+   */
+  readonly liveness?: kplus.Probe;
   /**
    * When the container has started.
    * @default - cdk8s-plus's default: a TCP probe on the first port, if any
@@ -77,16 +92,34 @@ export interface HardenedContainerProps {
    */
   readonly args?: readonly string[];
   /**
-   * Plain environment variables (no secrets: mount those).
+   * Plain environment variables. A name that looks like a credential (`PASSWORD`, `TOKEN`,
+   * `SECRET`, `API_KEY`...) fails synth (rule HARDENED-13): take those from a Secret with
+   * `envValueFrom`.
    * @default {}
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables whose values come from a Secret or ConfigMap key at run time.
+   * @default {}
+   */
+  readonly envValueFrom?: Readonly<Record<string, EnvValueFrom>>;
+  /**
+   * Volumes to mount: Secrets, ConfigMaps, projected ServiceAccount tokens (read-only), and
+   * PersistentVolumeClaims (read-only unless `writable`).
+   * @default []
+   */
+  readonly mounts?: readonly VolumeMount[];
   /**
    * Absolute paths that need to be writable; each gets its own size-limited `emptyDir`, since
    * the root filesystem is read-only.
    * @default [] (nothing is writable)
    */
   readonly writablePaths?: readonly string[];
+  /**
+   * The size limit, in MiB, of the `emptyDir` behind a writable path, by path.
+   * @default - RESTRICTED_DEFAULTS.writablePathSizeLimitMiB (64) for every path
+   */
+  readonly writablePathSizesMiB?: Readonly<Record<string, number>>;
   /**
    * Add the `NET_BIND_SERVICE` capability (bind ports below 1024), the only capability that
    * Pod Security Standards restricted allows back after dropping ALL.
@@ -99,7 +132,7 @@ const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._\-/]*$/;
 
 /** The kplus container props of one hardened container, validated. @internal */
-export function toKplusContainer(scope: Construct, field: string, c: HardenedContainerProps, user: number, group: number): kplus.ContainerProps {
+export function toKplusContainer(scope: Construct, field: string, c: HardenedContainerProps, user: number, group: number, requireProbes: boolean): kplus.ContainerProps {
   v.dnsLabel(scope, `${field}.name`, c.name);
   if (!c.image) {
     throw new HardenedInputError(scope, `${field}.image`, c.image, 'is missing', 'give ContainerImage.fromDigest("registry/name@sha256:...")');
@@ -110,8 +143,8 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
     v.reason(scope, `${field}.image.reason`, c.image.tagReason ?? '');
   }
   validateResources(scope, `${field}.resources`, c.resources);
-  if (!c.readiness) throw new HardenedInputError(scope, `${field}.readiness`, undefined, 'is missing', 'give a readiness probe, e.g. Probe.fromHttpGet("/ready", { port: 8080 })');
-  if (!c.liveness) throw new HardenedInputError(scope, `${field}.liveness`, undefined, 'is missing', 'give a liveness probe, e.g. Probe.fromHttpGet("/healthz", { port: 8080 })');
+  if (requireProbes && !c.readiness) throw new HardenedInputError(scope, `${field}.readiness`, undefined, 'is missing', 'give a readiness probe, e.g. Probe.fromHttpGet("/ready", { port: 8080 })');
+  if (requireProbes && !c.liveness) throw new HardenedInputError(scope, `${field}.liveness`, undefined, 'is missing', 'give a liveness probe, e.g. Probe.fromHttpGet("/healthz", { port: 8080 })');
   const ports = (c.ports ?? []).map((p, i) => {
     v.port(scope, `${field}.ports[${i}].number`, p.number);
     if (p.name !== undefined && (p.name.length > 15 || !PORT_NAME.test(p.name))) {
@@ -127,6 +160,11 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
     }
     env[key] = kplus.EnvValue.fromValue(c.env![key]);
   }
+  for (const sized of Object.keys(c.writablePathSizesMiB ?? {})) {
+    if (!(c.writablePaths ?? []).includes(sized)) {
+      throw new HardenedInputError(scope, `${field}.writablePathSizesMiB`, sized, 'is not one of the writablePaths', `list it in writablePaths too, or remove the size (writablePaths: ${JSON.stringify(c.writablePaths ?? [])})`);
+    }
+  }
   const seen = new Set<string>();
   const volumeMounts = (c.writablePaths ?? []).map((path, i) => {
     if (!ABSOLUTE_PATH.test(path) || path.split('/').includes('..') || path === '/') {
@@ -135,9 +173,9 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
     if (seen.has(path)) throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is listed twice', 'list each writable path once');
     seen.add(path);
     const volumeName = `${c.name}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
-    const volume = kplus.Volume.fromEmptyDir(scope, `${c.name}${path}`, volumeName, {
-      sizeLimit: Size.mebibytes(RESTRICTED_DEFAULTS.writablePathSizeLimitMiB),
-    });
+    const sizeMiB = v.integer(scope, `${field}.writablePathSizesMiB[${JSON.stringify(path)}]`,
+      c.writablePathSizesMiB?.[path] ?? RESTRICTED_DEFAULTS.writablePathSizeLimitMiB, 1, 1024 * 1024, 'give a size in MiB, e.g. 256');
+    const volume = kplus.Volume.fromEmptyDir(scope, `${c.name}${path}`, volumeName, { sizeLimit: Size.mebibytes(sizeMiB) });
     return { path, volume };
   });
 
@@ -194,6 +232,12 @@ function validateResources(scope: IConstruct, field: string, r: HardenedContaine
     const request = v.quantity(scope, `${field}.${name}.request`, range.request);
     const limit = v.quantity(scope, `${field}.${name}.limit`, range.limit);
     if (request <= 0) throw new HardenedInputError(scope, `${field}.${name}.request`, range.request, 'is zero', 'request a positive amount');
+    for (const [which, value] of [['request', range.request], ['limit', range.limit]] as const) {
+      if (name !== 'cpu' && /m$/.test(value)) {
+        throw new HardenedInputError(scope, `${field}.${name}.${which}`, value, `is in thousandths of a byte ("m" is milli, not mebi: ${value} is ${v.parseQuantity(value)} bytes)`,
+          `write ${value.replace(/m$/, 'Mi')} for mebibytes or ${value.replace(/m$/, 'M')} for megabytes`);
+      }
+    }
     if (request > limit) {
       throw new HardenedInputError(scope, `${field}.${name}.limit`, range.limit, `is below the request ${range.request}`, 'set the limit at or above the request');
     }
@@ -207,3 +251,59 @@ function toKplusProtocol(p: Protocol): kplus.Protocol {
     default: return kplus.Protocol.TCP;
   }
 }
+
+/** What a container takes from Secrets, ConfigMaps and volumes, validated; written after render. @internal */
+export interface ContainerConfiguration {
+  /** `env` entries with `valueFrom`, sorted by name. */
+  readonly env: readonly Record<string, unknown>[];
+  /** `volumeMounts` entries. */
+  readonly volumeMounts: readonly Record<string, unknown>[];
+  /** The pod `volumes` entries these mounts need. */
+  readonly volumes: readonly Record<string, unknown>[];
+}
+
+/** Validates the container's `envValueFrom` and `mounts`. @internal */
+export function containerConfiguration(scope: IConstruct, field: string, c: HardenedContainerProps): ContainerConfiguration {
+  const env: Record<string, unknown>[] = [];
+  for (const name of Object.keys(c.envValueFrom ?? {}).sort()) {
+    if (!ENV_NAME.test(name)) {
+      throw new HardenedInputError(scope, `${field}.envValueFrom`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    }
+    if (c.env && name in c.env) {
+      throw new HardenedInputError(scope, `${field}.envValueFrom`, name, 'is also set in env', 'set each variable once: a plain value in env, or a reference in envValueFrom');
+    }
+    const ref = c.envValueFrom![name];
+    if (!(ref instanceof EnvValueFrom)) {
+      throw new HardenedInputError(scope, `${field}.envValueFrom[${JSON.stringify(name)}]`, ref, 'is not an EnvValueFrom', 'use EnvValueFrom.secretKey(name, key) or EnvValueFrom.configMapKey(name, key)');
+    }
+    env.push({ name, valueFrom: ref._toValueFrom(scope, `${field}.envValueFrom[${JSON.stringify(name)}]`) });
+  }
+  const volumeMounts: Record<string, unknown>[] = [];
+  const volumes = new Map<string, Record<string, unknown>>();
+  const paths = new Set(c.writablePaths ?? []);
+  (c.mounts ?? []).forEach((m, i) => {
+    const at = `${field}.mounts[${i}]`;
+    if (typeof m?.path !== 'string' || !ABSOLUTE_PATH.test(m.path) || m.path.split('/').includes('..') || m.path === '/') {
+      throw new HardenedInputError(scope, `${at}.path`, m?.path, 'is not an absolute path below /', 'write an absolute path such as "/etc/app/config"');
+    }
+    if (paths.has(m.path)) throw new HardenedInputError(scope, `${at}.path`, m.path, 'is mounted twice (or is also a writable path)', 'mount each path once');
+    paths.add(m.path);
+    const writable = m.writable ?? false;
+    if (writable && m.volume.type !== 'persistentVolumeClaim') {
+      throw new HardenedInputError(scope, `${at}.writable`, true, `is not allowed for a ${m.volume.type} volume (the kubelet mounts it read-only)`, 'leave writable unset, or copy what must change into a writable path');
+    }
+    if (m.subPath !== undefined && (typeof m.subPath !== 'string' || m.subPath === '' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
+      throw new HardenedInputError(scope, `${at}.subPath`, m.subPath, 'is not a relative path inside the volume', 'write e.g. "config.yaml"');
+    }
+    const volume = m.volume._toVolume(scope);
+    const known = volumes.get(m.volume.name);
+    if (known && JSON.stringify(known) !== JSON.stringify(volume)) {
+      throw new HardenedInputError(scope, `${at}.volume`, m.volume.name, 'names two different volumes', 'use distinct Secret, ConfigMap or claim names');
+    }
+    volumes.set(m.volume.name, volume);
+    volumeMounts.push({ name: m.volume.name, mountPath: m.path, readOnly: !writable, ...(m.subPath !== undefined ? { subPath: m.subPath } : {}) });
+  });
+  return { env, volumeMounts, volumes: [...volumes.values()] };
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;

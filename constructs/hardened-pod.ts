@@ -1,11 +1,11 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { addPostRenderPatch } from './_post-render-patch';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { addPostRenderPatch, addPostRenderTransform } from './_post-render-patch';
 import * as v from './_validate';
 import { AppArmorProfile } from './app-armor-profile';
 import { HardenedInputError } from './errors';
-import { HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
+import { containerConfiguration, HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
 import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { AppModel } from './app-model';
 import { kubernetesMinor } from './pod-security';
@@ -15,8 +15,8 @@ import { SeccompProfile } from './seccomp-profile';
 import { SeLinuxOptions } from './se-linux-options';
 
 /**
- * The pod-level props every hardened workload kind shares (Deployment now; StatefulSet, Job and
- * CronJob reuse them). Whatever is set here, the pod passes Pod Security Standards restricted.
+ * The pod-level props every hardened workload kind shares (Deployment, StatefulSet, Job,
+ * CronJob). Whatever is set here, the pod passes Pod Security Standards restricted.
  */
 export interface HardenedPodProps {
   /** The containers; at least one. */
@@ -73,35 +73,64 @@ export interface HardenedPodProps {
 const SE_LINUX_LEVEL = /^s\d+(-s\d+)?(:c\d+([.,]c\d+)*)?$/;
 const MAX_ID = 2147483647;
 
+/** Where a container goes in the pod. @internal */
+export enum ContainerList {
+  /** `spec.containers`: a main container. */
+  MAIN = 'containers',
+  /** `spec.initContainers`: runs to completion before the main containers. */
+  INIT = 'initContainers',
+  /** `spec.initContainers` with `restartPolicy: Always`: a native sidecar (Kubernetes 1.29+). */
+  SIDECAR = 'sidecar',
+}
+
+/** How a workload kind runs its pods. @internal */
+export interface PodTemplateOptions {
+  /** Long-running kinds (Deployment, StatefulSet) require probes on their main containers. */
+  readonly longRunning: boolean;
+  /** The pod's restartPolicy. @default - cdk8s-plus's default for the kind */
+  readonly restartPolicy?: kplus.RestartPolicy;
+}
+
+/** The native sidecar feature is on by default from this Kubernetes minor. */
+export const NATIVE_SIDECAR_MINOR = 29;
+
 /**
  * The validated, resolved pod hardening of one workload: the props to give the cdk8s-plus
- * workload, and the JSON patches for what cdk8s-plus cannot express (pod-level seccomp,
- * SELinux, AppArmor, runtimeClassName, exact resource quantities, no service links).
+ * workload, and the patches for what cdk8s-plus cannot express (pod-level seccomp, SELinux,
+ * AppArmor, runtimeClassName, exact resource quantities, no service links, Secret and ConfigMap
+ * references, volumes, native sidecars). Containers added later (`add`) are hardened the same way.
  * @internal
  */
 export class HardenedPodTemplate {
   /** Props for the cdk8s-plus workload. */
   public readonly kplusProps: kplus.AbstractPodProps & { readonly containers: kplus.ContainerProps[] };
+  /** The Kubernetes minor version the pod is written for. */
+  public readonly minor: number;
+  private readonly scope: Construct;
   private readonly props: HardenedPodProps;
+  private readonly options: PodTemplateOptions;
   private readonly appArmor: AppArmorProfile;
   private readonly seccomp: SeccompProfile;
-  private readonly minor: number;
+  private readonly user: number;
+  private readonly group: number;
+  private readonly names = new Set<string>();
+  /** Every container, in the order it was declared, with where it goes. */
+  private readonly entries: { readonly list: ContainerList; readonly props: HardenedContainerProps; readonly field: string }[] = [];
+  private target?: { readonly apiObject: ApiObject; readonly spec: string; readonly podMetadata: kplus.AbstractPod['metadata'] };
 
-  constructor(scope: Construct, props: HardenedPodProps, serviceAccount: kplus.IServiceAccount) {
+  constructor(scope: Construct, props: HardenedPodProps, serviceAccount: kplus.IServiceAccount, options: PodTemplateOptions) {
+    this.scope = scope;
     this.props = props;
-    const user = v.integer(scope, 'runAsUser', props.runAsUser ?? RESTRICTED_DEFAULTS.runAsUser, 1, MAX_ID, 'use a non-zero user id; 0 is root');
-    const group = v.integer(scope, 'runAsGroup', props.runAsGroup ?? RESTRICTED_DEFAULTS.runAsGroup, 1, MAX_ID, 'use a non-zero group id; 0 is root');
+    this.options = options;
+    this.user = v.integer(scope, 'runAsUser', props.runAsUser ?? RESTRICTED_DEFAULTS.runAsUser, 1, MAX_ID, 'use a non-zero user id; 0 is root');
+    this.group = v.integer(scope, 'runAsGroup', props.runAsGroup ?? RESTRICTED_DEFAULTS.runAsGroup, 1, MAX_ID, 'use a non-zero group id; 0 is root');
     const fsGroup = v.integer(scope, 'fsGroup', props.fsGroup ?? RESTRICTED_DEFAULTS.fsGroup, 1, MAX_ID, 'use a non-zero group id; 0 is root');
     if (!props.containers || props.containers.length === 0) {
       throw new HardenedInputError(scope, 'containers', props.containers ?? [], 'is empty', 'give at least one container');
     }
-    const names = new Set<string>();
-    props.containers.forEach((c, i) => {
-      if (names.has(c.name)) throw new HardenedInputError(scope, `containers[${i}].name`, c.name, 'is used by two containers', 'give each container a unique name');
-      names.add(c.name);
-    });
     this.seccomp = props.seccompProfile ?? SeccompProfile.RUNTIME_DEFAULT;
-    if (this.seccomp.type === 'Localhost' && !/^[A-Za-z0-9._\-/]+$/.test(this.seccomp.localhostProfile ?? '')) {
+    const localhost = this.seccomp.localhostProfile ?? '';
+    if (this.seccomp.type === 'Localhost' && (!LOCALHOST_PROFILE.test(localhost) || localhost.split('/').some(p => p === '.' || p === '..'))) {
       throw new HardenedInputError(scope, 'seccompProfile.localhostProfile', this.seccomp.localhostProfile, 'is not a relative profile path', 'give the path below the kubelet seccomp directory, e.g. "profiles/api.json"');
     }
     this.appArmor = props.appArmorProfile ?? AppArmorProfile.RUNTIME_DEFAULT;
@@ -115,23 +144,30 @@ export class HardenedPodTemplate {
     const grace = v.integer(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 0, 86400);
 
     this.kplusProps = {
-      containers: props.containers.map((c, i) => toKplusContainer(scope, `containers[${i}]`, c, user, group)),
+      containers: props.containers.map((c, i) => this.validate(ContainerList.MAIN, c, `containers[${i}]`)),
       serviceAccount,
       automountServiceAccountToken: false,
       hostNetwork: false,
       isolate: false,
       terminationGracePeriod: Duration.seconds(grace),
-      securityContext: { ensureNonRoot: true, user, group, fsGroup, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      securityContext: { ensureNonRoot: true, user: this.user, group: this.group, fsGroup, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
     };
   }
 
+  /** The containers declared in `lists` (every container when none is given), in declaration order. */
+  public containers(...lists: ContainerList[]): HardenedContainerProps[] {
+    return this.entries.filter(e => lists.length === 0 || lists.includes(e.list)).map(e => e.props);
+  }
+
   /**
-   * Writes what cdk8s-plus cannot express into the workload's object, as JSON patches on its
-   * final JSON (see `_post-render-patch.ts` for why not `ApiObject.addJsonPatch`).
+   * Writes what cdk8s-plus cannot express into the workload's object, on its final JSON (see
+   * `_post-render-patch.ts` for why not `ApiObject.addJsonPatch`).
    * @param templatePath JSON pointer of the pod template, e.g. `/spec/template`.
    */
   public applyTo(apiObject: ApiObject, templatePath: string, podMetadata: kplus.AbstractPod['metadata']): void {
     const spec = `${templatePath}/spec`;
+    this.target = { apiObject, spec, podMetadata };
     const patches: JsonPatch[] = [
       JsonPatch.add(`${spec}/securityContext/seccompProfile`, this.seccomp.toJson()),
       JsonPatch.add(`${spec}/enableServiceLinks`, false),
@@ -143,21 +179,88 @@ export class HardenedPodTemplate {
     if (this.props.runtimeClass) {
       patches.push(JsonPatch.add(`${spec}/runtimeClassName`, this.props.runtimeClass.name));
     }
+    addPostRenderPatch(apiObject, ...patches);
+    // containers are hardened by name, after every patch, so their order and number do not matter
+    const pointer = spec.split('/').filter(Boolean);
+    addPostRenderTransform(apiObject, json => this.hardenContainers(dig(json, pointer)));
+    this.annotate();
+  }
+
+  /**
+   * Validates a container added after construction and hardens it like the others.
+   * @returns the cdk8s-plus props to add it with
+   */
+  public add(list: ContainerList, c: HardenedContainerProps, field: string): kplus.ContainerProps {
+    if (list === ContainerList.SIDECAR && this.minor < NATIVE_SIDECAR_MINOR) {
+      throw new HardenedInputError(this.scope, `${field}`, c?.name, `is a native sidecar, which Kubernetes 1.${this.minor} does not run by default (from 1.${NATIVE_SIDECAR_MINOR})`,
+        `target Kubernetes 1.${NATIVE_SIDECAR_MINOR} or later (HardenedAppProps.kubernetesVersion), or add it with addContainer as a second main container and a PolicyException for HARDENED-11`);
+    }
+    const props = this.validate(list, c, field);
+    this.annotate();
+    return props;
+  }
+
+  private validate(list: ContainerList, c: HardenedContainerProps, field: string): kplus.ContainerProps {
+    if (!c || typeof c !== 'object') throw new HardenedInputError(this.scope, field, c, 'is not a container', 'give { name, image, resources, ... }');
+    if (this.names.has(c.name)) throw new HardenedInputError(this.scope, `${field}.name`, c.name, 'is used by two containers', 'give each container a unique name');
+    const props = toKplusContainer(this.scope, field, c, this.user, this.group, this.options.longRunning && list === ContainerList.MAIN);
+    if (list !== ContainerList.MAIN && (c.readiness || c.liveness) && list === ContainerList.INIT) {
+      throw new HardenedInputError(this.scope, `${field}.readiness`, 'probe', 'is set on an init container, which Kubernetes refuses (init containers run to completion)', 'remove the probes, or add it as a native sidecar with addSidecar');
+    }
+    containerConfiguration(this.scope, field, c); // validate now, so that the error names the call
+    this.names.add(c.name);
+    this.entries.push({ list, props: c, field });
+    return props;
+  }
+
+  /** The annotations of the pod template: AppArmor before 1.30, and the images accepted by tag. */
+  private annotate(): void {
+    if (!this.target) return;
+    const metadata = this.target.podMetadata;
     const unpinned: string[] = [];
-    this.props.containers.forEach((c, i) => {
-      const container = `${spec}/containers/${i}`;
-      patches.push(JsonPatch.add(`${container}/resources`, toResourcesJson(c)));
-      patches.push(JsonPatch.add(`${container}/securityContext/seccompProfile`, this.seccomp.toJson()));
-      if (this.minor >= 30) {
-        const field = this.appArmor.toField();
-        if (field) patches.push(JsonPatch.add(`${container}/securityContext/appArmorProfile`, field));
-      } else {
+    for (const { props: c } of this.entries) {
+      if (this.minor < 30) {
         const annotation = this.appArmor.toAnnotation();
-        if (annotation) podMetadata.addAnnotation(`container.apparmor.security.beta.kubernetes.io/${c.name}`, annotation);
+        if (annotation) metadata.addAnnotation(`container.apparmor.security.beta.kubernetes.io/${c.name}`, annotation);
       }
       if (!c.image.pinned) unpinned.push(`${c.name}: ${c.image.tagReason}`);
-    });
-    if (unpinned.length > 0) podMetadata.addAnnotation(UNPINNED_IMAGES_ANNOTATION, unpinned.join('; '));
-    addPostRenderPatch(apiObject, ...patches);
+    }
+    if (unpinned.length > 0) metadata.addAnnotation(UNPINNED_IMAGES_ANNOTATION, unpinned.join('; '));
   }
+
+  private hardenContainers(spec: Record<string, unknown> | undefined): void {
+    if (!spec) return;
+    const volumes = (spec.volumes as Record<string, unknown>[] | undefined) ?? [];
+    for (const { list, props: c, field } of this.entries) {
+      const key = list === ContainerList.MAIN ? 'containers' : 'initContainers';
+      const container = ((spec[key] as Record<string, unknown>[] | undefined) ?? []).find(x => x.name === c.name);
+      if (!container) continue; // removed through an escape hatch: the policy pass judges what is left
+      container.resources = toResourcesJson(c);
+      const securityContext = (container.securityContext ??= {}) as Record<string, unknown>;
+      securityContext.seccompProfile = this.seccomp.toJson();
+      if (this.minor >= 30) {
+        const profile = this.appArmor.toField();
+        if (profile) securityContext.appArmorProfile = profile;
+      }
+      if (list === ContainerList.SIDECAR) container.restartPolicy = 'Always';
+      const config = containerConfiguration(this.scope, field, c);
+      if (config.env.length > 0) container.env = [...((container.env as unknown[] | undefined) ?? []), ...config.env];
+      if (config.volumeMounts.length > 0) container.volumeMounts = [...((container.volumeMounts as unknown[] | undefined) ?? []), ...config.volumeMounts];
+      for (const volume of config.volumes) {
+        if (!volumes.some(x => x.name === volume.name)) volumes.push(volume);
+      }
+    }
+    if (volumes.length > 0) spec.volumes = volumes;
+  }
+}
+
+const LOCALHOST_PROFILE = /^[A-Za-z0-9._\-]+(\/[A-Za-z0-9._\-]+)*$/;
+
+function dig(json: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
+  let cur: unknown = json;
+  for (const key of pointer) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur !== null && typeof cur === 'object' ? cur as Record<string, unknown> : undefined;
 }

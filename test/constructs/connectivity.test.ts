@@ -4,13 +4,13 @@ import { container } from '../support/fixtures';
 import { findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
-function twoNamespaces() {
+function twoNamespaces(apiPorts = [{ number: 8080, name: 'http' }]) {
   const app = testApp();
   const cluster = new Chart(app, 'cluster');
   const front = new HardenedNamespace(cluster, 'front');
   const back = new HardenedNamespace(cluster, 'back');
   const web = new HardenedDeployment(new Chart(app, 'f', { namespace: 'front' }), 'web', { containers: [container()] });
-  const api = new HardenedDeployment(new Chart(app, 'b', { namespace: 'back' }), 'api', { containers: [container()] });
+  const api = new HardenedDeployment(new Chart(app, 'b', { namespace: 'back' }), 'api', { containers: [container({ ports: apiPorts })] });
   return { app, front, back, web, api };
 }
 
@@ -45,12 +45,16 @@ describe('declared connectivity', () => {
   });
 
   test('allowFrom is the same flow as allowTo; repeated declarations merge ports', () => {
-    const a = twoNamespaces();
+    const ports = [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }];
+    const a = twoNamespaces(ports);
     a.web.allowTo(a.api, { ports: [Port.tcp(8080)] });
     a.api.allowFrom(a.web, { ports: [Port.tcp(9090), Port.tcp(8080)] });
-    const b = twoNamespaces();
+    const b = twoNamespaces(ports);
     b.web.allowTo(b.api, { ports: [Port.tcp(8080), Port.tcp(9090)] });
     expect(synthApp(a.app)).toEqual(synthApp(b.app));
+    const c = twoNamespaces();
+    c.web.allowTo(c.api, { ports: [Port.tcp(9090)] });
+    expect(() => synthApp(c.app)).toThrow(/\[b\/api\] allowFrom: port 9090\/TCP of the flow declared by f\/web is not a port any container of api listens on \(8080\/TCP\)\. Fix: declare the container port/);
     expect(AppModel.of(a.app).connectivity.flows.filter(f => f.from === a.web).map(f => f.ports.map(String))).toEqual([['8080/TCP', '9090/TCP']]);
   });
 

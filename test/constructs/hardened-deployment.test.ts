@@ -183,7 +183,8 @@ describe('HardenedDeployment', () => {
   describe('placement proof', () => {
     test('an escape-hatch change that breaks restricted fails synth naming path, check and fix', () => {
       const { app, web } = deploy();
-      web.deployment.addContainer({ name: 'debug', image: `busybox@${DIGEST}`, securityContext: { privileged: true, allowPrivilegeEscalation: true, ensureNonRoot: false, readOnlyRootFilesystem: false } });
+      web.addContainer(container({ name: 'debug', ports: [{ number: 9090 }] }));
+      ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/1/securityContext/privileged', true));
       expect(() => app.synth()).toThrow(/\[shop-workloads\/web\] spec\.template\.spec\.containers\[1\]\.securityContext\.privileged: violates Pod Security Standards restricted v1\.28 check "privileged" enforced by namespace "shop" \(cluster\/shop\).*Fix: /);
     });
 
@@ -200,18 +201,25 @@ describe('HardenedDeployment', () => {
       expect(() => synthApp(app)).not.toThrow();
     });
 
-    test('a namespace the app does not define is held to restricted latest', () => {
-      const app = testApp();
-      const web = new HardenedDeployment(new Chart(app, 'elsewhere', { namespace: 'elsewhere' }), 'web', { containers: [container()] });
-      web.deployment.addContainer({ name: 'sidecar', image: `busybox@${DIGEST}`, securityContext: { allowPrivilegeEscalation: true } });
-      expect(() => app.synth()).toThrow(/restricted latest check "allowPrivilegeEscalation" enforced by namespace "elsewhere" \(not in this app; cluster default\)/);
+    test('a workload in a namespace no HardenedNamespace of the app defines fails synth, suggesting the closest name', () => {
+      const { app } = shopApp();
+      new HardenedDeployment(new Chart(app, 'shops', { namespace: 'shops' }), 'web', { containers: [container()] });
+      expect(() => app.synth()).toThrow(/\[shops\/web\] namespace: "shops" is not defined by any HardenedNamespace of this app, .*Fix: did you mean "shop"\? create new HardenedNamespace/);
     });
 
-    test('cdk8s-plus containers added through the escape hatch are proven too', () => {
+    test('a pod-bearing object outside the app\'s namespaces is held to restricted latest', () => {
+      const app = testApp();
+      new ApiObject(new Chart(app, 'raw'), 'pod', {
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'elsewhere' },
+        spec: { containers: [{ name: 'debug', image: `busybox@${DIGEST}`, securityContext: { allowPrivilegeEscalation: true } }] },
+      });
+      expect(() => app.synth()).toThrow(/\[raw\/pod\] spec\.containers\[0\]\.securityContext\.allowPrivilegeEscalation: violates Pod Security Standards restricted latest check "allowPrivilegeEscalation" enforced by namespace "elsewhere" \(not in this app; cluster default\)/);
+    });
+
+    test('containers removed from restricted through an escape hatch are proven too', () => {
       const { app, web } = deploy();
-      web.deployment.addContainer({ name: 'sidecar', image: `busybox@${DIGEST}`, portNumber: 9090, securityContext: { ensureNonRoot: true } });
-      // cdk8s-plus defaults are not restricted: no seccomp in the container is fine (pod level set), but capabilities are not dropped.
-      expect(() => app.synth()).toThrow(/containers\[1\]\.securityContext\.capabilities.*check "capabilities_restricted"/);
+      ApiObject.of(web.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/securityContext/capabilities'));
+      expect(() => app.synth()).toThrow(/containers\[0\]\.securityContext\.capabilities.*check "capabilities_restricted"/);
       expect(kplus.Capability.ALL).toBe('ALL');
     });
   });

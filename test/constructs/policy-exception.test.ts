@@ -1,9 +1,8 @@
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import {
-  EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException, SandboxRuntime, SandboxRuntimeClass,
+  ContainerImage, EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedInputError, HardenedNamespace, PodSecurityLevel, PolicyException, SandboxRuntime, SandboxRuntimeClass,
 } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { buildDefaultBlueprint } from '../../src/blueprint';
@@ -102,12 +101,14 @@ describe('HardenedApp runs the rule packs at synth', () => {
       /\[shop-workloads\/web\] PolicyException HARDENED-10 \("Single-primary database; a second replica would be a second primary\."\) covers no finding on the objects of this construct and its descendants\. Fix: remove the exception/);
   });
 
-  /** A second main container that passes Pod Security baseline and every rule but HARDENED-11 (and restricted's capabilities check). */
+  /**
+   * A second main container that passes Pod Security baseline and every rule but HARDENED-11, and
+   * (through an escape-hatch patch that removes its capabilities drop) fails restricted's
+   * capabilities check.
+   */
   function addShipper(web: HardenedDeployment): void {
-    web.deployment.addContainer({
-      name: 'shipper', image: `registry.example.com/shipper@${DIGEST}`, portNumber: 9090, securityContext: { ensureNonRoot: true },
-      readiness: kplus.Probe.fromHttpGet('/ready', { port: 9090 }), liveness: kplus.Probe.fromHttpGet('/healthz', { port: 9090 }),
-    });
+    web.addContainer(container({ name: 'shipper', image: ContainerImage.fromDigest(`registry.example.com/shipper@${DIGEST}`), ports: [{ number: 9090 }] }));
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/1/securityContext/capabilities'));
   }
 
   function quietly<T>(fn: () => T): { result: T; warnings: string[] } {
@@ -136,11 +137,21 @@ describe('HardenedApp runs the rule packs at synth', () => {
     expect(() => quietly(() => second.app.synthObjects())).toThrow(/HARDENED-11: Deployment shop\/web container "shipper" is a second main container[\s\S]*PolicyException HARDENED-11 at spec\.template\.spec\.containers\[2\] .* covers no finding/);
   });
 
-  test('escape-hatch containers are judged on the final object', () => {
+  test('escape-hatch patches are judged on the final object', () => {
     const { app, chart } = shop({ enforce: PodSecurityLevel.BASELINE });
     const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
-    web.deployment.addContainer({ name: 'shipper', image: 'busybox:latest', securityContext: { ensureNonRoot: true } });
+    web.addContainer(container({ name: 'shipper', ports: [{ number: 9090 }] }));
+    ApiObject.of(web.deployment).addJsonPatch(
+      JsonPatch.replace('/spec/template/spec/containers/1/image', 'busybox:latest'),
+      JsonPatch.remove('/spec/template/spec/containers/1/readinessProbe'));
     expect(() => quietly(() => app.synthObjects())).toThrow(/HARDENED-1: Deployment shop\/web container "shipper" image "busybox:latest" is not pinned by digest[\s\S]*HARDENED-2:[\s\S]*HARDENED-4:[\s\S]*HARDENED-11: Deployment shop\/web container "shipper" is a second main container next to "app" \(spec\.template\.spec\.containers\[1\]\)/);
+  });
+
+  test('a container added through cdk8s-plus directly fails synth, naming the method to use', () => {
+    const { app, chart } = shop();
+    const web = new HardenedDeployment(chart, 'web', { containers: [container()] });
+    web.deployment.addContainer({ name: 'shipper', image: `registry.example.com/shipper@${DIGEST}` });
+    expect(() => app.synthObjects()).toThrow(/\[shop-workloads\/web\] containers: "shipper" was added through cdk8s-plus, so it is not hardened\. Fix: use HardenedDeployment\.addContainer, addInitContainer or addSidecar instead\./);
   });
 
   test('the warn/audit Pod Security levels warn (console.warn), and a Pod Security exception silences and annotates them', () => {

@@ -1,0 +1,305 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { addPostRenderPatch } from './_post-render-patch';
+import * as v from './_validate';
+import { AppModel, IHardenedWorkload } from './app-model';
+import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector, Protocol } from './connectivity';
+import { HardenedInputError } from './errors';
+import { HardenedContainerProps } from './hardened-container';
+import { IHardenedNamespace } from './hardened-namespace';
+import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
+import { HostNetworkPolicy } from './host-network-policy';
+import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
+
+/** The props every hardened workload kind shares. */
+export interface HardenedWorkloadProps extends HardenedPodProps {
+  /**
+   * The name of the workload and of its ServiceAccount, Service, PodDisruptionBudget and
+   * policies; also the `app.kubernetes.io/name` label that selects its pods.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The namespace to run in; a HardenedNamespace of the same app.
+   * @default - the namespace of the enclosing chart
+   */
+  readonly namespace?: IHardenedNamespace;
+  /**
+   * Extra labels on every object and on the pods.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link HardenedWorkload.createService}. @internal */
+export interface WorkloadServiceOptions {
+  /** A headless Service (`clusterIP: None`), for the stable pod identities of a StatefulSet. */
+  readonly headless: boolean;
+}
+
+/** What one workload needs of its namespace's quota at most, for the cross-check. */
+export interface WorkloadResourceUsage {
+  /** The most pods that run at once. */
+  readonly pods: number;
+  /** Per resource (`cpu`, `memory`, `ephemeral-storage`), the requests of one pod. */
+  readonly requests: Readonly<Record<string, string>>;
+  /** Per resource, the limits of one pod. */
+  readonly limits: Readonly<Record<string, string>>;
+}
+
+const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * What every hardened workload kind shares: a validated name and namespace, its own
+ * ServiceAccount without a token, a pod that passes Pod Security Standards restricted by
+ * construction (HardenedPodTemplate), containers added only through methods that harden them, a
+ * network identity for `allowFrom`/`allowTo`, and the cross-checks that catch mistakes before
+ * the cluster does. Subclasses create the Kubernetes object of their kind.
+ */
+export abstract class HardenedWorkload extends Construct implements IHardenedWorkload {
+  /** The workload's name. */
+  public readonly name: string;
+  /** The namespace the workload runs in. */
+  public readonly namespaceName: string;
+  /** The labels that select its pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The workload's own ServiceAccount; its identity in the mesh. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The object whose pod template the policy pass judges at synth (the Deployment, StatefulSet, ...). */
+  public abstract readonly podTemplateObject: ApiObject;
+  /** The Service in front of the workload's ports, when it has one. */
+  public abstract readonly service?: kplus.Service;
+  /** The labels of every object of the workload. */
+  protected readonly objectLabels: Readonly<Record<string, string>>;
+  /** The pod hardening. */
+  protected readonly pod: HardenedPodTemplate;
+  private kplusWorkload?: kplus.AbstractPod;
+
+  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, options: PodTemplateOptions) {
+    super(scope, id);
+    const model = AppModel.of(this);
+    this.name = v.dnsLabel(this, 'name', props.name ?? id);
+    if (RESERVED_NAMES.has(this.name)) {
+      throw new HardenedInputError(this, 'name', this.name, 'is reserved for namespace-wide policies', 'choose another workload name');
+    }
+    const namespace = props.namespace?.name ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      throw new HardenedInputError(this, 'namespace', namespace, 'is not set and the enclosing chart has no namespace',
+        'pass namespace: <a HardenedNamespace>, or create the workload in a chart with a namespace');
+    }
+    this.namespaceName = v.dnsLabel(this, 'namespace', namespace);
+    this.selectorLabels = { [WORKLOAD_NAME_LABEL]: this.name };
+    this.objectLabels = { ...v.labels(this, 'labels', props.labels ?? {}), ...this.selectorLabels, [MANAGED_BY_LABEL]: MANAGED_BY };
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: this.metadata(), automountToken: false });
+    this.pod = new HardenedPodTemplate(this, props, this.serviceAccount, options);
+    model.addWorkload(this);
+    this.node.addValidation({ validate: () => this.crossCheck() });
+  }
+
+  /**
+   * Adds a main container next to the others, hardened like them. A second main container is a
+   * finding of HARDENED-11 (one application per pod): prefer `addSidecar` for helpers.
+   */
+  public addContainer(container: HardenedContainerProps): void {
+    const props = this.pod.add(ContainerList.MAIN, container, `addContainer(${JSON.stringify(container?.name)})`);
+    this.workload().addContainer(props);
+  }
+
+  /** Adds an init container, hardened like the main containers; it runs to completion before them. */
+  public addInitContainer(container: HardenedContainerProps): void {
+    const props = this.pod.add(ContainerList.INIT, container, `addInitContainer(${JSON.stringify(container?.name)})`);
+    this.workload().addInitContainer(props);
+  }
+
+  /**
+   * Adds a native sidecar (an init container with `restartPolicy: Always`, started before and
+   * stopped after the main containers), hardened like them. Needs Kubernetes 1.29 or later.
+   */
+  public addSidecar(container: HardenedContainerProps): void {
+    const props = this.pod.add(ContainerList.SIDECAR, container, `addSidecar(${JSON.stringify(container?.name)})`);
+    this.workload().addInitContainer(props);
+  }
+
+  /** Selects this workload's pods; carries its ServiceAccount identity. */
+  public toPeerSelector(): PeerSelector {
+    return {
+      kind: PeerKind.WORKLOAD,
+      key: `0/${this.namespaceName}/${this.name}`,
+      namespace: this.namespaceName,
+      podLabels: this.selectorLabels,
+      serviceAccount: this.name,
+    };
+  }
+
+  /** Lets this workload receive connections from `peer` on `options.ports` (and `peer` send them, if owned). */
+  public allowFrom(peer: IPeer, options: AllowOptions): void {
+    AppModel.of(this).connectivity.addFlow(this, 'allowFrom', peer, this, options);
+  }
+
+  /** Lets this workload open connections to `peer` on `options.ports` (and `peer` receive them, if owned). */
+  public allowTo(peer: IPeer, options: AllowOptions): void {
+    AppModel.of(this).connectivity.addFlow(this, 'allowTo', this, peer, options);
+  }
+
+  /** What the workload may need of its namespace's quota at most. */
+  public resourceUsage(): WorkloadResourceUsage {
+    const requests: Record<string, number> = {};
+    const limits: Record<string, number> = {};
+    for (const c of this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR)) {
+      const add = (into: Record<string, number>, resource: string, quantity: string | undefined) => {
+        if (quantity !== undefined) into[resource] = (into[resource] ?? 0) + v.parseQuantity(quantity);
+      };
+      add(requests, 'cpu', c.resources.cpu.request);
+      add(limits, 'cpu', c.resources.cpu.limit);
+      add(requests, 'memory', c.resources.memory.request);
+      add(limits, 'memory', c.resources.memory.limit);
+      add(requests, 'ephemeral-storage', c.resources.ephemeralStorage?.request);
+      add(limits, 'ephemeral-storage', c.resources.ephemeralStorage?.limit);
+    }
+    const text = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, n]) => [k, String(n)]));
+    return { pods: this.maxPods(), requests: text(requests), limits: text(limits) };
+  }
+
+  /** @internal */
+  public _ensureNetworkPolicy(direction: FlowDirection): void {
+    HostNetworkPolicy.ensure(this, direction, this.name, this.selectorLabels);
+  }
+
+  /** The most pods this workload runs at once. */
+  protected abstract maxPods(): number;
+
+  /** Metadata of one of the workload's objects. */
+  protected metadata(name: string = this.name): { name: string; namespace: string; labels: Record<string, string> } {
+    return { name, namespace: this.namespaceName, labels: { ...this.objectLabels } };
+  }
+
+  /**
+   * Hardens the pod template of the kind's cdk8s-plus workload: selection by our labels, the pod
+   * hardening patches, and the link that lets `addContainer` and friends reach it.
+   * @param templatePath JSON pointer of the pod template in the object, e.g. `/spec/template`
+   */
+  protected hardenPodTemplate(workload: kplus.AbstractPod, apiObject: ApiObject, templatePath: string): void {
+    this.kplusWorkload = workload;
+    this.pod.applyTo(apiObject, templatePath, workload.podMetadata);
+  }
+
+  /**
+   * A Service for the container ports (`servicePort`, default the container port, to the
+   * container port), selecting this workload's pods.
+   */
+  protected createService(options: WorkloadServiceOptions): kplus.Service {
+    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []);
+    if (ports.length === 0) {
+      throw new HardenedInputError(this, 'service', true, 'is requested but no container declares a port', 'declare ports on the containers, or drop service');
+    }
+    if (!DNS_1035_LABEL.test(this.name)) {
+      throw new HardenedInputError(this, 'name', this.name, 'is not a valid Service name (a DNS-1035 label must start with a letter)', 'start the workload name with a letter, or set service: false');
+    }
+    const seen = new Map<number, number>();
+    const service = new kplus.Service(this, 'Service', {
+      metadata: this.metadata(),
+      ...(options.headless ? { clusterIP: 'None' } : {}),
+      ports: ports.map((p, i) => {
+        const port = v.port(this, `containers.ports[${i}].servicePort`, p.servicePort ?? p.number);
+        if (seen.has(port)) {
+          throw new HardenedInputError(this, `containers.ports[${i}].servicePort`, port, `is also the Service port of container port ${seen.get(port)}`, 'give each container port its own servicePort');
+        }
+        seen.set(port, p.number);
+        return {
+          ...(p.name ? { name: p.name } : ports.length > 1 ? { name: `port-${p.number}` } : {}),
+          port,
+          targetPort: p.number,
+          protocol: p.protocol === Protocol.UDP ? kplus.Protocol.UDP : p.protocol === Protocol.SCTP ? kplus.Protocol.SCTP : kplus.Protocol.TCP,
+        };
+      }),
+    });
+    for (const [key, value] of Object.entries(this.selectorLabels)) service.selectLabel(key, value);
+    addPostRenderPatch(ApiObject.of(service), JsonPatch.remove('/spec/externalIPs')); // always [] from cdk8s-plus: noise
+    return service;
+  }
+
+  /** A PodDisruptionBudget that lets one pod at a time be evicted. */
+  protected createDisruptionBudget(): ApiObject {
+    return new ApiObject(this, 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: this.metadata(),
+      spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
+    });
+  }
+
+  private workload(): kplus.AbstractPod {
+    if (!this.kplusWorkload) throw new Error(`${this.node.path}: the workload kind did not call hardenPodTemplate`);
+    return this.kplusWorkload;
+  }
+
+  /** The checks that need the finished app: run once at synth, as a validation. */
+  private crossCheck(): string[] {
+    const errors: string[] = [];
+    const model = AppModel.of(this);
+    const workload = this.workload();
+    const known = new Set(this.pod.containers().map(c => c.name));
+    for (const c of [...workload.containers, ...workload.initContainers]) {
+      if (!known.has(c.name)) {
+        errors.push(`containers: ${JSON.stringify(c.name)} was added through cdk8s-plus, so it is not hardened. Fix: use ${this.constructor.name}.addContainer, addInitContainer or addSidecar instead.`);
+      }
+    }
+    if (!model.namespace(this.namespaceName)) {
+      const names = model.namespaces.map(n => n.name);
+      const closest = closestName(this.namespaceName, names);
+      errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
+    } else {
+      errors.push(...this.checkLimitRange(model.namespace(this.namespaceName)!.limitRange.max));
+    }
+    const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
+    for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
+      for (const p of flow.ports) {
+        const hit = listening.some(l => l.protocol === p.protocol && l.port >= p.port && l.port <= (p.endPort ?? p.port));
+        if (!hit) {
+          errors.push(`allowFrom: port ${p} of the flow declared by ${flow.declaredBy} is not a port any container of ${this.name} listens on (${listening.map(l => `${l.port}/${l.protocol}`).join(', ') || 'none'}). Fix: declare the container port, or correct the flow's port.`);
+        }
+      }
+    }
+    return errors;
+  }
+
+  private checkLimitRange(max: Readonly<Record<string, string>>): string[] {
+    const errors: string[] = [];
+    this.pod.containers().forEach(c => {
+      const limits: [string, string | undefined][] = [['cpu', c.resources.cpu.limit], ['memory', c.resources.memory.limit], ['ephemeral-storage', c.resources.ephemeralStorage?.limit]];
+      for (const [resource, limit] of limits) {
+        if (limit === undefined || max[resource] === undefined) continue;
+        if (v.parseQuantity(limit) > v.parseQuantity(max[resource])) {
+          errors.push(`containers[${JSON.stringify(c.name)}].resources: the ${resource} limit ${limit} is above the maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit, or raise maxLimit of the HardenedNamespace.`);
+        }
+      }
+    });
+    return errors;
+  }
+}
+
+/** The name of `names` with the smallest edit distance to `name`, if it is close (at most a third of its length). */
+function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of names) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
