@@ -202,7 +202,10 @@ interface Permission {
   readonly name: string;
 }
 
-const permText = (p: Permission): string => `${p.verb} ${p.group === '' ? '' : `${p.group}/`}${p.resource}${p.name === '*' ? '' : `/${p.name}`}${p.scope === '*' ? ' (cluster-wide)' : ` in ${p.scope}`}`;
+function permText(p: Permission): string {
+  const what = p.resource === '' ? '' : ` ${p.group === '' ? '' : `${p.group}/`}${p.resource}${p.name === '*' ? '' : `/${p.name}`}`;
+  return `${p.verb}${what}${p.scope === '*' ? ' (cluster-wide)' : ` in ${p.scope}`}`;
+}
 
 function covers(b: Permission, a: Permission): boolean {
   const m = (x: string, y: string): boolean => x === '*' || x === y;

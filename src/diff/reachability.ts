@@ -44,6 +44,11 @@ function namespaceOfFlow(from: FlowEnd, to: FlowEnd): string | undefined {
   return undefined;
 }
 
+/** `'all'` for the set of every port of every protocol, else the set as it is. */
+function whole(ports: AllowedPorts): AllowedPorts {
+  return ports !== 'all' && isEmptyPorts(subtractPorts('all', ports)) ? 'all' : ports;
+}
+
 /** The reachability items between two matrices. */
 export function diffReachability(before: ReachabilityMatrix, after: ReachabilityMatrix): DiffItem[] {
   const a = flowsOf(before);
@@ -55,8 +60,8 @@ export function diffReachability(before: ReachabilityMatrix, after: Reachability
     const ends = (now ?? old)!;
     const oldPorts = old?.ports ?? NO_PORTS;
     const newPorts = now?.ports ?? NO_PORTS;
-    const opened = subtractPorts(newPorts, oldPorts);
-    const closed = subtractPorts(oldPorts, newPorts);
+    const opened = whole(subtractPorts(newPorts, oldPorts));
+    const closed = whole(subtractPorts(oldPorts, newPorts));
     if (isEmptyPorts(opened) && isEmptyPorts(closed)) continue;
     const external = ends.from.type === 'external' || ends.to.type === 'external';
     const subject = `${endLabel(ends.from)} → ${endLabel(ends.to)}`;

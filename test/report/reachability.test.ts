@@ -12,6 +12,8 @@ import {
   PortSpec,
   ReachabilityEdge,
   ReachabilityLayer,
+  samePorts,
+  subtractPorts,
   unionPorts,
   WorkloadRef,
 } from '../../src/report';
@@ -591,6 +593,8 @@ describe('port algebra', () => {
         const mb = members(b);
         expect(members(unionPorts(a, b))).toEqual(new Set([...ma, ...mb]));
         expect(members(intersectPorts(a, b))).toEqual(new Set([...ma].filter((x) => mb.has(x))));
+        expect(members(subtractPorts(a, b))).toEqual(new Set([...ma].filter((x) => !mb.has(x))));
+        expect(samePorts(a, b)).toBe(ma.size === mb.size && [...ma].every((x) => mb.has(x)) && (a === 'all') === (b === 'all'));
         expect(members(normalizePorts(a))).toEqual(ma);
         expect(normalizePorts(normalizePorts(a))).toEqual(normalizePorts(a));
       }),
