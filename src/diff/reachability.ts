@@ -66,7 +66,8 @@ export function diffReachability(before: ReachabilityMatrix, after: Reachability
     const external = ends.from.type === 'external' || ends.to.type === 'external';
     const subject = `${endLabel(ends.from)} → ${endLabel(ends.to)}`;
     const ns = namespaceOfFlow(ends.from, ends.to);
-    const where = external ? ` (${ends.from.type === 'external' ? 'from' : 'to'} outside the inputs: ${describeExternalPeer(ends.from.type === 'external' ? ends.from.peer : (ends.to as { peer: never }).peer)})` : '';
+    const outside = ends.from.type === 'external' ? ends.from : ends.to.type === 'external' ? ends.to : undefined;
+    const where = outside ? ` (${outside === ends.from ? 'from' : 'to'} outside the inputs: ${describeExternalPeer(outside.peer)})` : '';
     const flow = (ports: AllowedPorts): FlowChange => ({ from: ends.from, to: ends.to, external, before: oldPorts, after: newPorts, ports });
     const base = { category: 'reachability' as const, ...(ns !== undefined ? { namespace: ns } : {}), subject };
     if (!isEmptyPorts(opened)) {
