@@ -102,7 +102,7 @@ export function loadGitManifests(spec: string, cwd: string): KubeObject[] {
   let files: string[];
   if (type === 'blob') files = [full];
   else if (type === 'tree') {
-    files = git(['ls-tree', '-r', '--name-only', '-z', rev, '--', full === '.' ? '.' : `${full}/`])
+    files = git(['ls-tree', '-r', '--name-only', '--full-tree', '-z', rev, ...(full === '.' ? [] : ['--', `${full}/`])])
       .split('\0')
       .filter((f) => f !== '' && /\.ya?ml$/i.test(f))
       .filter((f) => !path.posix.relative(full === '.' ? '' : full, f).split('/').some((part, i, all) => (i < all.length - 1 && part.startsWith('.')) || part === 'node_modules'))
