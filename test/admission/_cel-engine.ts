@@ -62,8 +62,11 @@ export function toCelValue(value: unknown): unknown {
 
 /** One compiled policy: variables, then validations; evaluates to the verdict. */
 export interface CompiledPolicy {
-  /** The messages of the validations that deny `object` (empty: admitted). Errors deny with `error: ...`. */
-  denials(object: unknown, extra?: Record<string, unknown>): string[];
+  /**
+   * The messages of the validations that deny `object` (empty: admitted). Errors deny with
+   * `error: ...`. `seed` holds variables the controller provides (Gatekeeper's `params`).
+   */
+  denials(object: unknown, seed?: Record<string, unknown>): string[];
 }
 
 let env: CelEnvironment | undefined;
@@ -96,13 +99,13 @@ export function compilePolicy(
   for (const v of variables) evaluateCelParse(v.expression);
   for (const v of validations) evaluateCelParse(v.expression);
   return {
-    denials(object: unknown, extra: Record<string, unknown> = {}): string[] {
+    denials(object: unknown, seed: Record<string, unknown> = {}): string[] {
       const obj = toCelValue(object);
-      const vars: Record<string, unknown> = {};
+      const vars = toCelValue(seed) as Record<string, unknown>;
       const errors: Record<string, string> = {};
       for (const v of variables) {
         try {
-          vars[v.name] = evaluateCel(v.expression, { object: obj, variables: vars, ...extra });
+          vars[v.name] = evaluateCel(v.expression, { object: obj, variables: vars });
         } catch (e) {
           errors[v.name] = (e as Error).message;
         }
@@ -115,7 +118,7 @@ export function compilePolicy(
           continue;
         }
         try {
-          const result = evaluateCel(v.expression, { object: obj, variables: vars, ...extra });
+          const result = evaluateCel(v.expression, { object: obj, variables: vars });
           if (result !== true) out.push(result === false ? (v.message ?? v.expression) : `error: not a bool: ${String(result)}`);
         } catch (e) {
           out.push(`error: ${(e as Error).message}`);

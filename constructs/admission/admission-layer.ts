@@ -1,0 +1,230 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import {
+  allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
+  POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
+} from '../../policy/admission';
+import type { AppModel, IModelLayer } from '../app-model';
+import { HardenedInputError } from '../errors';
+import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
+import { PodSecurityLevel } from '../pod-security';
+import {
+  ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, DEFAULT_EXCLUDED_NAMESPACES, type AdmissionProps,
+} from './admission-props';
+
+/** The Argo CD sync waves: templates and policies before the constraints and bindings that need them. */
+const SYNC_WAVE = { first: '-20', second: '-10' } as const;
+/** Argo CD: a Constraint's CRD does not exist before Gatekeeper reads its template; skip the dry run for it. */
+const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
+
+/** `runAsNonRoot` -> `run-as-non-root`, `capabilities_restricted` -> `capabilities-restricted`, `HARDENED-1` -> `hardened-1`. */
+export function admissionObjectName(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase();
+}
+
+/** The Gatekeeper constraint kind of a rule: `HardenedRunAsNonRoot`, `HardenedRule1`, `HardenedAllowedHostPaths`. */
+export function constraintKind(id: string): string {
+  const m = /^HARDENED-(\d+)$/.exec(id);
+  if (m) return `HardenedRule${m[1]}`;
+  return `Hardened${id.split(/[-_]/).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`;
+}
+
+const VAP_ACTIONS: Record<AdmissionAction, string[]> = {
+  [AdmissionAction.DENY]: ['Deny'],
+  [AdmissionAction.WARN]: ['Warn', 'Audit'],
+  [AdmissionAction.AUDIT]: ['Audit'],
+};
+const GATEKEEPER_ACTIONS: Record<AdmissionAction, string> = {
+  [AdmissionAction.DENY]: 'deny',
+  [AdmissionAction.WARN]: 'warn',
+  [AdmissionAction.AUDIT]: 'dryrun',
+};
+
+function byGroup(): { group: string; kinds: string[]; resources: string[]; version: string }[] {
+  const groups = new Map<string, { group: string; kinds: string[]; resources: string[]; version: string }>();
+  for (const k of POD_BEARING_KINDS) {
+    const g = groups.get(k.group) ?? { group: k.group, kinds: [], resources: [], version: k.version };
+    groups.set(k.group, g);
+    g.kinds.push(k.kind);
+    g.resources.push(k.resource);
+    if (k.kind === 'Pod') g.resources.push('pods/ephemeralcontainers');
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The admission layer: from the rules' admission forms, one ValidatingAdmissionPolicy and its
+ * Binding, and one Gatekeeper ConstraintTemplate and its Constraint, per rule; all in one
+ * cluster-scoped chart (`admission`), each labelled `cdk8s-hardened.io/rule: <id>`. Objects
+ * excepted in code (`PolicyException`) are exempt from the matching rule by namespace, kind and
+ * name (and the objects their controllers create for them).
+ */
+export class AdmissionLayer implements IModelLayer {
+  public readonly name = 'admission';
+  /** The rules the layer enforces, after {@link prepare}. */
+  public rules: readonly AdmissionRule[] = [];
+  private readonly scope: IConstruct;
+  private readonly props: AdmissionProps;
+
+  constructor(scope: IConstruct, props: AdmissionProps = {}) {
+    this.scope = scope;
+    this.props = props;
+    const engines = props.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
+    if (engines.length === 0) {
+      throw new HardenedInputError(scope, 'admission.engines', engines, 'is empty', 'list at least one AdmissionEngine, or leave admission out');
+    }
+    if (props.podSecurityLevel === PodSecurityLevel.PRIVILEGED) {
+      throw new HardenedInputError(scope, 'admission.podSecurityLevel', props.podSecurityLevel, 'has no checks to enforce', 'use BASELINE or RESTRICTED');
+    }
+    if (props.allowedRegistries !== undefined && props.allowedRegistries.length === 0) {
+      throw new HardenedInputError(scope, 'admission.allowedRegistries', props.allowedRegistries, 'would deny every image', 'list the registries images come from, or leave allowedRegistries out');
+    }
+  }
+
+  public prepare(model: AppModel): void {
+    const minor = model.kubernetesMinor;
+    if (minor < 28) {
+      throw new HardenedInputError(this.scope, 'kubernetesVersion', model.kubernetesVersion, 'has no ValidatingAdmissionPolicy v1beta1 (it came in 1.28)',
+        'target Kubernetes 1.28 or later, or leave admission out');
+    }
+    const p = this.props;
+    const level = p.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
+    const version = p.podSecurityVersion ?? `v1.${minor}`;
+    const rules: AdmissionRule[] = [
+      ...podSecurityAdmissionRules(level === PodSecurityLevel.BASELINE ? 'baseline' : 'restricted', version),
+      ...(p.hardenedRules === false ? [] : ruleAdmissionRules()),
+      allowedHostPathsRule(p.allowedHostPaths ?? []),
+      allowedCapabilitiesRule(p.allowedCapabilities ?? ['NET_BIND_SERVICE']),
+      ...(p.allowedRegistries ? [allowedRegistriesRule(p.allowedRegistries)] : []),
+    ];
+    for (const r of rules) {
+      for (const v of r.validations) {
+        const problems = celLibraryProblems(v.expression, minor);
+        if (problems.length > 0) throw new Error(`admission rule ${r.id}: ${problems.join('; ')}`);
+      }
+    }
+    for (const id of Object.keys(p.ruleActions ?? {})) {
+      if (!rules.some(r => r.id === id)) {
+        throw new HardenedInputError(this.scope, `admission.ruleActions.${id}`, p.ruleActions![id], 'names no rule the layer enforces', `use one of ${rules.map(r => r.id).join(', ')}`);
+      }
+    }
+    this.rules = rules;
+    const exemptions = exemptionsByRule(model);
+    const chart = new Chart(this.scope, 'admission');
+    const engines = p.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
+    const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
+    for (const rule of rules) {
+      const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
+      const exempt = exemptions.get(rule.id) ?? [];
+      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, excluded, minor);
+      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, excluded);
+    }
+  }
+}
+
+/** Every object a PolicyException covers, by the rule it excepts: pod-bearing objects only, by namespace, kind and name. */
+function exemptionsByRule(model: AppModel): Map<string, AdmissionExemption[]> {
+  const out = new Map<string, AdmissionExemption[]>();
+  const podKinds = new Set(POD_BEARING_KINDS.map(k => `${k.group}/${k.kind}`));
+  for (const exception of model.exceptions) {
+    for (const c of exception.scope.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || !podKinds.has(`${c.apiGroup}/${c.kind}`)) continue;
+      const namespace = c.metadata.namespace;
+      if (namespace === undefined) continue;
+      const list = out.get(exception.id) ?? [];
+      if (!list.some(e => e.namespace === namespace && e.kind === c.kind && e.name === c.name)) list.push({ namespace, kind: c.kind, name: c.name });
+      out.set(exception.id, list);
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
+  return out;
+}
+
+function labels(rule: AdmissionRule, phase: 1 | 2): Record<string, string> {
+  return { [ADMISSION_RULE_LABEL]: rule.id, [ADMISSION_APPLY_PHASE_LABEL]: String(phase) };
+}
+
+function annotations(phase: 1 | 2, needsCrd = false): Record<string, string> {
+  return {
+    'argocd.argoproj.io/sync-wave': phase === 1 ? SYNC_WAVE.first : SYNC_WAVE.second,
+    ...(needsCrd ? { 'argocd.argoproj.io/sync-options': SKIP_DRY_RUN } : {}),
+  };
+}
+
+function writeValidatingPolicy(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number): void {
+  const apiVersion = minor >= 30 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
+  const name = `cdk8s-hardened-${admissionObjectName(rule.id)}`;
+  new ApiObject(chart, `vap-${rule.id}`, {
+    apiVersion,
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name, labels: labels(rule, 1), annotations: { ...annotations(1), 'cdk8s-hardened.io/description': rule.description } },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: byGroup().map(g => ({ apiGroups: [g.group], apiVersions: [g.version], operations: ['CREATE', 'UPDATE'], resources: g.resources })),
+      },
+      variables: validatingPolicyVariables(rule, exemptions).map(v => ({ name: v.name, expression: v.expression })),
+      validations: rule.validations.map(v => ({ expression: v.expression, message: v.message, reason: 'Forbidden' })),
+    },
+  });
+  new ApiObject(chart, `vapb-${rule.id}`, {
+    apiVersion,
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels: labels(rule, 2), annotations: annotations(2) },
+    spec: {
+      policyName: name,
+      validationActions: VAP_ACTIONS[action],
+      matchResources: {
+        namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded] }] },
+      },
+    },
+  });
+}
+
+const EXEMPTIONS_SCHEMA: ParameterSchema = {
+  type: 'array',
+  description: 'Objects excepted in code (PolicyException): namespace, kind and name.',
+  items: {
+    type: 'object',
+    properties: { namespace: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' } },
+    required: ['namespace', 'kind', 'name'],
+  },
+};
+
+function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[]): void {
+  const kind = constraintKind(rule.id);
+  new ConstraintTemplate(chart, `template-${rule.id}`, {
+    metadata: { name: kind.toLowerCase(), labels: labels(rule, 1), annotations: { ...annotations(1), description: rule.description } },
+    spec: {
+      crd: {
+        spec: {
+          names: { kind },
+          validation: { openApiv3Schema: { type: 'object', properties: { exemptions: EXEMPTIONS_SCHEMA, ...(rule.parameterSchema ?? {}) } } },
+        },
+      },
+      targets: [{
+        target: 'admission.k8s.gatekeeper.sh',
+        code: [{
+          engine: 'K8sNativeValidation',
+          source: {
+            variables: gatekeeperVariables().map(v => ({ name: v.name, expression: v.expression })),
+            validations: rule.validations.map(v => ({ expression: v.expression, message: v.message })),
+          },
+        }],
+      }],
+    },
+  });
+  new ApiObject(chart, `constraint-${rule.id}`, {
+    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+    kind,
+    metadata: { name: admissionObjectName(rule.id), labels: labels(rule, 2), annotations: annotations(2, true) },
+    spec: {
+      enforcementAction: GATEKEEPER_ACTIONS[action],
+      match: {
+        kinds: byGroup().map(g => ({ apiGroups: [g.group], kinds: g.kinds })),
+        excludedNamespaces: [...excluded],
+      },
+      parameters: ruleParameters(rule, exemptions),
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export * from './admission-props';
+export { AdmissionLayer, admissionObjectName, constraintKind } from './admission-layer';

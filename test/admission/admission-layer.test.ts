@@ -1,0 +1,232 @@
+/**
+ * The admission layer: what it generates for the default blueprint, that the generated objects are
+ * schema-valid, and that the blueprint's own workloads (and the objects its controllers create)
+ * are admitted by its own policies, evaluated from the generated YAML's CEL by a real CEL engine.
+ */
+import { Chart } from 'cdk8s';
+import { Probe } from 'cdk8s-plus-28';
+import { ContainerImage, HardenedApp, HardenedDeployment, HardenedNamespace, PolicyException } from '../../constructs';
+import {
+  ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, AdmissionLayer, type AdmissionProps,
+} from '../../constructs/admission';
+import { PodSecurityLevel } from '../../constructs/pod-security';
+import { podTemplateOf } from '../../policy';
+import type { KubeObject } from '../../policy/kube-object';
+import { buildDefaultBlueprint } from '../../src/blueprint';
+import { validateAgainstKubernetesSchema } from '../support/schema';
+import { validateGatekeeperObject } from './_gatekeeper-schema';
+import { AdmissionSimulator, controllerCreated } from './_simulate';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synth(props: AdmissionProps = {}, kubernetesVersion?: string, build: (app: HardenedApp) => void = buildDefaultBlueprint) {
+  const app = new HardenedApp({ kubernetesVersion });
+  app.model.addLayer(new AdmissionLayer(app, props));
+  build(app);
+  const synthesis = app.synthObjects();
+  const admission = synthesis.objects.filter(o => o.constructPath.startsWith('admission/')).map(o => o.object);
+  const workloads = synthesis.objects.filter(o => !o.constructPath.startsWith('admission/')).map(o => o.object);
+  return { synthesis, admission, workloads };
+}
+
+const ADMISSION_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ConstraintTemplate']);
+
+describe('default blueprint with the admission layer (Kubernetes 1.28)', () => {
+  const { synthesis, admission, workloads } = synth();
+  const sim = new AdmissionSimulator(admission);
+
+  test('one policy, binding, template and constraint per rule, every one labelled with its rule id', () => {
+    const byKind = (k: string) => admission.filter(o => o.kind === k);
+    const rules = [...new Set(admission.map(o => o.metadata?.labels?.[ADMISSION_RULE_LABEL]))].sort();
+    expect(rules).toEqual([
+      'HARDENED-1', 'HARDENED-11', 'HARDENED-2', 'HARDENED-3', 'HARDENED-4', 'HARDENED-5', 'HARDENED-7', 'HARDENED-8',
+      'allowPrivilegeEscalation', 'allowedCapabilities', 'allowedHostPaths', 'appArmorProfile', 'capabilities_restricted', 'hostNamespaces',
+      'hostPorts', 'privileged', 'procMount', 'restrictedVolumes', 'runAsNonRoot', 'runAsUser', 'seLinuxOptions', 'seccompProfile_restricted',
+      'sysctls', 'windowsHostProcess',
+    ]);
+    for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ConstraintTemplate']) expect(byKind(kind)).toHaveLength(24);
+    expect(admission.filter(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1')).toHaveLength(24);
+    expect(admission).toHaveLength(96);
+    for (const o of admission) expect(o.metadata?.labels?.[ADMISSION_RULE_LABEL]).toMatch(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/);
+    expect(sim.size).toEqual({ policies: 24, bindings: 24, constraints: 24 });
+  });
+
+  test('1.28 target: admissionregistration.k8s.io/v1beta1, Deny, failurePolicy Fail, system namespaces excluded', () => {
+    const vap = admission.find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata?.name === 'cdk8s-hardened-run-as-non-root') as Json;
+    expect(vap.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+    expect(vap.spec.failurePolicy).toBe('Fail');
+    expect(vap.spec.matchConstraints.resourceRules).toEqual([
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers', 'podtemplates', 'replicationcontrollers'] },
+      { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['replicasets', 'deployments', 'statefulsets', 'daemonsets'] },
+      { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
+    ]);
+    const binding = admission.find(o => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata?.name === vap.metadata.name) as Json;
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(['kube-system', 'istio-system', 'gatekeeper-system']);
+    const constraint = admission.find(o => o.kind === 'HardenedRunAsNonRoot') as Json;
+    expect(constraint.spec.enforcementAction).toBe('deny');
+    expect(constraint.spec.match.excludedNamespaces).toEqual(['kube-system', 'istio-system', 'gatekeeper-system']);
+    expect(constraint.spec.match.kinds).toEqual([
+      { apiGroups: [''], kinds: ['Pod', 'PodTemplate', 'ReplicationController'] },
+      { apiGroups: ['apps'], kinds: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet'] },
+      { apiGroups: ['batch'], kinds: ['Job', 'CronJob'] },
+    ]);
+  });
+
+  test('apply order: templates and policies in phase 1 (Argo CD wave -20), constraints and bindings in phase 2 (wave -10)', () => {
+    for (const o of admission) {
+      const phase = ADMISSION_KINDS.has(o.kind) && o.kind !== 'ValidatingAdmissionPolicyBinding' ? '1' : '2';
+      expect([o.kind, o.metadata?.labels?.[ADMISSION_APPLY_PHASE_LABEL]]).toEqual([o.kind, phase]);
+      expect(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave']).toBe(phase === '1' ? '-20' : '-10');
+    }
+    for (const c of admission.filter(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1')) {
+      expect(c.metadata?.annotations?.['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
+    }
+    // in the one cluster file, every policy comes before its binding and every template before its constraint
+    const cluster = synthesis.objects.filter(o => o.file === 'cluster.yaml').map(o => o.object);
+    const at = (kind: string) => cluster.findIndex(o => o.kind === kind);
+    const lastOf = (pred: (o: KubeObject) => boolean) => cluster.reduce((n, o, i) => (pred(o) ? i : n), -1);
+    expect(lastOf(o => o.kind === 'ValidatingAdmissionPolicy')).toBeLessThan(at('ValidatingAdmissionPolicyBinding'));
+    expect(lastOf(o => o.kind === 'ConstraintTemplate')).toBeLessThan(cluster.findIndex(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1'));
+  });
+
+  test('every generated object is schema-valid: policies and bindings against the Kubernetes schema, Gatekeeper objects against the Gatekeeper CRDs', () => {
+    for (const o of admission) {
+      if (o.kind.startsWith('ValidatingAdmissionPolicy')) {
+        // kubernetes-models carries v1 only; v1beta1 has the same fields for everything we write
+        validateAgainstKubernetesSchema({ ...o, apiVersion: 'admissionregistration.k8s.io/v1' });
+      } else {
+        validateGatekeeperObject(o, admission);
+      }
+    }
+  });
+
+  test('the blueprint\'s own workloads, and the ReplicaSets and Pods their controllers create, are admitted by every policy and constraint', () => {
+    const podBearing = workloads.filter(o => podTemplateOf(o) !== undefined);
+    expect(podBearing.map(o => `${o.metadata?.namespace}/${o.kind}/${o.metadata?.name}`).sort()).toEqual([
+      'backend/Deployment/api', 'backend/Deployment/thumbnailer', 'data/Deployment/postgres', 'storefront/Deployment/web',
+    ]);
+    let reviews = 0;
+    const denied: string[] = [];
+    for (const o of podBearing.flatMap(w => [w, ...controllerCreated(w)])) {
+      const verdicts = sim.review(o);
+      expect(verdicts).toHaveLength(48);
+      for (const v of verdicts) {
+        reviews++;
+        if (v.denials.length > 0) denied.push(`${o.kind} ${o.metadata?.name}: ${v.engine} ${v.rule}: ${v.denials.join('; ')}`);
+      }
+    }
+    expect(denied).toEqual([]);
+    expect(reviews).toBe(12 * 48);
+  });
+
+  test('a non-hardened workload is denied by both engines, by the rules it breaks', () => {
+    const bad: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'legacy', namespace: 'backend' },
+      spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+    };
+    const rules = (engine: string) => sim.review(bad).filter(v => v.engine === engine && v.denials.length > 0).map(v => v.rule).sort();
+    const expected = ['HARDENED-1', 'HARDENED-2', 'HARDENED-3', 'HARDENED-4', 'HARDENED-5', 'HARDENED-7', 'allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted'];
+    expect(rules('ValidatingAdmissionPolicy')).toEqual(expected);
+    expect(rules('Gatekeeper')).toEqual(expected);
+    // an excluded namespace is left alone
+    expect(sim.review({ ...bad, metadata: { name: 'legacy', namespace: 'kube-system' } })).toEqual([]);
+  });
+});
+
+describe('exceptions reach admission exactly', () => {
+  function twoContainers(app: HardenedApp, except: boolean) {
+    const ns = new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    const chart = new Chart(app, 'shop-workloads', { namespace: ns.name });
+    const container = (name: string) => ({
+      name,
+      image: ContainerImage.fromDigest(`registry.example.com/${name}@sha256:${'a'.repeat(64)}`),
+      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+      readiness: Probe.fromCommand(['true']),
+      liveness: Probe.fromCommand(['true']),
+    });
+    const web = new HardenedDeployment(chart, 'web', { containers: [container('web'), container('log-shipper')] });
+    if (except) {
+      PolicyException.add(web, { id: 'HARDENED-11', reason: 'The log shipper predates native sidecars on this cluster; moving it is tracked in OPS-123.' });
+    }
+  }
+
+  const { admission, workloads } = synth({}, undefined, app => twoContainers(app, true));
+  const sim = new AdmissionSimulator(admission);
+  const web = workloads.find(o => o.kind === 'Deployment') as KubeObject;
+
+  test('the excepted Deployment, its ReplicaSet and its Pod are exempt from HARDENED-11 by namespace and name, in both engines', () => {
+    const vap = admission.find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata?.labels?.[ADMISSION_RULE_LABEL] === 'HARDENED-11') as Json;
+    expect(vap.spec.variables[0]).toEqual({ name: 'params', expression: "{'exemptions': dyn([{'namespace': dyn('shop'), 'kind': dyn('Deployment'), 'name': dyn('web')}])}" });
+    const constraint = admission.find(o => o.kind === 'HardenedRule11') as Json;
+    expect(constraint.spec.parameters).toEqual({ exemptions: [{ namespace: 'shop', kind: 'Deployment', name: 'web' }] });
+    for (const o of [web, ...controllerCreated(web)]) {
+      expect(sim.review(o).filter(v => v.denials.length > 0)).toEqual([]);
+    }
+  });
+
+  test('and nothing else: the same Deployment under another name or in another namespace is denied by HARDENED-11 only', () => {
+    for (const other of [
+      { ...web, metadata: { ...web.metadata, name: 'web2' } },
+      { ...web, metadata: { ...web.metadata, namespace: 'other' } },
+    ]) {
+      for (const o of [other, ...controllerCreated(other)]) {
+        const denied = sim.review(o).filter(v => v.denials.length > 0).map(v => `${v.engine} ${v.rule}`);
+        expect(denied).toEqual(['ValidatingAdmissionPolicy HARDENED-11', 'Gatekeeper HARDENED-11']);
+      }
+    }
+    // labels or annotations do not exempt anything
+    const annotated = { ...web, metadata: { ...web.metadata, name: 'web3', annotations: { 'cdk8s-hardened.io/exceptions': '[{"id":"HARDENED-11","reason":"I say so, trust me please"}]' } } };
+    expect(sim.review(annotated).filter(v => v.denials.length > 0)).toHaveLength(2);
+  });
+
+  test('without the exception, nothing is exempt', () => {
+    expect(() => synth({}, undefined, app => twoContainers(app, false))).toThrow(/HARDENED-11/);
+  });
+});
+
+describe('targets, actions and engines', () => {
+  test('a 1.30 target writes admissionregistration.k8s.io/v1 (schema-valid), and its own workloads are admitted', () => {
+    const { admission, workloads } = synth({}, '1.30');
+    const vaps = admission.filter(o => o.kind.startsWith('ValidatingAdmissionPolicy'));
+    expect(vaps.length).toBe(48);
+    for (const o of vaps) {
+      expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
+      validateAgainstKubernetesSchema(o);
+    }
+    const sim = new AdmissionSimulator(admission);
+    const denied = workloads.filter(o => podTemplateOf(o)).flatMap(w => [w, ...controllerCreated(w)]).flatMap(o => sim.review(o).filter(v => v.denials.length > 0));
+    expect(denied).toEqual([]);
+  });
+
+  test('a target before 1.28 is refused (no ValidatingAdmissionPolicy v1beta1)', () => {
+    expect(() => synth({}, '1.27')).toThrow(/kubernetesVersion: "1.27" has no ValidatingAdmissionPolicy v1beta1.*Fix:/);
+  });
+
+  test('rollout: WARN writes Warn+Audit and Gatekeeper warn; AUDIT writes Audit and dryrun; per-rule actions win', () => {
+    const warn = synth({ action: AdmissionAction.WARN, ruleActions: { runAsNonRoot: AdmissionAction.DENY, 'HARDENED-4': AdmissionAction.AUDIT } }).admission as Json[];
+    const actionOf = (rule: string) => [
+      warn.find(o => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.labels[ADMISSION_RULE_LABEL] === rule)?.spec.validationActions,
+      warn.find(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.labels[ADMISSION_RULE_LABEL] === rule)?.spec.enforcementAction,
+    ];
+    expect(actionOf('privileged')).toEqual([['Warn', 'Audit'], 'warn']);
+    expect(actionOf('runAsNonRoot')).toEqual([['Deny'], 'deny']);
+    expect(actionOf('HARDENED-4')).toEqual([['Audit'], 'dryrun']);
+    expect(() => synth({ ruleActions: { nope: AdmissionAction.WARN } })).toThrow(/admission.ruleActions.nope.*names no rule/);
+  });
+
+  test('one engine only; baseline level; parameters and excluded namespaces are props', () => {
+    const { admission } = synth({
+      engines: [AdmissionEngine.GATEKEEPER], podSecurityLevel: PodSecurityLevel.BASELINE, hardenedRules: false,
+      excludedNamespaces: ['kube-system'], allowedHostPaths: [{ pathPrefix: '/var/log/', readOnly: true }],
+      allowedCapabilities: [], allowedRegistries: ['registry.example.com'],
+    });
+    expect(admission.some(o => o.kind.startsWith('ValidatingAdmissionPolicy'))).toBe(false);
+    const constraints = admission.filter(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1') as Json[];
+    expect(constraints.map(c => c.metadata.labels[ADMISSION_RULE_LABEL])).toEqual(expect.arrayContaining(['hostPathVolumes', 'capabilities_baseline', 'allowedHostPaths', 'allowedRegistries']));
+    expect(constraints.find(c => c.kind === 'HardenedAllowedHostPaths')?.spec.parameters).toEqual({ allowedHostPaths: [{ pathPrefix: '/var/log', readOnly: true }], exemptions: [] });
+    expect(constraints.find(c => c.kind === 'HardenedAllowedRegistries')?.spec.parameters.allowedRegistries).toEqual(['registry.example.com/']);
+    expect(constraints.every(c => c.spec.match.excludedNamespaces.join() === 'kube-system')).toBe(true);
+    for (const o of admission) validateGatekeeperObject(o, admission);
+  });
+});
