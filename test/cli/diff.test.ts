@@ -35,6 +35,19 @@ spec:
       ports: [{port: 5432, protocol: TCP}]
 `;
 
+/** The same flow for Istio: web's identity may call postgres on 5432. */
+const WEB_TO_POSTGRES_AUTHZ = `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: postgres-from-web, namespace: data}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: postgres}}
+  action: ALLOW
+  rules:
+    - from: [{source: {principals: [cluster.local/ns/storefront/sa/web]}}]
+      to: [{operation: {ports: ['5432']}}]
+`;
+
 let tmp: string;
 
 /** Lowers the `enforce` level of namespace `data` in cluster.yaml from restricted to baseline. */
@@ -53,7 +66,9 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-diff-'));
   fs.cpSync(path.join(REPO, 'dist'), path.join(tmp, 'base'), { recursive: true });
   fs.cpSync(path.join(REPO, 'dist'), path.join(tmp, 'change'), { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'change', 'web-to-postgres.yaml'), WEB_TO_POSTGRES);
+  // when the blueprint authorizes postgres's callers with Istio, the new flow needs its ALLOW too
+  const meshAuthorized = fs.readdirSync(path.join(REPO, 'dist')).some((f) => /^(data|istio-system)\.yaml$/.test(f) && fs.readFileSync(path.join(REPO, 'dist', f), 'utf8').includes('kind: AuthorizationPolicy'));
+  fs.writeFileSync(path.join(tmp, 'change', 'web-to-postgres.yaml'), WEB_TO_POSTGRES + (meshAuthorized ? WEB_TO_POSTGRES_AUTHZ : ''));
   lowerDataEnforce(path.join(tmp, 'change'));
 });
 
