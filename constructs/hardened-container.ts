@@ -93,7 +93,7 @@ export interface HardenedContainerProps {
   readonly args?: readonly string[];
   /**
    * Plain environment variables. A name that looks like a credential (`PASSWORD`, `TOKEN`,
-   * `SECRET`, `API_KEY`...) fails synth (rule HARDENED-13): take those from a Secret with
+   * `SECRET`, `API_KEY`...) fails synth (rule HARDENED-16): take those from a Secret with
    * `envValueFrom`.
    * @default {}
    */

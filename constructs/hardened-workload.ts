@@ -1,15 +1,16 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addPostRenderPatch } from './_post-render-patch';
+import { addPostRenderPatch, addPostRenderTransform } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedWorkload } from './app-model';
-import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector, Protocol } from './connectivity';
+import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { IHardenedNamespace } from './hardened-namespace';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
+import { IngressTls } from './ingress-tls';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 
 /** The props every hardened workload kind shares. */
@@ -38,6 +39,31 @@ export interface WorkloadServiceOptions {
   readonly headless: boolean;
 }
 
+/** Options of {@link HardenedWorkload.exposeViaIngress}. */
+export interface ExposeViaIngressOptions {
+  /** The host name clients use, e.g. `shop.example.com` (a wildcard `*.example.com` is allowed). */
+  readonly host: string;
+  /**
+   * Path prefixes routed to the workload.
+   * @default ["/"]
+   */
+  readonly paths?: readonly string[];
+  /** The IngressClass of the controller that serves it, e.g. `nginx`: no cluster default is guessed. */
+  readonly ingressClassName: string;
+  /** Where the TLS certificate comes from: TLS is required. */
+  readonly tls: IngressTls;
+  /**
+   * The ingress controller's pods, e.g. `Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' })`:
+   * the NetworkPolicy opens the workload's port to them and nobody else.
+   */
+  readonly controller: IPeer;
+  /**
+   * The container port to route to.
+   * @default - the only port of the main containers (required when there are several)
+   */
+  readonly containerPort?: number;
+}
+
 /** What one workload needs of its namespace's quota at most, for the cross-check. */
 export interface WorkloadResourceUsage {
   /** The most pods that run at once. */
@@ -50,6 +76,7 @@ export interface WorkloadResourceUsage {
 
 const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /**
  * What every hardened workload kind shares: a validated name and namespace, its own
@@ -76,6 +103,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   /** The pod hardening. */
   protected readonly pod: HardenedPodTemplate;
   private kplusWorkload?: kplus.AbstractPod;
+  private readonly ingresses: { host: string; paths: string[] }[] = [];
 
   protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, options: PodTemplateOptions) {
     super(scope, id);
@@ -143,6 +171,72 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     AppModel.of(this).connectivity.addFlow(this, 'allowTo', this, peer, options);
   }
 
+  /**
+   * Exposes the workload through an Ingress (networking.k8s.io/v1) with TLS, and opens exactly
+   * its container port to the ingress controller's pods (a declared flow, like `allowFrom`).
+   * Needs the workload's Service.
+   * @returns the Ingress object
+   */
+  public exposeViaIngress(options: ExposeViaIngressOptions): ApiObject {
+    const service = this.service;
+    if (!service) {
+      throw new HardenedInputError(this, 'exposeViaIngress', this.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
+    }
+    const field = 'exposeViaIngress';
+    const host = String(options?.host ?? '');
+    if (!HOST.test(host) || host.length > 253) {
+      throw new HardenedInputError(this, `${field}.host`, options?.host, 'is not a host name', 'write a DNS name such as "shop.example.com" or "*.example.com" (no scheme, port or path)');
+    }
+    const className = v.dnsSubdomain(this, `${field}.ingressClassName`, options.ingressClassName);
+    if (!(options.tls instanceof IngressTls)) {
+      throw new HardenedInputError(this, `${field}.tls`, options.tls, 'is not set', 'give IngressTls.fromSecret("shop-tls") or IngressTls.fromCertManager("letsencrypt")');
+    }
+    const paths = options.paths ?? ['/'];
+    if (paths.length === 0) throw new HardenedInputError(this, `${field}.paths`, paths, 'is empty', 'give at least one path prefix, e.g. "/"');
+    paths.forEach((p, i) => {
+      if (typeof p !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(p) || p.includes('//') || p.split('/').includes('..')) {
+        throw new HardenedInputError(this, `${field}.paths[${i}]`, p, 'is not an absolute URL path', 'write e.g. "/" or "/api"');
+      }
+    });
+    if (new Set(paths).size !== paths.length) throw new HardenedInputError(this, `${field}.paths`, paths, 'lists a path twice', 'list each path once');
+    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
+    const port = options.containerPort !== undefined ? ports.find(p => p.number === options.containerPort) : ports.length === 1 ? ports[0] : undefined;
+    if (!port) {
+      throw new HardenedInputError(this, `${field}.containerPort`, options.containerPort, options.containerPort === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port of the main containers',
+        `give one of ${JSON.stringify(ports.map(p => p.number))}`);
+    }
+    const id = `Ingress-${host.replace(/[^a-z0-9]+/gi, '-')}`;
+    if (this.node.tryFindChild(id)) throw new HardenedInputError(this, `${field}.host`, host, 'is exposed twice', 'expose each host once, with all its paths');
+    const { secretName, annotations } = options.tls._resolve(this, `${field}.tls`, `${this.name}-tls`);
+    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${host.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 63) : this.name;
+    const ingress = new ApiObject(this, id, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...this.metadata(ingressName), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      spec: {
+        ingressClassName: className,
+        tls: [{ hosts: [host], secretName }],
+        rules: [{
+          host,
+          http: {
+            paths: paths.map(path => ({
+              path, pathType: 'Prefix',
+              backend: { service: { name: this.name, port: { number: port.servicePort ?? port.number } } },
+            })),
+          },
+        }],
+      },
+    });
+    this.allowFrom(options.controller, { ports: [Port.tcp(port.number)] });
+    this.ingresses.push({ host, paths: [...paths] });
+    return ingress;
+  }
+
+  /** The hosts and paths this workload is exposed at through an Ingress: its public entry points. */
+  public get ingressHosts(): readonly { readonly host: string; readonly paths: readonly string[] }[] {
+    return [...this.ingresses];
+  }
+
   /** What the workload may need of its namespace's quota at most. */
   public resourceUsage(): WorkloadResourceUsage {
     const requests: Record<string, number> = {};
@@ -183,6 +277,8 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   protected hardenPodTemplate(workload: kplus.AbstractPod, apiObject: ApiObject, templatePath: string): void {
     this.kplusWorkload = workload;
     this.pod.applyTo(apiObject, templatePath, workload.podMetadata);
+    const labels = [...templatePath.split('/').filter(Boolean), 'metadata', 'labels'];
+    addPostRenderTransform(apiObject, json => dropAddressLabel(dig(json, labels)));
   }
 
   /**
@@ -217,6 +313,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     });
     for (const [key, value] of Object.entries(this.selectorLabels)) service.selectLabel(key, value);
     addPostRenderPatch(ApiObject.of(service), JsonPatch.remove('/spec/externalIPs')); // always [] from cdk8s-plus: noise
+    addPostRenderTransform(ApiObject.of(service), json => dropAddressLabel(dig(json, ['spec', 'selector'])));
     return service;
   }
 
@@ -251,7 +348,10 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       const closest = closestName(this.namespaceName, names);
       errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
     } else {
-      errors.push(...this.checkLimitRange(model.namespace(this.namespaceName)!.limitRange.max));
+      const namespace = model.namespace(this.namespaceName)!;
+      errors.push(...this.checkLimitRange(namespace.limitRange.max));
+      const first = model.workloads.find(w => w.namespaceName === this.namespaceName);
+      if (first === this) errors.push(...checkQuota(namespace.name, namespace.node.path, namespace.resourceQuota, model.workloads.filter((w): w is HardenedWorkload => w.namespaceName === this.namespaceName && w instanceof HardenedWorkload)));
     }
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
     for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
@@ -278,6 +378,57 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     });
     return errors;
   }
+}
+
+/** The quota keys checked against the workloads' declared resources: quota key to [requests or limits, resource]. */
+const QUOTA_KEYS: Readonly<Record<string, readonly ['requests' | 'limits', string]>> = {
+  'requests.cpu': ['requests', 'cpu'], 'cpu': ['requests', 'cpu'], 'limits.cpu': ['limits', 'cpu'],
+  'requests.memory': ['requests', 'memory'], 'memory': ['requests', 'memory'], 'limits.memory': ['limits', 'memory'],
+  'requests.ephemeral-storage': ['requests', 'ephemeral-storage'], 'ephemeral-storage': ['requests', 'ephemeral-storage'], 'limits.ephemeral-storage': ['limits', 'ephemeral-storage'],
+};
+
+/** Whether the namespace's quota can hold every workload at its most pods (replicas, surge, autoscaling maximum). */
+function checkQuota(namespace: string, namespacePath: string, quota: Readonly<Record<string, string>>, workloads: readonly HardenedWorkload[]): string[] {
+  const errors: string[] = [];
+  const usage = workloads.map(w => ({ w, u: w.resourceUsage() }));
+  const pods = usage.reduce((n, { u }) => n + u.pods, 0);
+  if (quota.pods !== undefined && pods > v.parseQuantity(quota.pods)) {
+    errors.push(`quota: the workloads of namespace "${namespace}" run up to ${pods} pods (${usage.map(({ w, u }) => `${w.name} ${u.pods}`).join(', ')}), more than its ResourceQuota allows (pods: ${quota.pods}), so the API server refuses pods during a rollout or scale-out. Fix: raise resourceQuota.pods of ${namespacePath}, or run fewer replicas.`);
+  }
+  for (const [key, [kind, resource]] of Object.entries(QUOTA_KEYS)) {
+    if (quota[key] === undefined) continue;
+    const total = usage.reduce((n, { u }) => n + u.pods * v.parseQuantity(u[kind][resource] ?? '0'), 0);
+    if (total > v.parseQuantity(quota[key])) {
+      errors.push(`quota: the workloads of namespace "${namespace}" declare ${kind} of ${formatQuantity(total, resource)} ${resource} at their most pods, more than its ResourceQuota allows (${key}: ${quota[key]}). Fix: raise resourceQuota["${key}"] of ${namespacePath}, or lower the ${kind} or replicas.`);
+    }
+  }
+  return errors;
+}
+
+function formatQuantity(value: number, resource: string): string {
+  if (resource === 'cpu') return Number.isInteger(value) ? String(value) : `${Math.round(value * 1000)}m`;
+  return `${Math.round((value / 2 ** 20) * 10) / 10}Mi`;
+}
+
+/**
+ * cdk8s-plus labels pods with their construct address (`cdk8s.io/metadata.addr`) whenever
+ * something selects the workload through it (a StatefulSet's Service, a Job's defaults). Our
+ * pods are selected by `app.kubernetes.io/name` only: the label would be noise that changes with
+ * the construct tree.
+ */
+function dropAddressLabel(labels: Record<string, unknown> | undefined): void {
+  if (labels) delete labels[ADDRESS_LABEL];
+}
+
+const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
+
+function dig(json: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
+  let cur: unknown = json;
+  for (const key of pointer) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur !== null && typeof cur === 'object' ? cur as Record<string, unknown> : undefined;
 }
 
 /** The name of `names` with the smallest edit distance to `name`, if it is close (at most a third of its length). */

@@ -15,6 +15,7 @@ import { namespaceDefaultDeny } from './isolation/namespace-default-deny';
 import { replicasAndDisruptionBudget } from './availability/replicas-and-disruption-budget';
 import { singleMainContainer } from './containers/single-main-container';
 import { noPlainSecrets } from './secrets/no-plain-secrets';
+import { noCredentialEnv } from './secrets/no-credential-env';
 import type { RulePack } from './types';
 
 /** The `hardened` pack, in id order. */
@@ -33,5 +34,6 @@ export const HARDENED_PACK: RulePack = {
     replicasAndDisruptionBudget, // HARDENED-10
     singleMainContainer, // HARDENED-11
     noPlainSecrets, // HARDENED-12
+    noCredentialEnv, // HARDENED-16 (13-15: the mesh rules)
   ],
 };
