@@ -9,6 +9,7 @@ import * as path from 'path';
 import { UsageError } from '../../src/cli/check';
 import { parseDiffArgs } from '../../src/cli/diff';
 import { main, type CliIo } from '../../src/cli/main';
+import { loadManifests } from '../../src/yaml-input';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'cdk8s-hardened.js');
@@ -100,6 +101,17 @@ async function diff(argv: string[], cwd?: string) {
   return { code, stdout: out.text, stderr: out.err };
 }
 
+/** The expected Markdown, with the kinds the blueprint gives web and postgres (they may change with it). */
+const expectedMarkdown = (): string => EXPECTED_MARKDOWN.replace('postgres (Deployment)', `postgres (${kindOf('data', 'postgres')})`).replace('web (Deployment)', `web (${kindOf('storefront', 'web')})`);
+
+/** The kind of a workload of the committed blueprint. */
+function kindOf(ns: string, name: string): string {
+  const objects = loadManifests([path.join(tmp, 'base')]).map((m) => m.object);
+  const found = objects.find((o) => o.metadata?.namespace === ns && o.metadata?.name === name && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
+  expect(found).toBeDefined();
+  return found!.kind;
+}
+
 const EXPECTED_MARKDOWN = `**Security review: 2 changes open or relax, 0 tighten, 0 neutral — needs a security approval** (\`base\` → \`change\`).
 
 ### Opens or relaxes (2)
@@ -131,7 +143,7 @@ describe('cdk8s-hardened diff, end to end on the default blueprint', () => {
   it('bin: one added flow and one lowered Pod Security level, exactly, classified; exit 1', () => {
     const r = spawnSync(process.execPath, [BIN, 'diff', 'base', 'change'], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(EXPECTED_MARKDOWN);
+    expect(r.stdout).toBe(expectedMarkdown());
     expect(r.status).toBe(1);
   });
 
@@ -146,8 +158,8 @@ describe('cdk8s-hardened diff, end to end on the default blueprint', () => {
       ['posture', 'opens', 'pss-level', 'namespace data'],
     ]);
     expect(doc.items[0].flow).toEqual({
-      from: { type: 'workload', workload: { kind: 'Deployment', namespace: 'storefront', name: 'web' } },
-      to: { type: 'workload', workload: { kind: 'Deployment', namespace: 'data', name: 'postgres' } },
+      from: { type: 'workload', workload: { kind: kindOf('storefront', 'web'), namespace: 'storefront', name: 'web' } },
+      to: { type: 'workload', workload: { kind: kindOf('data', 'postgres'), namespace: 'data', name: 'postgres' } },
       external: false,
       before: [],
       after: [{ protocol: 'TCP', port: 5432 }],
@@ -208,7 +220,7 @@ describe('--git REV:PATH REV:PATH', () => {
     const r = await diff(['--git', 'HEAD~1:dist', 'HEAD:dist/'], repo);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe(EXPECTED_MARKDOWN.replace('(`base` → `change`)', '(`HEAD~1:dist` → `HEAD:dist/`)'));
+    expect(r.stdout).toBe(expectedMarkdown().replace('(`base` → `change`)', '(`HEAD~1:dist` → `HEAD:dist/`)'));
     // from a subdirectory, PATH is relative to it, as for git show REV:./PATH
     const sub = await diff(['--git', 'HEAD~1:.', 'HEAD:.', '--format', 'json'], path.join(repo, 'dist'));
     expect(JSON.parse(sub.stdout).summary).toEqual({ opens: 2, tightens: 0, neutral: 0 });
