@@ -5,6 +5,8 @@ import { AppModel } from './app-model';
 import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
+import { MeshLayer } from './mesh/mesh-layer';
+import { NamespaceMesh } from './mesh/namespace-mesh';
 import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, validatePodSecurityVersion } from './pod-security';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
 
@@ -80,6 +82,14 @@ export interface HardenedNamespaceProps {
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Put the namespace in the Istio mesh of the app (an `IstioMesh` is required): sidecar or
+   * ambient data plane, STRICT mTLS, a deny-by-default AuthorizationPolicy, an identity-based
+   * ALLOW rule for each declared flow into its pods, and only the NetworkPolicy holes the mode
+   * needs. See docs/mesh.md.
+   * @default - not in the mesh
+   */
+  readonly mesh?: NamespaceMesh;
 }
 
 /** A namespace that this blueprint owns, as other constructs reference it. */
@@ -114,6 +124,8 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
   public readonly warned: PodSecurityTarget;
   /** The Namespace object. */
   public readonly apiObject: ApiObject;
+  /** The namespace's data-plane mode in the mesh, if it is in the mesh. */
+  public readonly mesh?: NamespaceMesh;
   /** The per-container values of the namespace's LimitRange, by resource (`cpu`, `memory`, `ephemeral-storage`). */
   public readonly limitRange: {
     readonly defaultRequest: Readonly<Record<string, string>>;
@@ -148,6 +160,10 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     this.warned = { level: warn, version };
 
     const extraLabels = v.labels(this, 'labels', props.labels ?? {});
+    this.mesh = props.mesh;
+    const meshLabels = this.mesh?.namespaceLabels() ?? {};
+    if (this.mesh?.revision !== undefined) v.labels(this, 'mesh.revision', meshLabels);
+    if (this.mesh) MeshLayer.of(AppModel.of(this));
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -155,6 +171,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
         name: this.name,
         labels: {
           ...extraLabels,
+          ...meshLabels,
           [MANAGED_BY_LABEL]: MANAGED_BY,
           'pod-security.kubernetes.io/enforce': enforce,
           'pod-security.kubernetes.io/enforce-version': version,

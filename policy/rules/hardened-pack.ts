@@ -15,6 +15,9 @@ import { namespaceDefaultDeny } from './isolation/namespace-default-deny';
 import { replicasAndDisruptionBudget } from './availability/replicas-and-disruption-budget';
 import { singleMainContainer } from './containers/single-main-container';
 import { noPlainSecrets } from './secrets/no-plain-secrets';
+import { meshProxyCompatible } from './mesh/mesh-proxy-compatible';
+import { meshMembership } from './mesh/mesh-membership';
+import { ambientL4Authorization } from './mesh/ambient-l4-authorization';
 import { noCredentialEnv } from './secrets/no-credential-env';
 import type { RulePack } from './types';
 
@@ -34,6 +37,9 @@ export const HARDENED_PACK: RulePack = {
     replicasAndDisruptionBudget, // HARDENED-10
     singleMainContainer, // HARDENED-11
     noPlainSecrets, // HARDENED-12
+    meshProxyCompatible, // HARDENED-13
+    meshMembership, // HARDENED-14
+    ambientL4Authorization, // HARDENED-15
     noCredentialEnv, // HARDENED-16 (13-15: the mesh rules)
   ],
 };

@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { HardenedApp, HardenedAppProps, HardenedDeployment, HardenedNamespace, IstioMesh, IstioMeshProps, NamespaceMesh, Peer, Port } from '../../constructs';
+import { KubeObject } from '../../policy/kube-object';
+import { container } from '../support/fixtures';
+import { testApp } from '../support/manifests';
+
+/** The Istio security CRDs the typed classes were generated from (unchanged upstream documents). */
+export const ISTIO_CRDS_FILE = path.join(__dirname, '..', '..', 'constructs', 'imports', 'istio', 'security-crds.yaml');
+
+interface Crd {
+  spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[] };
+}
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+/** One ajv validator per `apiVersion kind` of the Istio security CRDs, from their openAPIV3Schema. */
+function istioValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  // the CRD schemas carry x-kubernetes-* extensions and formats ajv does not know: not checked here
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  validators = new Map();
+  for (const doc of yaml.loadAll(fs.readFileSync(ISTIO_CRDS_FILE, 'utf8')) as Crd[]) {
+    for (const v of doc.spec.versions) {
+      validators.set(`${doc.spec.group}/${v.name} ${doc.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+    }
+  }
+  return validators;
+}
+
+/** The `apiVersion kind` pairs the CRDs define, e.g. `security.istio.io/v1 AuthorizationPolicy`. */
+export function istioSchemaKeys(): string[] {
+  return [...istioValidators().keys()];
+}
+
+/** Validates an Istio object against its CRD's openAPIV3Schema; throws with the object and the errors. */
+export function validateAgainstIstioCrd(obj: KubeObject): void {
+  const validate = istioValidators().get(`${obj.apiVersion} ${obj.kind}`);
+  if (!validate) throw new Error(`no Istio CRD schema for ${obj.apiVersion} ${obj.kind}`);
+  if (!validate(obj as unknown)) {
+    throw new Error(`${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${JSON.stringify(validate.errors)}`);
+  }
+}
+
+/** True for objects of the Istio API groups. */
+export function isIstioObject(obj: KubeObject): boolean {
+  return /\.istio\.io\//.test(obj.apiVersion);
+}
+
+/** Options of {@link meshedStorefront}. */
+export interface StorefrontOptions {
+  readonly app?: HardenedAppProps;
+  readonly mesh?: IstioMeshProps;
+  /** The data-plane mode of every namespace. */
+  readonly mode?: 'sidecar' | 'ambient';
+}
+
+/**
+ * The default blueprint's topology (storefront, backend, data; web, api, thumbnailer, postgres;
+ * ingress, an external payment provider, DNS) with every namespace in the mesh.
+ */
+export function meshedStorefront(options: StorefrontOptions = {}): { app: HardenedApp; mesh: IstioMesh; namespaces: HardenedNamespace[] } {
+  const app = testApp(options.app);
+  const cluster = new Chart(app, 'cluster');
+  const mesh = new IstioMesh(cluster, 'mesh', options.mesh);
+  const meshOf = () => (options.mode === 'ambient' ? NamespaceMesh.ambient() : NamespaceMesh.sidecar());
+  const namespaces = ['storefront', 'backend', 'data'].map(n => new HardenedNamespace(cluster, n, { mesh: meshOf() }));
+  const workload = (ns: string, name: string, port: number) =>
+    new HardenedDeployment(new Chart(app, `${ns}-${name}`, { namespace: ns }), name, { containers: [container({ name, ports: [{ number: port, name: 'http' }] })] });
+  const web = workload('storefront', 'web', 8080);
+  const api = workload('backend', 'api', 8080);
+  const thumbnailer = workload('backend', 'thumbnailer', 8081);
+  const postgres = workload('data', 'postgres', 5432);
+  web.allowFrom(Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, { serviceAccount: 'ingress-nginx' }), { ports: [Port.tcp(8080)] });
+  web.allowTo(api, { ports: [Port.tcp(8080)] });
+  api.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcp(443)] });
+  api.allowTo(thumbnailer, { ports: [Port.tcp(8081)] });
+  api.allowTo(postgres, { ports: [Port.tcp(5432)] });
+  return { app, mesh, namespaces };
+}
