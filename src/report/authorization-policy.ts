@@ -24,10 +24,9 @@
  * match, DENY rules only when they surely match. So the layer never hides a connection Istio could
  * let through; it may show one that only some requests can use.
  *
- * Further assumptions: Istio proxies TCP only, so UDP and SCTP flows pass unchanged; every workload
- * runs a sidecar unless its pod template says `sidecar.istio.io/inject: "false"` (label or
- * annotation), in which case no policy applies to it and, as a source, it has no identity
- * (plaintext); flows from outside the cluster (ipBlock) have no identity; flows from pods outside
+ * Further assumptions: Istio proxies TCP only, so UDP and SCTP flows pass unchanged; a workload
+ * outside the mesh (see {@link meshMembership}) is protected by no policy and, as a source, has no
+ * identity (plaintext); flows from outside the cluster (ipBlock) have no identity; flows from pods outside
  * the inputs may have one (a known namespace when the NetworkPolicy peer names it). Egress to
  * outside the inputs is not restricted (no egress gateway modelled). Policies with `targetRef(s)`
  * (waypoints, gateways) and CUSTOM policies (external authorizers) are not evaluated: a note says so.
@@ -37,7 +36,7 @@ import { AllowedPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpe
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from './posture';
 import { asArray, asDict, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
 import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability';
-import { DEFAULT_NAMESPACE, flattenObjects, WorkloadInfo } from './workloads';
+import { DEFAULT_NAMESPACE, extractNamespaces, flattenObjects, WorkloadInfo } from './workloads';
 
 /** The layer name shown in the report. */
 export const ISTIO_AUTHORIZATION_LAYER = 'Istio AuthorizationPolicies';
@@ -202,13 +201,40 @@ export function isAuthorizationPolicy(o: KubeObject): boolean {
   return o.kind === 'AuthorizationPolicy' && AUTHORIZATION_POLICY_API_VERSIONS.includes(o.apiVersion);
 }
 
-/** Whether a workload runs without an Istio sidecar (`sidecar.istio.io/inject: "false"` on its pod template). */
-export function hasNoSidecar(w: WorkloadInfo): boolean {
-  const template = w.object.kind === 'Pod' ? w.object : undefined;
-  const meta = template?.metadata ?? asDict(path(w.object, 'spec', 'template', 'metadata')) ?? asDict(path(w.object, 'spec', 'jobTemplate', 'spec', 'template', 'metadata'));
-  const label = stringMap(asDict(meta)?.labels)['sidecar.istio.io/inject'];
-  const annotation = stringMap(asDict(meta)?.annotations)['sidecar.istio.io/inject'];
-  return label === 'false' || annotation === 'false';
+function podTemplateMeta(w: WorkloadInfo): Dict {
+  if (w.object.kind === 'Pod') return asDict(w.object.metadata) ?? {};
+  return asDict(path(w.object, 'spec', 'template', 'metadata')) ?? asDict(path(w.object, 'spec', 'jobTemplate', 'spec', 'template', 'metadata')) ?? {};
+}
+
+/** Whether a Namespace's labels put its pods in the mesh: `true`, `false`, or `undefined` when they say nothing. */
+function namespaceMeshLabel(labels: Readonly<Record<string, string>>): boolean | undefined {
+  if (labels['istio-injection'] === 'disabled' || labels['istio.io/dataplane-mode'] === 'none') return false;
+  if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined || labels['istio.io/dataplane-mode'] === 'ambient') return true;
+  return undefined;
+}
+
+/**
+ * Which workloads are in the mesh (a sidecar, or ambient mode): the pod template's
+ * `sidecar.istio.io/inject` or `istio.io/dataplane-mode` first, then its Namespace's
+ * `istio-injection`, `istio.io/rev` or `istio.io/dataplane-mode` label. When no Namespace among the
+ * inputs carries such a label, every workload is assumed in the mesh; when some do, a declared
+ * Namespace without one is not (its pods are plaintext and unprotected). Namespaces without a
+ * Namespace object are assumed in the mesh.
+ */
+export function meshMembership(objects: readonly KubeObject[]): (w: WorkloadInfo) => boolean {
+  const namespaces = extractNamespaces(objects).filter((n) => n.declared);
+  const byName = new Map(namespaces.map((n) => [n.name, namespaceMeshLabel(n.labels)]));
+  const labelled = [...byName.values()].some((v) => v !== undefined);
+  return (w) => {
+    const meta = podTemplateMeta(w);
+    const labels = stringMap(meta.labels);
+    const annotations = stringMap(meta.annotations);
+    const inject = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+    if (inject === 'false' || labels['istio.io/dataplane-mode'] === 'none') return false;
+    if (inject === 'true' || labels['istio.io/dataplane-mode'] === 'ambient') return true;
+    if (!byName.has(w.namespace)) return true;
+    return byName.get(w.namespace) ?? !labelled;
+  };
 }
 
 /** The namespace of a NetworkPolicy selector peer outside the inputs, when it names exactly one (`… in namespace X (not among the inputs)`). */
@@ -218,9 +244,9 @@ export function externalPeerNamespace(peer: ExternalPeer): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function identityOf(end: FlowEndpoint): SourceIdentity {
+function identityOf(end: FlowEndpoint, meshed: (w: WorkloadInfo) => boolean): SourceIdentity {
   if (end.type === 'workload') {
-    if (hasNoSidecar(end.workload)) return { kind: 'none' };
+    if (!meshed(end.workload)) return { kind: 'none' };
     return { kind: 'known', principal: `cluster.local/ns/${end.workload.namespace}/sa/${end.workload.serviceAccountName}`, namespace: end.workload.namespace };
   }
   const peer = end.peer;
@@ -281,6 +307,7 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
   }
   if (policies.length === 0 && notes.length === 0) return undefined;
   policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  const meshed = meshMembership(objects);
 
   const applies = (p: CompiledAuthorizationPolicy, w: WorkloadInfo): boolean => {
     if (p.namespace !== root && p.namespace !== w.namespace) return false;
@@ -291,7 +318,7 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
   const policiesOf = (w: WorkloadInfo): CompiledAuthorizationPolicy[] => {
     let list = cache.get(w);
     if (!list) {
-      list = hasNoSidecar(w) ? [] : policies.filter((p) => applies(p, w));
+      list = meshed(w) ? policies.filter((p) => applies(p, w)) : [];
       cache.set(w, list);
     }
     return list;
@@ -304,7 +331,7 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
       if (flow.to.type !== 'workload') return 'all';
       const list = policiesOf(flow.to.workload);
       if (list.length === 0) return 'all';
-      const src = identityOf(flow.from);
+      const src = identityOf(flow.from, meshed);
       const match = (p: CompiledAuthorizationPolicy): PortMatch => {
         let acc = NONE;
         p.rules.forEach((rule, i) => {

@@ -166,6 +166,31 @@ describe('AuthorizationPolicy layer', () => {
     expect(portsOf(objects, ref('api', 'api'), ref('legacy', 'legacy'))).toBe('all');
   });
 
+  it('mesh membership from Namespace labels: once some namespace is labelled, an unlabelled one is outside the mesh', () => {
+    const ns = (name: string, labels: Labels): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    const objects = [
+      ns('web', {}),
+      ns('api', { 'istio-injection': 'enabled' }),
+      ns('amb', { 'istio.io/dataplane-mode': 'ambient' }),
+      ns('off', { 'istio-injection': 'disabled' }),
+      deployment('web', 'web'),
+      deployment('api', 'api'),
+      deployment('amb', 'amb'),
+      deployment('off', 'off'),
+      authz('api', 'from-web-and-amb', { rules: [{ from: [{ source: { namespaces: ['web', 'amb'] } }] }] }),
+      authz('off', 'allow-nothing', {}),
+    ];
+    // web is plaintext (no identity): refused; amb (ambient) carries its identity: allowed
+    expect(portsOf(objects, ref('web', 'web'), ref('api', 'api'))).toEqual(OTHER);
+    expect(portsOf(objects, ref('amb', 'amb'), ref('api', 'api'))).toBe('all');
+    // outside the mesh, no AuthorizationPolicy protects a workload
+    expect(portsOf(objects, ref('web', 'web'), ref('off', 'off'))).toBe('all');
+    // without any mesh label among the namespaces, every workload is assumed in the mesh
+    const unlabelled = objects.map((o) => (o.kind === 'Namespace' ? ns(o.metadata!.name!, {}) : o));
+    expect(portsOf(unlabelled, ref('web', 'web'), ref('api', 'api'))).toBe('all');
+    expect(portsOf(unlabelled, ref('web', 'web'), ref('off', 'off'))).toEqual(OTHER);
+  });
+
   it('sources outside the inputs: ipBlock has no identity; a peer in a named namespace may carry it', () => {
     const np = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'in', namespace: 'api' }, spec });
     const objects = [
