@@ -2,6 +2,8 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HARDENED_PACK, type KubeObject, type PolicyResult, type RulePack, type RuleException } from '../policy';
+import { AdmissionLayer } from './admission/admission-layer';
+import type { AdmissionProps } from './admission/admission-props';
 import { AppModel, IModelRoot, markModelRoot } from './app-model';
 import { SynthValidationError } from './errors';
 import { checkFileName, resolveOutdir, sameDirectory, writeDirAtomically, writeFiles } from './_atomic-output';
@@ -75,6 +77,13 @@ export interface HardenedAppProps extends Omit<AppProps, 'yamlOutputType'> {
    */
   readonly rulePacks?: readonly RulePack[];
   /**
+   * Writes the admission policies of the rules (ValidatingAdmissionPolicy + Binding, Gatekeeper
+   * ConstraintTemplate + Constraint, per rule) into the cluster-scoped chart `admission`; see
+   * docs/admission.md.
+   * @default - no admission policies
+   */
+  readonly admission?: AdmissionProps;
+  /**
    * Extra files rendered from the synthesized objects and written with the manifests, in the
    * same atomic swap. See also {@link HardenedApp.extraFiles}.
    * @default []
@@ -111,11 +120,12 @@ export class HardenedApp extends App implements IModelRoot {
   private readonly cliOutdir?: string;
 
   constructor(props: HardenedAppProps = {}) {
-    const { reporters, rulePacks, kubernetesVersion, istioVersion, ...appProps } = props;
+    const { reporters, rulePacks, kubernetesVersion, istioVersion, admission, ...appProps } = props;
     const fromCli = process.env.CDK8S_OUTDIR || undefined;
     super({ ...appProps, outdir: props.outdir ?? fromCli, outputFileExtension: props.outputFileExtension ?? '.yaml' });
     markModelRoot(this);
     this.model = new AppModel(this, { kubernetesVersion, istioVersion });
+    if (admission !== undefined) this.model.addLayer(new AdmissionLayer(this, admission));
     this.reporters = [...(reporters ?? [])];
     this.rulePacks = [...(rulePacks ?? [HARDENED_PACK])];
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
