@@ -62,25 +62,54 @@ export function changedFlowsDiagram(diff: SecurityDiff & { before?: Reachability
   return renderFlowDiagram(workloads, flows, { namespaceSizes: sizes, ...options });
 }
 
+/** GitHub refuses comments over 65,536 characters; the Markdown stays below this by default. */
+export const DEFAULT_MAX_MARKDOWN_CHARS = 60_000;
+
 /**
  * Markdown for a pull-request comment: the summary line first, then the items that open or relax,
- * then those that tighten, the neutral ones, the diagram of the changed flows, and notes.
+ * then those that tighten, the neutral ones, the diagram of the changed flows, and notes. Beyond
+ * `maxChars` (default 60,000: a GitHub comment holds 65,536), rows are left out from the end,
+ * neutral first, then tightening, then the diagram, with a line saying how many (the JSON output
+ * has them all).
  */
-export function renderDiffMarkdown(diff: SecurityDiff & { before?: ReachabilityMatrix; after?: ReachabilityMatrix }, options: DiffRenderOptions = {}): string {
-  const out: string[] = [diffSummary(diff, options), ''];
-  for (const effect of ['opens', 'tightens', 'neutral'] as const) {
-    const items = diff.items.filter((i) => i.effect === effect);
-    if (items.length === 0) continue;
-    const byCat = DIFF_CATEGORIES.map((c) => [c, items.filter((i) => i.category === c).length] as const).filter(([, n]) => n > 0);
-    out.push(`### ${SECTION[effect]} (${items.length})`, '', `_${byCat.map(([c, n]) => `${c} ${n}`).join(' · ')}_`, '', itemRows(items), '');
+export function renderDiffMarkdown(diff: SecurityDiff & { before?: ReachabilityMatrix; after?: ReachabilityMatrix }, options: DiffRenderOptions & { readonly maxChars?: number } = {}): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_MARKDOWN_CHARS;
+  const byEffect = (effect: DiffEffect): DiffItem[] => diff.items.filter((i) => i.effect === effect);
+  const limits: Record<DiffEffect, number> = { opens: byEffect('opens').length, tightens: byEffect('tightens').length, neutral: byEffect('neutral').length };
+  let diagram = options.mermaid !== false && diff.items.some((i) => i.flow !== undefined);
+  const diagramLines = diagram ? changedFlowsDiagram(diff, options.diagram).lines : [];
+  const render = (): string => {
+    const out: string[] = [diffSummary(diff, options), ''];
+    for (const effect of ['opens', 'tightens', 'neutral'] as const) {
+      const items = byEffect(effect);
+      if (items.length === 0) continue;
+      const byCat = DIFF_CATEGORIES.map((c) => [c, items.filter((i) => i.category === c).length] as const).filter(([, n]) => n > 0);
+      out.push(`### ${SECTION[effect]} (${items.length})`, '', `_${byCat.map(([c, n]) => `${c} ${n}`).join(' · ')}_`, '');
+      const shown = items.slice(0, limits[effect]);
+      if (shown.length > 0) out.push(itemRows(shown), '');
+      if (shown.length < items.length) out.push(`_${items.length - shown.length} more not shown here (the comment would be too long): see \`--format json\`._`, '');
+    }
+    if (diagram) {
+      out.push('### Changed flows', '', 'Solid: newly allowed; dashed: no longer allowed (`+`/`−`: ports added to or removed from a flow).', '', ...diagramLines, '');
+    }
+    const notes = [...new Set(diff.notes)].sort(compareStrings);
+    if (notes.length > 0) out.push('### Notes', '', ...notes.map((n) => `- ${tableCell(n)}`), '');
+    return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  };
+  let text = render();
+  for (const step of ['neutral', 'tightens', 'diagram', 'opens'] as const) {
+    while (text.length > maxChars) {
+      if (step === 'diagram') {
+        if (!diagram) break;
+        diagram = false;
+      } else {
+        if (limits[step] === 0) break;
+        limits[step] = Math.floor(limits[step] / 2);
+      }
+      text = render();
+    }
   }
-  if (options.mermaid !== false && diff.items.some((i) => i.flow !== undefined)) {
-    const d = changedFlowsDiagram(diff, options.diagram);
-    out.push('### Changed flows', '', 'Solid: newly allowed; dashed: no longer allowed (`+`/`−`: ports added to or removed from a flow).', '', ...d.lines, '');
-  }
-  const notes = [...new Set(diff.notes)].sort(compareStrings);
-  if (notes.length > 0) out.push('### Notes', '', ...notes.map((n) => `- ${tableCell(n)}`), '');
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  return text;
 }
 
 /** JSON: `{ summary, verdict, items, notes }`, items as {@link DiffItem} (ports as in the matrix). */
