@@ -84,10 +84,7 @@ export class HardenedDeployment extends HardenedWorkload {
     const apiObject = ApiObject.of(this.deployment);
     this.podTemplateObject = apiObject;
     this.hardenPodTemplate(this.deployment, apiObject, '/spec/template');
-    addPostRenderPatch(apiObject, JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...this.selectorLabels } } },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.selectorLabels } } },
-    ]));
+    this.spreadPods(apiObject, '/spec/template');
     if (autoscaling) addPostRenderPatch(apiObject, JsonPatch.remove('/spec/replicas'));
 
     const hasPorts = props.containers.some(c => (c.ports ?? []).length > 0);

@@ -71,8 +71,8 @@ export interface HardenedStatefulSetProps extends HardenedWorkloadProps {
  * A StatefulSet hardened like every workload of this library, for workloads with a stable
  * identity and their own storage: a headless Service that gives each pod a DNS name, a
  * PersistentVolumeClaim template per `volumeClaims` entry, ordered rolling updates, `fsGroup`
- * with `fsGroupChangePolicy: OnRootMismatch` so that the non-root process owns its volume, and a
- * PodDisruptionBudget.
+ * with `fsGroupChangePolicy: OnRootMismatch` so that the non-root process owns its volume, pods
+ * spread over nodes and zones, and a PodDisruptionBudget.
  */
 export class HardenedStatefulSet extends HardenedWorkload {
   /** The underlying cdk8s-plus StatefulSet (an escape hatch: changes are still proven at synth). */
@@ -102,6 +102,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
     const apiObject = ApiObject.of(this.statefulSet);
     this.podTemplateObject = apiObject;
     this.hardenPodTemplate(this.statefulSet, apiObject, '/spec/template');
+    this.spreadPods(apiObject, '/spec/template');
 
     const claims = this.volumeClaims(props.volumeClaims ?? []);
     if (claims.length > 0) {

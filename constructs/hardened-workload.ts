@@ -317,6 +317,18 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return service;
   }
 
+  /**
+   * Spreads the pods over nodes (strictly) and zones (as far as possible), so that one node or
+   * zone going down takes at most one replica with it.
+   */
+  protected spreadPods(apiObject: ApiObject, templatePath: string): void {
+    const matchLabels = { ...this.selectorLabels };
+    addPostRenderPatch(apiObject, JsonPatch.add(`${templatePath}/spec/topologySpreadConstraints`, [
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels } },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } },
+    ]));
+  }
+
   /** A PodDisruptionBudget that lets one pod at a time be evicted. */
   protected createDisruptionBudget(): ApiObject {
     return new ApiObject(this, 'PodDisruptionBudget', {

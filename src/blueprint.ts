@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import { App, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
-  ContainerImage, HardenedContainerProps, HardenedDeployment, HardenedNamespace, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
+  ContainerImage, EnvValueFrom, HardenedContainerProps, HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet,
+  IngressTls, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
 } from '../constructs';
 
 /**
@@ -28,11 +29,19 @@ function httpContainer(name: string, port: number, extra: Partial<HardenedContai
   };
 }
 
+/** The ingress controller's pods (ingress-nginx, installed by the platform team). */
+export const INGRESS_CONTROLLER = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+
 /**
- * The default blueprint: a storefront in three namespaces. `web` (storefront) serves the
- * ingress controller and calls `api` (backend); `api` calls `postgres` (data) and a payment
- * provider outside the cluster; `thumbnailer` (backend) processes untrusted uploads inside a
- * gVisor sandbox. Every namespace denies all traffic but cluster DNS and these flows.
+ * The default blueprint: a small web shop in three namespaces.
+ * - `web` (storefront, a Deployment) is the only public entry point: an Ingress with TLS from
+ *   cert-manager, reachable only from the ingress controller's pods; it calls `api`.
+ * - `api` (backend) calls `postgres` and a payment provider outside the cluster; its database
+ *   password comes from a Secret. `migrate` (backend, a Job) applies the schema before the API.
+ * - `thumbnailer` (backend) processes untrusted uploads inside a gVisor sandbox.
+ * - `postgres` (data, a StatefulSet) keeps its data on a volume claim; `export` (data, a nightly
+ *   CronJob) dumps it, and may talk to the database and nothing else.
+ * Every namespace denies all traffic but cluster DNS and these flows.
  */
 export function buildDefaultBlueprint(app: App): void {
   const cluster = new Chart(app, 'cluster');
@@ -43,20 +52,39 @@ export function buildDefaultBlueprint(app: App): void {
   const data = new HardenedNamespace(cluster, 'data', {
     resourceQuota: { 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi', 'pods': '20', 'services.loadbalancers': '0', 'services.nodeports': '0' },
   });
+  const databasePassword = EnvValueFrom.secretKey('postgres-credentials', 'password');
 
   const web = new HardenedDeployment(new Chart(app, 'storefront-workloads', { namespace: storefront.name }), 'web', {
     containers: [httpContainer('web', 8080, { writablePaths: ['/tmp', '/var/cache/nginx'] })],
     autoscaling: { minReplicas: 2, maxReplicas: 10 },
   });
-  web.allowFrom(Peer.namespace('ingress-nginx'), { ports: [Port.tcp(8080)] });
+  web.exposeViaIngress({
+    host: 'shop.example.com',
+    ingressClassName: 'nginx',
+    tls: IngressTls.fromCertManager('letsencrypt'),
+    controller: INGRESS_CONTROLLER,
+  });
 
   const backendChart = new Chart(app, 'backend-workloads', { namespace: backend.name });
   const api = new HardenedDeployment(backendChart, 'api', {
-    containers: [httpContainer('api', 8080)],
+    containers: [httpContainer('api', 8080, { envValueFrom: { DATABASE_PASSWORD: databasePassword }, env: { DATABASE_HOST: 'postgres.data.svc' } })],
     replicas: 3,
   });
   web.allowTo(api, { ports: [Port.tcp(8080)] });
   api.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcp(443)] });
+
+  const migrate = new HardenedJob(backendChart, 'migrate', {
+    containers: [{
+      name: 'migrate',
+      image: exampleImage('migrate'),
+      args: ['up'],
+      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+      env: { DATABASE_HOST: 'postgres.data.svc' },
+      envValueFrom: { DATABASE_PASSWORD: databasePassword },
+    }],
+    backoffLimit: 2,
+    activeDeadlineSeconds: 600,
+  });
 
   const thumbnailer = new HardenedDeployment(backendChart, 'thumbnailer', {
     containers: [httpContainer('thumbnailer', 8081, {
@@ -66,7 +94,8 @@ export function buildDefaultBlueprint(app: App): void {
   });
   api.allowTo(thumbnailer, { ports: [Port.tcp(8081)] });
 
-  const postgres = new HardenedDeployment(new Chart(app, 'data-workloads', { namespace: data.name }), 'postgres', {
+  const dataChart = new Chart(app, 'data-workloads', { namespace: data.name });
+  const postgres = new HardenedStatefulSet(dataChart, 'postgres', {
     containers: [{
       name: 'postgres',
       image: exampleImage('postgres'),
@@ -74,8 +103,11 @@ export function buildDefaultBlueprint(app: App): void {
       resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '1Gi', limit: '2Gi' } },
       readiness: Probe.fromCommand(['pg_isready', '-U', 'postgres']),
       liveness: Probe.fromCommand(['pg_isready', '-U', 'postgres']),
-      writablePaths: ['/tmp', '/var/run/postgresql', '/var/lib/postgresql/data'],
+      env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+      envValueFrom: { POSTGRES_PASSWORD: databasePassword },
+      writablePaths: ['/tmp', '/var/run/postgresql'],
     }],
+    volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', storage: '20Gi' }],
     replicas: 1,
     runAsUser: 70,
     runAsGroup: 70,
@@ -83,7 +115,23 @@ export function buildDefaultBlueprint(app: App): void {
   });
   PolicyException.add(postgres, {
     id: 'HARDENED-10',
-    reason: 'Single-primary PostgreSQL: a second replica of this Deployment would be a second primary with its own data; high availability needs a replication operator, not more replicas.',
+    reason: 'Single-primary PostgreSQL: a second replica of this StatefulSet would be a second primary with its own data; high availability needs a replication operator, not more replicas.',
   });
   api.allowTo(postgres, { ports: [Port.tcp(5432)] });
+  migrate.allowTo(postgres, { ports: [Port.tcp(5432)] });
+
+  const exporter = new HardenedCronJob(dataChart, 'export', {
+    schedule: '30 2 * * *',
+    timeZone: 'Etc/UTC',
+    containers: [{
+      name: 'export',
+      image: exampleImage('pg-export'),
+      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
+      env: { PGHOST: 'postgres.data.svc' },
+      envValueFrom: { PGPASSWORD: databasePassword },
+      writablePaths: ['/export'],
+      writablePathSizesMiB: { '/export': 1024 },
+    }],
+  });
+  exporter.allowTo(postgres, { ports: [Port.tcp(5432)] });
 }

@@ -73,20 +73,23 @@ describe('the default blueprint', () => {
 
   test('synth writes the report next to the manifests', () => {
     expect(Object.keys(readTree(outdir))).toEqual([SECURITY_REPORT_FILE, 'backend.yaml', 'cluster.yaml', 'data.yaml', 'storefront.yaml']);
-    expect(report.startsWith('# Security report\n\n**Summary:** 3 namespaces, 4 workloads, ')).toBe(true);
+    expect(report.startsWith('# Security report\n\n**Summary:** 3 namespaces, 6 workloads, ')).toBe(true);
   });
 
-  test('flows web→api 8080/TCP, api→thumbnailer 8081/TCP, api→postgres 5432/TCP, and nothing else between workloads', () => {
+  test('flows web→api 8080/TCP, api→thumbnailer 8081/TCP, api, migrate and export→postgres 5432/TCP, and nothing else between workloads', () => {
     expect(report).toContain(
       [
-        '| from \\ to | backend/api | backend/thumbnailer | data/postgres | storefront/web |',
-        '| --- | --- | --- | --- | --- |',
-        '| **backend/api** | — | 8081/TCP | 5432/TCP | — |',
-        '| **backend/thumbnailer** | — | — | — | — |',
-        '| **data/postgres** | — | — | — | — |',
-        '| **storefront/web** | 8080/TCP | — | — | — |',
+        '| from \\ to | backend/api | backend/migrate | backend/thumbnailer | data/export | data/postgres | storefront/web |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        '| **backend/api** | — | — | 8081/TCP | — | 5432/TCP | — |',
+        '| **backend/migrate** | — | — | — | — | 5432/TCP | — |',
+        '| **backend/thumbnailer** | — | — | — | — | — | — |',
+        '| **data/export** | — | — | — | — | 5432/TCP | — |',
+        '| **data/postgres** | — | — | — | — | — | — |',
+        '| **storefront/web** | 8080/TCP | — | — | — | — | — |',
       ].join('\n'),
     );
+    expect(report).toContain('| storefront/web | ingress | pods matching {app.kubernetes.io/component=controller, app.kubernetes.io/name=ingress-nginx} in namespace ingress-nginx (not among the inputs) | 8080/TCP |');
     expect(report).toContain('  wl_storefront__web -->|"8080/TCP"| wl_backend__api\n');
     expect(report).toContain('  wl_backend__api -->|"8081/TCP"| wl_backend__thumbnailer\n');
     expect(report).toContain('  wl_backend__api -->|"5432/TCP"| wl_data__postgres\n');
@@ -99,9 +102,9 @@ describe('the default blueprint', () => {
   });
 
   test('thumbnailer runs with the gVisor runtime class, the others with the default', () => {
-    const row = (name: string) => report.split('\n').find((l) => l.startsWith(`| Deployment/${name} |`))?.split(' | ');
+    const row = (name: string) => report.split('\n').find((l) => new RegExp(`^\\| \\w+/${name} \\|`).test(l))?.split(' | ');
     expect(row('thumbnailer')?.slice(2, 5)).toEqual(['restricted', 'none', 'gvisor']);
-    for (const name of ['web', 'api', 'postgres']) expect(row(name)?.[4]).toBe('default');
+    for (const name of ['web', 'api', 'migrate', 'postgres', 'export']) expect(row(name)?.[4]).toBe('default');
     // and `gvisor` is the RuntimeClass of gVisor's runsc handler
     const cluster = loadManifests(['cluster.yaml'], { cwd: outdir }).map((m) => m.object);
     expect(cluster.find((o) => o.kind === 'RuntimeClass' && o.metadata?.name === 'gvisor')?.handler).toBe('runsc');
@@ -115,11 +118,11 @@ describe('the default blueprint', () => {
         '',
         '| Status | Object | Rule | Message |',
         '| --- | --- | --- | --- |',
-        '| excepted | `data/Deployment/postgres` | `HARDENED-10` | runs 1 replica (spec.replicas) |',
+        '| excepted | `data/StatefulSet/postgres` | `HARDENED-10` | runs 1 replica (spec.replicas) |',
         '',
         '### Exceptions',
         '',
-        '- `data/Deployment/postgres` — `HARDENED-10`: Single-primary PostgreSQL: a second replica of this Deployment would be a second primary with its own data; high availability needs a replication operator, not more replicas.',
+        '- `data/StatefulSet/postgres` — `HARDENED-10`: Single-primary PostgreSQL: a second replica of this StatefulSet would be a second primary with its own data; high availability needs a replication operator, not more replicas.',
         '',
         '',
       ].join('\n'),
@@ -199,7 +202,7 @@ describe('one policy pass per synth', () => {
     expect(hardened1Calls).toBe(objects.length); // was twice that: the reporter ran the pack again
     // every namespace warns and audits at its enforced level: one level per pod-bearing object
     const podBearing = objects.filter((o) => podTemplateOf(o) !== undefined);
-    expect(podBearing).toHaveLength(4);
+    expect(podBearing).toHaveLength(6); // 3 Deployments, a StatefulSet, a Job, a CronJob
     expect(checkPodSecurity).toHaveBeenCalledTimes(podBearing.length);
     expect(checkPodSecurity.mock.calls.map((c) => c[0]).sort()).toEqual(podBearing.sort());
     expect(new Set(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`))).toEqual(new Set(['restricted v1.28']));
@@ -240,7 +243,7 @@ describe('buildSecurityReport on the default blueprint', () => {
     const given = buildSecurityReport(items, { policy: synthesis.policy });
     expect(checkPodSecurity).not.toHaveBeenCalled();
     const evaluated = buildSecurityReport(items);
-    expect(checkPodSecurity).toHaveBeenCalledTimes(4);
+    expect(checkPodSecurity).toHaveBeenCalledTimes(6);
     expect(given.warnings).toEqual([]);
     expect(evaluated.warnings).toEqual([]);
     expect(given.markdown).toBe(evaluated.markdown);

@@ -215,9 +215,9 @@ describe('the default blueprint', () => {
     const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-blueprint-never-written') });
     buildDefaultBlueprint(app);
     const objects = objectsOf(app);
-    const postgres = findObject(objects, 'Deployment', 'postgres', 'data');
+    const postgres = findObject(objects, 'StatefulSet', 'postgres', 'data');
     expect(annotation(postgres)).toEqual([{ id: 'HARDENED-10', reason: expect.stringMatching(/^Single-primary PostgreSQL/) }]);
     expect(objects.filter(o => annotation(o) !== undefined)).toEqual([postgres]);
-    expect(runRulePacks(objects).map(f => `${f.rule} ${objects[f.objectIndex].kind}/${objects[f.objectIndex].metadata?.name}`)).toEqual(['HARDENED-10 Deployment/postgres']);
+    expect(runRulePacks(objects).map(f => `${f.rule} ${objects[f.objectIndex].kind}/${objects[f.objectIndex].metadata?.name}`)).toEqual(['HARDENED-10 StatefulSet/postgres']);
   });
 });
