@@ -23,7 +23,8 @@ RBAC permissions, images, exceptions and admission policies.
 
   OLD, NEW        YAML file or directory (searched recursively for *.yaml/*.yml)
   --git           OLD and NEW are REV:PATH (read with git in the working directory),
-                  e.g. --git origin/main:dist HEAD:dist
+                  e.g. --git origin/main:dist HEAD:dist; a PATH without REV: is
+                  read from disk (--git origin/main:dist dist)
   --format F      markdown (default; for a pull-request comment) or json
   --out FILE      write the output to FILE instead of standard output
   --no-mermaid    leave out the diagram of the changed flows
@@ -142,7 +143,7 @@ export const diffCommand: Subcommand = {
     let after: KubeObject[];
     try {
       const read = (p: string): KubeObject[] =>
-        args.git ? loadGitManifests(p, io.cwd) : loadManifests([p], { cwd: io.cwd, readStdin: io.readStdin }).map((m) => m.object);
+        args.git && p.includes(':') ? loadGitManifests(p, io.cwd) : loadManifests([p], { cwd: io.cwd, readStdin: io.readStdin }).map((m) => m.object);
       before = read(args.old);
       after = read(args.new);
     } catch (e) {

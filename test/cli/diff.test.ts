@@ -227,6 +227,11 @@ describe('--git REV:PATH REV:PATH', () => {
     const bad = await diff(['--git', 'nope:dist', 'HEAD:dist'], repo);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('cdk8s-hardened diff: nope:dist: git');
-    expect((await diff(['--git', 'dist', 'HEAD:dist'], repo)).stderr).toBe('cdk8s-hardened diff: dist: expected REV:PATH\n');
+    expect((await diff(['--git', ':dist', 'HEAD:dist'], repo)).stderr).toBe('cdk8s-hardened diff: :dist: expected REV:PATH\n');
+    // a side without REV: is read from disk: the committed base against the working tree
+    fs.rmSync(path.join(repo, 'dist', 'web-to-postgres.yaml'));
+    const mixed = await diff(['--git', 'HEAD:dist', 'dist', '--format', 'json'], repo);
+    expect(JSON.parse(mixed.stdout).items.map((i: { change: string; effect: string }) => `${i.effect} ${i.change}`)).toEqual(['tightens flow-removed']);
+    expect(mixed.code).toBe(0);
   });
 });
