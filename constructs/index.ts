@@ -28,3 +28,4 @@ export * from './hardened-job';
 export * from './hardened-cron-job';
 export * from './hardened-app';
 export * from './policy-exception';
+export * from './admission';
