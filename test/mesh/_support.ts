@@ -7,6 +7,7 @@ import { HardenedApp, HardenedAppProps, HardenedDeployment, HardenedNamespace, I
 import { KubeObject } from '../../policy/kube-object';
 import { container } from '../support/fixtures';
 import { testApp } from '../support/manifests';
+import { celEnvironment, toCelValue } from '../admission/_cel-engine';
 
 /** The Istio security CRDs the typed classes were generated from (unchanged upstream documents). */
 export const ISTIO_CRDS_FILE = path.join(__dirname, '..', '..', 'constructs', 'imports', 'istio', 'security-crds.yaml');
@@ -15,7 +16,32 @@ interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[] };
 }
 
+type Schema = Record<string, any>;
 let validators: Map<string, ValidateFunction> | undefined;
+const schemas = new Map<string, Schema>();
+
+/** The failures of the schema's CEL rules (`x-kubernetes-validations`) on `value`, as the API server evaluates them with `self`. */
+function celFailures(schema: Schema | undefined, value: unknown, at: string): string[] {
+  if (!schema || value === undefined || value === null) return [];
+  const out: string[] = [];
+  for (const v of (schema['x-kubernetes-validations'] ?? []) as { rule: string; message?: string }[]) {
+    if (v.rule.includes('oldSelf')) continue; // transition rules need the stored object
+    let result: unknown;
+    try {
+      result = celEnvironment().evaluate(v.rule, { self: toCelValue(value) });
+    } catch (e) {
+      result = `error: ${(e as Error).message}`;
+    }
+    if (result !== true) out.push(`${at}: ${v.message ?? v.rule} (${String(result)})`);
+  }
+  if (Array.isArray(value)) value.forEach((item, i) => out.push(...celFailures(schema.items, item, `${at}[${i}]`)));
+  else if (typeof value === 'object') {
+    for (const [k, child] of Object.entries(value as Record<string, unknown>)) {
+      out.push(...celFailures(schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined), child, `${at}.${k}`));
+    }
+  }
+  return out;
+}
 
 /** One ajv validator per `apiVersion kind` of the Istio security CRDs, from their openAPIV3Schema. */
 function istioValidators(): Map<string, ValidateFunction> {
@@ -26,6 +52,7 @@ function istioValidators(): Map<string, ValidateFunction> {
   for (const doc of yaml.loadAll(fs.readFileSync(ISTIO_CRDS_FILE, 'utf8')) as Crd[]) {
     for (const v of doc.spec.versions) {
       validators.set(`${doc.spec.group}/${v.name} ${doc.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+      schemas.set(`${doc.spec.group}/${v.name} ${doc.spec.names.kind}`, v.schema.openAPIV3Schema);
     }
   }
   return validators;
@@ -36,13 +63,26 @@ export function istioSchemaKeys(): string[] {
   return [...istioValidators().keys()];
 }
 
-/** Validates an Istio object against its CRD's openAPIV3Schema; throws with the object and the errors. */
+/**
+ * Validates an Istio object against its CRD's openAPIV3Schema (ajv) and the schema's CEL rules
+ * (`x-kubernetes-validations`, evaluated with cel-js); throws with the object and the errors.
+ */
 export function validateAgainstIstioCrd(obj: KubeObject): void {
-  const validate = istioValidators().get(`${obj.apiVersion} ${obj.kind}`);
-  if (!validate) throw new Error(`no Istio CRD schema for ${obj.apiVersion} ${obj.kind}`);
-  if (!validate(obj as unknown)) {
-    throw new Error(`${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${JSON.stringify(validate.errors)}`);
-  }
+  const key = `${obj.apiVersion} ${obj.kind}`;
+  const validate = istioValidators().get(key);
+  if (!validate) throw new Error(`no Istio CRD schema for ${key}`);
+  const what = `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+  if (!validate(obj as unknown)) throw new Error(`${what}: ${JSON.stringify(validate.errors)}`);
+  const cel = celFailures(schemas.get(key), obj, '');
+  if (cel.length > 0) throw new Error(`${what}: CEL ${cel.join('; ')}`);
+}
+
+/** How many CEL rules the CRD schema of `apiVersion kind` carries (for the tests' sanity). */
+export function celRuleCount(key: string): number {
+  istioValidators();
+  const count = (s: unknown): number => (s === null || typeof s !== 'object' ? 0
+    : Object.entries(s as Schema).reduce((n, [k, v]) => n + (k === 'x-kubernetes-validations' ? (v as unknown[]).length : count(v)), 0));
+  return count(schemas.get(key));
 }
 
 /** True for objects of the Istio API groups. */

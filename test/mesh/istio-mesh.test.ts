@@ -7,7 +7,7 @@ import { KubeObject } from '../../policy/kube-object';
 import { container } from '../support/fixtures';
 import { findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
-import { isIstioObject, istioSchemaKeys, meshedStorefront, validateAgainstIstioCrd } from './_support';
+import { celRuleCount, isIstioObject, istioSchemaKeys, meshedStorefront, validateAgainstIstioCrd } from './_support';
 
 type Rec = Record<string, any>;
 
@@ -57,6 +57,13 @@ describe('Istio objects against their CRDs', () => {
     const allow = findObject(objects, 'AuthorizationPolicy', 'api-allow-ingress', 'backend');
     expect(() => validateAgainstIstioCrd({ ...allow, spec: { ...(allow.spec as Rec), action: 'PERMIT' } })).toThrow(/enum/);
     expect(() => validateAgainstIstioCrd({ ...allow, apiVersion: 'security.istio.io/v2' })).toThrow(/no Istio CRD schema/);
+    // the CRDs' CEL rules run too
+    expect(celRuleCount('security.istio.io/v1 AuthorizationPolicy')).toBeGreaterThan(3);
+    expect(celRuleCount('security.istio.io/v1 PeerAuthentication')).toBeGreaterThan(2);
+    const spec = allow.spec as Rec;
+    expect(() => validateAgainstIstioCrd({ ...allow, spec: { ...spec, targetRef: { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'w' } } })).toThrow(/CEL/);
+    expect(() => validateAgainstIstioCrd({ ...allow, spec: { ...spec, selector: { matchLabels: { app: 'web*' } } } })).toThrow(/CEL/);
+    expect(() => validateAgainstIstioCrd({ ...pa, spec: { mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'PERMISSIVE' } } } })).toThrow(/CEL/);
   });
 
   test('every pod template still passes Pod Security Standards restricted', () => {
