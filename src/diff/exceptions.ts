@@ -8,7 +8,8 @@
 import { EXCEPTIONS_ANNOTATION, parseExceptionsAnnotation, type RuleException } from '../../policy';
 import type { KubeObject } from '../../policy/kube-object';
 import { compareStrings } from '../report/read';
-import { flattenObjects } from '../report/workloads';
+import { DEFAULT_NAMESPACE, extractWorkloads, flattenObjects } from '../report/workloads';
+import { WORKLOAD_KINDS, workloadIdentity, type WorkloadIdentity } from './identity';
 import type { DiffItem } from './model';
 
 interface Entry {
@@ -19,7 +20,7 @@ interface Entry {
 
 const ruleOf = (e: RuleException): string => (e.path === undefined ? e.id : `${e.id} at ${e.path}`);
 
-function entries(objects: readonly KubeObject[]): Map<string, Entry> {
+function entries(objects: readonly KubeObject[], identity: WorkloadIdentity): Map<string, Entry> {
   const out = new Map<string, Entry>();
   for (const o of flattenObjects(objects)) {
     const value = o.metadata?.annotations?.[EXCEPTIONS_ANNOTATION];
@@ -27,16 +28,18 @@ function entries(objects: readonly KubeObject[]): Map<string, Entry> {
     const ns = o.metadata?.namespace;
     const subject = `${ns !== undefined ? `${ns}/` : ''}${o.kind}/${o.metadata?.name ?? ''}`;
     for (const exception of parseExceptionsAnnotation(value).exceptions) {
-      out.set(`${subject}\u0000${ruleOf(exception)}`, { ...(ns !== undefined ? { namespace: ns } : {}), subject, exception });
+      const key = WORKLOAD_KINDS.has(o.kind) ? identity({ kind: o.kind, namespace: ns ?? DEFAULT_NAMESPACE, name: o.metadata?.name ?? '' }) : subject;
+      out.set(`${key}\u0000${ruleOf(exception)}`, { ...(ns !== undefined ? { namespace: ns } : {}), subject, exception });
     }
   }
   return out;
 }
 
 /** The exception items between two sets of objects. */
-export function diffExceptions(before: readonly KubeObject[], after: readonly KubeObject[]): DiffItem[] {
-  const a = entries(before);
-  const b = entries(after);
+export function diffExceptions(before: readonly KubeObject[], after: readonly KubeObject[], identity?: WorkloadIdentity): DiffItem[] {
+  const id = identity ?? workloadIdentity(extractWorkloads(before), extractWorkloads(after));
+  const a = entries(before, id);
+  const b = entries(after, id);
   const items: DiffItem[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings)) {
     const o = a.get(key);

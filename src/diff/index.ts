@@ -6,6 +6,7 @@ import type { KubeObject } from '../../policy/kube-object';
 import { computeReachability, defaultLayers, type ReachabilityMatrix } from '../report/reachability';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from '../report/posture';
 import { diffAdmission } from './admission';
+import { workloadIdentity } from './identity';
 import { diffExceptions } from './exceptions';
 import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
 import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
@@ -13,6 +14,7 @@ import { diffReachability } from './reachability';
 import { diffSupplyChain } from './supply-chain';
 
 export * from './model';
+export { workloadIdentity, type WorkloadIdentity } from './identity';
 export { diffReachability, flowsOf, endLabel } from './reachability';
 export { diffNamespaces, diffWorkloads, diffRbac, permissionsBySubject } from './posture';
 export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
@@ -35,13 +37,14 @@ export function sideMatrix(objects: readonly KubeObject[], options: DiffOptions 
 export function diffManifests(before: readonly KubeObject[], after: readonly KubeObject[], options: DiffOptions = {}): SecurityDiff & { readonly before: ReachabilityMatrix; readonly after: ReachabilityMatrix } {
   const mb = sideMatrix(before, options);
   const ma = sideMatrix(after, options);
+  const identity = workloadIdentity(mb.workloads, ma.workloads);
   const items: DiffItem[] = [
-    ...diffReachability(mb, ma),
+    ...diffReachability(mb, ma, identity),
     ...diffNamespaces(before, after),
-    ...diffWorkloads(before, after),
+    ...diffWorkloads(before, after, identity),
     ...diffRbac(before, after),
-    ...diffSupplyChain(before, after),
-    ...diffExceptions(before, after),
+    ...diffSupplyChain(before, after, identity),
+    ...diffExceptions(before, after, identity),
     ...diffAdmission(before, after),
   ].sort(compareItems);
   const counts: Record<DiffEffect, number> = { opens: 0, tightens: 0, neutral: 0 };

@@ -44,7 +44,7 @@ export interface DiffItem {
   /**
    * A stable machine name: `flow-added`, `flow-removed`, `flow-widened`, `flow-narrowed`,
    * `pss-level`, `pss-version`, `namespace-added`, `namespace-removed`, `workload-added`,
-   * `workload-removed`, `privileged`, `privilege-escalation`, `capabilities`, `run-as-root`,
+   * `workload-removed`, `workload-kind`, `privileged`, `privilege-escalation`, `capabilities`, `run-as-root`,
    * `writable-root-fs`, `host-access`, `seccomp`, `automount-token`, `runtime-class`,
    * `service-account`, `rbac`, `image-unpinned`, `image-pinned`, `image-digest`, `image-changed`,
    * `registry`, `exception-added`, `exception-removed`, `exception-reason`, `admission-removed`,

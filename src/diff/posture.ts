@@ -10,7 +10,8 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { automountOf, podSecurityLabels, PssMode, PssSetting, rootCapableContainers, writableRootFsContainers } from '../report/posture';
 import { asArray, asBoolean, asDict, asNumber, asString, compareStrings, Dict, dictArray, path } from '../report/read';
-import { allContainers, extractNamespaces, extractWorkloads, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo, workloadKey } from '../report/workloads';
+import { allContainers, extractNamespaces, extractWorkloads, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from '../report/workloads';
+import { workloadIdentity, type WorkloadIdentity } from './identity';
 import { DiffItem, listSome } from './model';
 
 const LEVELS = ['privileged', 'baseline', 'restricted'];
@@ -152,9 +153,12 @@ function sandboxed(objects: readonly KubeObject[], name: string): boolean {
 }
 
 /** Privileges of each workload. */
-export function diffWorkloads(before: readonly KubeObject[], after: readonly KubeObject[]): DiffItem[] {
-  const a = new Map(extractWorkloads(before).map((w) => [workloadKey(w), w]));
-  const b = new Map(extractWorkloads(after).map((w) => [workloadKey(w), w]));
+export function diffWorkloads(before: readonly KubeObject[], after: readonly KubeObject[], identity?: WorkloadIdentity): DiffItem[] {
+  const wa = extractWorkloads(before);
+  const wb = extractWorkloads(after);
+  const id = identity ?? workloadIdentity(wa, wb);
+  const a = new Map(wa.map((w) => [id(w), w]));
+  const b = new Map(wb.map((w) => [id(w), w]));
   const items: DiffItem[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings)) {
     const o = a.get(key);
@@ -170,6 +174,7 @@ export function diffWorkloads(before: readonly KubeObject[], after: readonly Kub
       if (added.length > 0) items.push({ ...base, effect: 'opens', change: aspect.change, message: `${aspect.title}: ${listSome(added)}${o ? '' : ' (new workload)'}` });
       if (removed.length > 0) items.push({ ...base, effect: 'tightens', change: aspect.change, message: `no longer: ${aspect.title}: ${listSome(removed)}${n ? '' : ' (workload removed)'}` });
     }
+    if (o && n && o.kind !== n.kind) items.push({ ...base, effect: 'neutral', change: 'workload-kind', message: `kind ${o.kind} → ${n.kind}` });
     if (o && n) {
       const ro = asString(o.podSpec.runtimeClassName) ?? '';
       const rn = asString(n.podSpec.runtimeClassName) ?? '';

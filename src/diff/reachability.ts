@@ -5,9 +5,10 @@
  * two items (one opens, one tightens), so that swapping the sides swaps the classification exactly.
  */
 import { formatPorts, isEmptyPorts, NO_PORTS, subtractPorts, type AllowedPorts } from '../report/ports';
-import { describeExternalPeer, externalPeerKey, type ReachabilityMatrix } from '../report/reachability';
+import { externalPeerKey, type ReachabilityMatrix } from '../report/reachability';
 import { shortPeerLabel } from '../report/mermaid';
 import { workloadKey, type WorkloadRef } from '../report/workloads';
+import { workloadIdentity, type WorkloadIdentity } from './identity';
 import type { DiffItem, FlowChange, FlowEnd } from './model';
 
 interface FlowEntry {
@@ -16,16 +17,16 @@ interface FlowEntry {
   readonly ports: AllowedPorts;
 }
 
-/** The flows of a matrix by a stable key. */
-export function flowsOf(matrix: ReachabilityMatrix): Map<string, FlowEntry> {
+/** The flows of a matrix by a stable key (workloads keyed by `identity`, default namespace/kind/name). */
+export function flowsOf(matrix: ReachabilityMatrix, identity: WorkloadIdentity = workloadKey): Map<string, FlowEntry> {
   const out = new Map<string, FlowEntry>();
   for (const e of matrix.edges) {
-    out.set(`w ${workloadKey(e.from)} > ${workloadKey(e.to)}`, { from: { type: 'workload', workload: e.from }, to: { type: 'workload', workload: e.to }, ports: e.ports });
+    out.set(`w ${identity(e.from)} > ${identity(e.to)}`, { from: { type: 'workload', workload: e.from }, to: { type: 'workload', workload: e.to }, ports: e.ports });
   }
   for (const f of matrix.external) {
     const wl: FlowEnd = { type: 'workload', workload: f.workload };
     const ext: FlowEnd = { type: 'external', peer: f.peer };
-    out.set(`e ${workloadKey(f.workload)} ${f.direction} ${externalPeerKey(f.peer)}`, f.direction === 'egress' ? { from: wl, to: ext, ports: f.ports } : { from: ext, to: wl, ports: f.ports });
+    out.set(`e ${identity(f.workload)} ${f.direction} ${externalPeerKey(f.peer)}`, f.direction === 'egress' ? { from: wl, to: ext, ports: f.ports } : { from: ext, to: wl, ports: f.ports });
   }
   return out;
 }
@@ -50,9 +51,9 @@ function whole(ports: AllowedPorts): AllowedPorts {
 }
 
 /** The reachability items between two matrices. */
-export function diffReachability(before: ReachabilityMatrix, after: ReachabilityMatrix): DiffItem[] {
-  const a = flowsOf(before);
-  const b = flowsOf(after);
+export function diffReachability(before: ReachabilityMatrix, after: ReachabilityMatrix, identity: WorkloadIdentity = workloadIdentity(before.workloads, after.workloads)): DiffItem[] {
+  const a = flowsOf(before, identity);
+  const b = flowsOf(after, identity);
   const items: DiffItem[] = [];
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const old = a.get(key);
@@ -66,8 +67,6 @@ export function diffReachability(before: ReachabilityMatrix, after: Reachability
     const external = ends.from.type === 'external' || ends.to.type === 'external';
     const subject = `${endLabel(ends.from)} → ${endLabel(ends.to)}`;
     const ns = namespaceOfFlow(ends.from, ends.to);
-    const outside = ends.from.type === 'external' ? ends.from : ends.to.type === 'external' ? ends.to : undefined;
-    const where = outside ? ` (${outside === ends.from ? 'from' : 'to'} outside the inputs: ${describeExternalPeer(outside.peer)})` : '';
     const flow = (ports: AllowedPorts): FlowChange => ({ from: ends.from, to: ends.to, external, before: oldPorts, after: newPorts, ports });
     const base = { category: 'reachability' as const, ...(ns !== undefined ? { namespace: ns } : {}), subject };
     if (!isEmptyPorts(opened)) {
@@ -76,7 +75,7 @@ export function diffReachability(before: ReachabilityMatrix, after: Reachability
         ...base,
         effect: 'opens',
         change: added ? 'flow-added' : 'flow-widened',
-        message: added ? `new flow on ${formatPorts(opened)}${where}` : `also allows ${formatPorts(opened)} (was ${formatPorts(oldPorts)})${where}`,
+        message: added ? `new flow on ${formatPorts(opened)}` : `also allows ${formatPorts(opened)} (was ${formatPorts(oldPorts)})`,
         flow: flow(opened),
       });
     }
@@ -86,7 +85,7 @@ export function diffReachability(before: ReachabilityMatrix, after: Reachability
         ...base,
         effect: 'tightens',
         change: removed ? 'flow-removed' : 'flow-narrowed',
-        message: removed ? `flow removed (was ${formatPorts(closed)})${where}` : `no longer allows ${formatPorts(closed)} (now ${formatPorts(newPorts)})${where}`,
+        message: removed ? `flow removed (was ${formatPorts(closed)})` : `no longer allows ${formatPorts(closed)} (now ${formatPorts(newPorts)})`,
         flow: flow(closed),
       });
     }

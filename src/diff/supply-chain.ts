@@ -6,7 +6,8 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { imagesOf } from '../report/posture';
 import { compareStrings } from '../report/read';
-import { extractWorkloads, workloadKey } from '../report/workloads';
+import { extractWorkloads } from '../report/workloads';
+import { workloadIdentity, type WorkloadIdentity } from './identity';
 import { DiffItem, listSome } from './model';
 
 /** An image reference split into its parts. */
@@ -48,13 +49,13 @@ interface ContainerImage {
   readonly ref: ImageRef;
 }
 
-function imagesByContainer(objects: readonly KubeObject[]): Map<string, ContainerImage> {
+function imagesByContainer(objects: readonly KubeObject[], identity: WorkloadIdentity): Map<string, ContainerImage> {
   const out = new Map<string, ContainerImage>();
   for (const w of extractWorkloads(objects)) {
     for (const i of imagesOf(w.podSpec)) {
       if (i.image === '') continue;
       const subject = `${w.namespace}/${w.kind}/${w.name} container ${i.container}`;
-      out.set(`${workloadKey(w)}/${i.container}`, { namespace: w.namespace, subject, image: i.image, ref: parseImageRef(i.image) });
+      out.set(`${identity(w)}/${i.container}`, { namespace: w.namespace, subject, image: i.image, ref: parseImageRef(i.image) });
     }
   }
   return out;
@@ -63,9 +64,10 @@ function imagesByContainer(objects: readonly KubeObject[]): Map<string, Containe
 const shortDigest = (d: string): string => (d.length > 19 ? `${d.slice(0, 19)}…` : d);
 
 /** The supply-chain items between two sets of objects. */
-export function diffSupplyChain(before: readonly KubeObject[], after: readonly KubeObject[]): DiffItem[] {
-  const a = imagesByContainer(before);
-  const b = imagesByContainer(after);
+export function diffSupplyChain(before: readonly KubeObject[], after: readonly KubeObject[], identity?: WorkloadIdentity): DiffItem[] {
+  const id = identity ?? workloadIdentity(extractWorkloads(before), extractWorkloads(after));
+  const a = imagesByContainer(before, id);
+  const b = imagesByContainer(after, id);
   const items: DiffItem[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings)) {
     const o = a.get(key);

@@ -102,8 +102,8 @@ describe('reachability', () => {
     expect(changed((o) => o.filter((x) => x.metadata.name !== 'api-ingress'))).toEqual(['tightens flow-removed shop/web → shop/api: flow removed (was 8080/TCP)']);
     // web keeps its egress policy, api its ingress policy: what opens is web's ingress and api's egress
     expect(changed((o) => o.filter((x) => x.metadata.name !== 'default-deny'))).toEqual([
-      'opens flow-added outside: any → shop/web: new flow on all (from outside the inputs: anything outside the inputs)',
-      'opens flow-added shop/api → outside: any: new flow on all (to outside the inputs: anything outside the inputs)',
+      'opens flow-added outside: any → shop/web: new flow on all',
+      'opens flow-added shop/api → outside: any: new flow on all',
       'opens flow-added shop/api → shop/web: new flow on all',
     ]);
   });
@@ -114,7 +114,7 @@ describe('reachability', () => {
       { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: {} },
     ], () => blueprint().filter((x) => x.metadata.name !== 'default-deny'));
     expect(items).toEqual([
-      'tightens flow-narrowed outside: any → shop/web: no longer allows 1-65535/TCP (now 1-65535/UDP, 1-65535/SCTP) (from outside the inputs: anything outside the inputs)',
+      'tightens flow-narrowed outside: any → shop/web: no longer allows 1-65535/TCP (now 1-65535/UDP, 1-65535/SCTP)',
       'tightens flow-narrowed shop/api → shop/web: no longer allows 1-65535/TCP (now 1-65535/UDP, 1-65535/SCTP)',
       'tightens flow-removed shop/web → shop/api: flow removed (was 8080/TCP)',
     ]);
@@ -236,6 +236,23 @@ describe('posture', () => {
         },
       ], rbac(['get'])),
     ).toEqual(['opens rbac ServiceAccount shop/api: API permissions widened: bound to ClusterRole cluster-admin (not among the inputs) (cluster-wide)']);
+  });
+});
+
+describe('identity', () => {
+  it('a workload whose kind changed is the same workload: one neutral item, its flows and images compared', () => {
+    expect(
+      changed((o) => {
+        const api = find(o, 'Deployment', 'api');
+        api.kind = 'StatefulSet';
+        api.spec.serviceName = 'api';
+        api.metadata.annotations = { 'cdk8s-hardened.io/exceptions': JSON.stringify([{ id: 'HARDENED-10', reason: 'Single primary: replication is handled elsewhere.' }]) };
+      }, () => {
+        const b = blueprint();
+        find(b, 'Deployment', 'api').metadata.annotations = { 'cdk8s-hardened.io/exceptions': JSON.stringify([{ id: 'HARDENED-10', reason: 'Single primary: replication is handled elsewhere.' }]) };
+        return b;
+      }),
+    ).toEqual(['neutral workload-kind shop/StatefulSet/api: kind Deployment → StatefulSet']);
   });
 });
 
