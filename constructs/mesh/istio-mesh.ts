@@ -6,7 +6,7 @@ import { IPeer, Peer } from '../connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode } from '../imports/istio/security.istio.io';
 import { IstioFeatures } from './istio-version';
-import { MeshLayer } from './mesh-layer';
+import { MeshLayer, NATIVE_SIDECARS_FROM } from './mesh-layer';
 import { DataPlaneMode } from './namespace-mesh';
 
 /** Props of {@link IstioMesh}. */
@@ -75,17 +75,20 @@ export class IstioMesh extends Construct {
   /**
    * The install values (istiod Helm chart) this blueprint relies on, for the app's Istio version:
    * the Istio CNI plugin instead of the privileged `istio-init` container, the trust domain and
-   * root namespace, and from Istio 1.28 `global.proxy.seccompProfile: RuntimeDefault` for the
-   * injected containers (older lines inherit the pod-level profile our pods always set).
+   * root namespace, from Istio 1.28 `global.proxy.seccompProfile: RuntimeDefault` for the
+   * injected containers (older lines inherit the pod-level profile our pods always set), and with
+   * sidecars on Kubernetes 1.29+ `ENABLE_NATIVE_SIDECARS` (the proxy as a native sidecar: Jobs
+   * complete, init containers and app start wait for it).
    */
   public installValues(): Record<string, unknown> {
     const model = AppModel.of(this);
     const istio = model.istio;
     const ambient = model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.AMBIENT);
+    const nativeSidecars = model.kubernetesMinor >= NATIVE_SIDECARS_FROM && model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.SIDECAR);
     return {
       ...(ambient ? { profile: 'ambient' } : {}),
       meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain },
-      pilot: { cni: { enabled: true } },
+      pilot: { cni: { enabled: true }, ...(nativeSidecars ? { env: { ENABLE_NATIVE_SIDECARS: 'true' } } : {}) },
       ...(istio.proxySeccompProfileValue ? { global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } } } : {}),
     };
   }

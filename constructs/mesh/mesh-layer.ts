@@ -11,6 +11,12 @@ import { DataPlaneMode } from './namespace-mesh';
 /** The name of the mesh layer in the app model. */
 export const MESH_LAYER_NAME = 'istio-mesh';
 
+/** Workload kinds that must run to completion: an ordinary sidecar container keeps their pods running. */
+const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
+
+/** The Kubernetes minor from which native sidecars (init containers with restartPolicy Always) are on by default. */
+export const NATIVE_SIDECARS_FROM = 29;
+
 /** The most ports one port range of a flow into the mesh may span (AuthorizationPolicy lists ports one by one). */
 export const MAX_MESH_PORT_RANGE = 100;
 
@@ -61,6 +67,13 @@ export class MeshLayer implements IModelLayer {
       if (ns.mesh!.mode === DataPlaneMode.AMBIENT && !istio.ambient) {
         throw new HardenedInputError(ns, 'mesh', 'ambient', `needs Istio 1.24 or later, and the app targets Istio ${istio.version}`,
           'use NamespaceMesh.sidecar(), or set the HardenedApp istioVersion to 1.24 or later (with a Kubernetes version it supports)');
+      }
+    }
+    for (const w of model.workloads) {
+      if (model.namespace(w.namespaceName)?.mesh?.mode !== DataPlaneMode.SIDECAR || !RUN_TO_COMPLETION.has(w.podTemplateObject.kind)) continue;
+      if (model.kubernetesMinor < NATIVE_SIDECARS_FROM) {
+        throw new HardenedInputError(w, 'namespace', w.namespaceName, `is a sidecar-mode mesh namespace, and on Kubernetes ${model.kubernetesVersion} the injected istio-proxy is an ordinary container that never exits, so this ${w.podTemplateObject.kind} would never complete`,
+          `put namespace "${w.namespaceName}" in the ambient mesh (NamespaceMesh.ambient(): no sidecar), or target Kubernetes 1.${NATIVE_SIDECARS_FROM}+, where Istio injects the proxy as a native sidecar`);
       }
     }
     mesh._write(istio);

@@ -1,6 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import {
-  HardenedDeployment, HardenedNamespace, IstioMesh, ISTIO_VERSION_CONTEXT, NamespaceMesh, Peer, PolicyException, Port,
+  HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, IstioMesh, ISTIO_VERSION_CONTEXT, NamespaceMesh, Peer, PolicyException, Port,
 } from '../../constructs';
 import { checkPodSecurity, podTemplateOf } from '../../policy/pss';
 import { KubeObject } from '../../policy/kube-object';
@@ -158,7 +158,11 @@ describe('IstioMesh and the mesh option of HardenedNamespace', () => {
     };
     expect(values('1.28')).toEqual({ meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } } });
     expect(values('1.33')).toEqual({
-      meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } },
+      meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: 'true' } },
+      global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
+    });
+    expect(values('1.33', NamespaceMesh.ambient())).toEqual({
+      profile: 'ambient', meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } },
       global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     });
     expect(values('1.28', NamespaceMesh.ambient())).toMatchObject({ profile: 'ambient' });
@@ -215,6 +219,18 @@ describe('refused at synth, with the construct path', () => {
     expect(() => shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.40' }).app.synthObjects()).toThrow(/no known Istio line supports Kubernetes 1.40/);
     expect(() => shop(NamespaceMesh.sidecar(), { istioVersion: '1.19' }).app.synthObjects()).toThrow(/is not a known Istio line/);
     expect(() => shop(NamespaceMesh.sidecar(), { istioVersion: 'latest' }).app.synthObjects()).toThrow(/is not an Istio version/);
+  });
+
+  test('a Job or CronJob in a sidecar namespace before Kubernetes 1.29 (the proxy would keep it running)', () => {
+    const withJob = (mesh: NamespaceMesh, kubernetesVersion?: string) => {
+      const s = shop(mesh, { kubernetesVersion });
+      new HardenedJob(s.chart, 'migrate', { containers: [container({ name: 'migrate' })] });
+      new HardenedCronJob(s.chart, 'export', { containers: [container({ name: 'export' })], schedule: '0 3 * * *' });
+      return s.app;
+    };
+    expect(() => withJob(NamespaceMesh.sidecar()).synthObjects()).toThrow(/\[shop-workloads\/migrate\] namespace: "shop" is a sidecar-mode mesh namespace, and on Kubernetes 1.28 the injected istio-proxy is an ordinary container that never exits, so this Job would never complete. Fix: put namespace "shop" in the ambient mesh/);
+    expect(() => withJob(NamespaceMesh.ambient()).synthObjects()).not.toThrow();
+    expect(() => withJob(NamespaceMesh.sidecar(), '1.33').synthObjects()).not.toThrow();
   });
 
   test('ambient before Istio 1.24', () => {

@@ -52,7 +52,7 @@ describe('version matrix', () => {
     }
   });
 
-  test('the only differences: AppArmor as annotation (1.28) or field (1.33), and the seccomp install value (Istio 1.28)', () => {
+  test('the only differences: AppArmor as annotation (1.28) or field (1.33); install values: seccomp (Istio 1.28), native sidecars (Kubernetes 1.29+)', () => {
     const diff = differences(old.objects, current.objects);
     const apparmorAnnotations = diff.filter(d => /annotations\.container\.apparmor\.security\.beta\.kubernetes\.io\//.test(d));
     const apparmorFields = diff.filter(d => /securityContext\.appArmorProfile\.type$/.test(d));
@@ -61,6 +61,8 @@ describe('version matrix', () => {
     expect(diff.filter(d => !apparmorAnnotations.includes(d) && !apparmorFields.includes(d))).toEqual([]);
     expect(old.mesh.installValues()).not.toHaveProperty('global');
     expect(current.mesh.installValues()).toHaveProperty('global.proxy.seccompProfile', { type: 'RuntimeDefault' });
+    expect(old.mesh.installValues()).not.toHaveProperty('pilot.env');
+    expect(current.mesh.installValues()).toHaveProperty('pilot.env', { ENABLE_NATIVE_SIDECARS: 'true' });
   });
 
   test('ambient on both pairs; refused on Istio 1.23', () => {
