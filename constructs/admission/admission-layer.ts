@@ -2,12 +2,12 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
-  POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
+  AdmissionRuleSource, POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
 import type { AppModel, IModelLayer } from '../app-model';
 import { HardenedInputError } from '../errors';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
-import { PodSecurityLevel } from '../pod-security';
+import { atLeastAsStrict, PodSecurityLevel } from '../pod-security';
 import {
   ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, DEFAULT_EXCLUDED_NAMESPACES, type AdmissionProps,
 } from './admission-props';
@@ -113,11 +113,15 @@ export class AdmissionLayer implements IModelLayer {
     const chart = new Chart(this.scope, 'admission');
     const engines = p.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
     const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
+    // namespaces of the blueprint that enforce a lower Pod Security level (with a reason): Pod
+    // Security Admission holds them to their own level through their labels
+    const lowered = model.namespaces.filter(ns => !atLeastAsStrict(ns.enforced.level, level) && !excluded.includes(ns.name)).map(ns => ns.name);
     for (const rule of rules) {
       const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
       const exempt = exemptions.get(rule.id) ?? [];
-      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, excluded, minor);
-      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, excluded);
+      const out = rule.source === AdmissionRuleSource.POD_SECURITY ? [...excluded, ...lowered] : excluded;
+      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor);
+      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out);
     }
   }
 }

@@ -222,6 +222,19 @@ describe('targets, actions and engines', () => {
     expect(() => synth({ ruleActions: { nope: AdmissionAction.WARN } })).toThrow(/admission.ruleActions.nope.*names no rule/);
   });
 
+  test('a blueprint namespace that enforces a lower Pod Security level is left to Pod Security Admission by the Pod Security policies only', () => {
+    const { admission } = synth({}, undefined, app => {
+      const cluster = new Chart(app, 'cluster');
+      new HardenedNamespace(cluster, 'shop');
+      new HardenedNamespace(cluster, 'legacy', { enforce: PodSecurityLevel.BASELINE, ...({ enforceReason: 'The vendor agent needs baseline until its 2027 release, tracked in OPS-77.' } as object) });
+    });
+    const excludedBy = (rule: string) => (admission.find(o => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata?.labels?.[ADMISSION_RULE_LABEL] === rule) as Json)
+      .spec.matchResources.namespaceSelector.matchExpressions[0].values;
+    expect(excludedBy('runAsNonRoot')).toEqual(['kube-system', 'istio-system', 'gatekeeper-system', 'legacy']);
+    expect(excludedBy('HARDENED-5')).toEqual(['kube-system', 'istio-system', 'gatekeeper-system']);
+    expect((admission.find(o => o.kind === 'HardenedRunAsNonRoot') as Json).spec.match.excludedNamespaces).toContain('legacy');
+  });
+
   test('one engine only; baseline level; parameters and excluded namespaces are props', () => {
     const { admission } = synth({
       engines: [AdmissionEngine.GATEKEEPER], podSecurityLevel: PodSecurityLevel.BASELINE, hardenedRules: false,
