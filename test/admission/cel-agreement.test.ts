@@ -137,3 +137,29 @@ describe('the proof can fail', () => {
     expect(disagreeing.length).toBeGreaterThan(0);
   });
 });
+
+describe('every Pod Security version an admission target emits (v1.28 to v1.37)', () => {
+  // versions whose checks have the same CEL form one group; each group is judged on all 274 fixture pods
+  for (const level of ['baseline', 'restricted'] as const) {
+    const groupsByForm = new Map<string, string[]>();
+    for (let minor = 28; minor <= 37; minor++) {
+      const key = JSON.stringify(podSecurityAdmissionRules(level, `v1.${minor}`).map(r => [r.id, r.validations.map(v => v.expression)]));
+      groupsByForm.set(key, [...(groupsByForm.get(key) ?? []), `v1.${minor}`]);
+    }
+    test.each([...groupsByForm.values()].map(versions => [versions.join(', '), versions[0]] as const))(`${level} %s: CEL verdict equals checkPodSecurity on all 274 fixture pods`, (versions, version) => {
+      const compiled = podSecurityAdmissionRules(level, version).map(rule => ({ rule, policy: compile(rule) }));
+      const disagreements: string[] = [];
+      for (const f of fixtures) {
+        const findings = checkPodSecurity(f.pod, level, version);
+        for (const { rule, policy } of compiled) {
+          const denials = policy.denials(f.pod);
+          if ((denials.length === 0) !== !findings.some(x => x.check === rule.id) || denials.some(d => d.startsWith('error:'))) {
+            disagreements.push(`${f.rel}: ${rule.id}`);
+          }
+        }
+      }
+      summary.push(`  ${level} ${versions}: ${fixtures.length - new Set(disagreements.map(d => d.split(':')[0])).size}/${fixtures.length} fixture pods (${compiled.length} checks)`);
+      expect(disagreements).toEqual([]);
+    });
+  }
+});
