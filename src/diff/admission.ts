@@ -1,13 +1,18 @@
 /**
- * Admission items: admission controls (ValidatingAdmissionPolicy and its bindings, Gatekeeper
- * ConstraintTemplates and constraints, Kyverno policies, validating webhooks) removed (opens),
- * added (tightens), moved from deny to warn, audit or dry run (opens) or back (tightens), made to
- * fail open (opens) or closed (tightens), exemptions in a Gatekeeper constraint's
- * `parameters.exemptions` added (opens) or removed (tightens); any other change of their spec is
- * neutral (a reviewer should read it).
+ * Admission items: admission controls (ValidatingAdmissionPolicy and its bindings, validating
+ * webhooks, Gatekeeper ConstraintTemplates and constraints, Kyverno policies)
+ * - removed (opens) or added (tightens);
+ * - moved from deny to warn, audit or dry run (opens), or back (tightens);
+ * - made to fail open (`failurePolicy: Ignore`, opens) or closed (tightens);
+ * - their relaxing lists grown (opens) or shrunk (tightens): the `exemptions` and `allowed*`
+ *   parameters (allowed registries, capabilities, host paths) of a Gatekeeper constraint's
+ *   `spec.parameters` or of a ValidatingAdmissionPolicy's `params` variable (a CEL literal, as the
+ *   admission layer writes it), and the namespaces a constraint or binding excludes
+ *   (`match.excludedNamespaces`; a binding's `kubernetes.io/metadata.name NotIn` namespace selector);
+ * any other change of their spec is neutral (a reviewer should read it).
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { asArray, asString, compareStrings, dictArray, path } from '../report/read';
+import { asArray, asDict, asString, compareStrings, Dict, dictArray, path } from '../report/read';
 import { flattenObjects } from '../report/workloads';
 import type { DiffItem } from './model';
 
@@ -24,7 +29,8 @@ interface Control {
   readonly action?: string;
   /** Whether a failure to evaluate admits the object. */
   readonly failOpen?: boolean;
-  readonly exemptions: readonly string[];
+  /** Lists whose every entry relaxes the control (exemptions, allow-lists, excluded namespaces), by name. */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
   /** The spec without the fields above, to spot other changes. */
   readonly rest: string;
 }
@@ -52,21 +58,134 @@ function withoutKeys(spec: unknown, keys: readonly string[]): unknown {
   return Object.fromEntries(Object.entries(spec as Record<string, unknown>).filter(([k]) => !keys.includes(k)));
 }
 
+/**
+ * Parses the CEL literal subset the admission layer writes for a policy's parameters: maps with
+ * string keys, lists, single- or double-quoted strings, numbers, booleans, `null`, and `dyn(…)`.
+ * `undefined` when the text is anything else.
+ */
+export function parseCelLiteral(text: string): unknown {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw new Error('not a literal');
+  };
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      const quote = c;
+      let out = '';
+      i++;
+      while (i < text.length && text[i] !== quote) {
+        if (text[i] === '\\') {
+          const n = text[i + 1];
+          out += n === 'n' ? '\n' : n === 't' ? '\t' : n ?? '';
+          i += 2;
+        } else out += text[i++];
+      }
+      if (text[i] !== quote) fail();
+      i++;
+      return out;
+    }
+    if (c === '[' || c === '{') {
+      const map = c === '{';
+      const close = map ? '}' : ']';
+      i++;
+      const list: unknown[] = [];
+      const obj: Record<string, unknown> = {};
+      ws();
+      while (text[i] !== close) {
+        if (map) {
+          const k = value();
+          if (typeof k !== 'string') fail();
+          ws();
+          if (text[i++] !== ':') fail();
+          obj[k as string] = value();
+        } else list.push(value());
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== close) fail();
+        ws();
+      }
+      i++;
+      return map ? obj : list;
+    }
+    if (text.startsWith('dyn(', i)) {
+      i += 4;
+      const v = value();
+      ws();
+      if (text[i++] !== ')') fail();
+      return v;
+    }
+    const m = /^(true|false|null|-?\d+(\.\d+)?)/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+    return m![0] === 'true' ? true : m![0] === 'false' ? false : m![0] === 'null' ? null : Number(m![0]);
+  };
+  try {
+    const v = value();
+    ws();
+    return i === text.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const entryText = (v: unknown): string => (typeof v === 'string' ? v : stable(v));
+
+/** The relaxing lists of a parameters object: `exemptions` and every `allowed*` list. */
+function parameterLists(params: unknown, into: Map<string, string[]>): void {
+  const d = asDict(params);
+  if (!d) return;
+  for (const [k, v] of Object.entries(d)) {
+    const list = asArray(v);
+    if (list && (k === 'exemptions' || /^allowed[A-Z]/.test(k))) into.set(k, list.map(entryText).sort(compareStrings));
+  }
+}
+
+function withoutLists(params: unknown): unknown {
+  const d = asDict(params);
+  if (!d) return params;
+  return Object.fromEntries(Object.entries(d).filter(([k, v]) => !(Array.isArray(v) && (k === 'exemptions' || /^allowed[A-Z]/.test(k)))));
+}
+
+/** Namespaces a `kubernetes.io/metadata.name NotIn [...]` namespace selector leaves out. */
+function notInNamespaces(selector: unknown): string[] {
+  return dictArray(path(selector, 'matchExpressions'))
+    .filter((e) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn')
+    .flatMap((e) => (asArray(e.values) ?? []).filter((v): v is string => typeof v === 'string'));
+}
+
 function controlOf(o: KubeObject): Control | undefined {
   const [group] = o.apiVersion.split('/');
   const name = o.metadata?.name ?? '';
   const ns = o.metadata?.namespace;
   const subject = `${ns !== undefined ? `${ns}/` : ''}${o.kind}/${name}`;
   const key = `${group}\u0000${o.kind}\u0000${ns ?? ''}\u0000${name}`;
-  const spec = (o.spec ?? {}) as Record<string, unknown>;
-  const base = { key, ...(ns !== undefined ? { namespace: ns } : {}), subject, exemptions: [] as string[] };
+  const spec = (asDict(o.spec) ?? {}) as Dict;
+  const lists = new Map<string, string[]>();
+  const base = { key, ...(ns !== undefined ? { namespace: ns } : {}), subject, lists };
   if (group === 'admissionregistration.k8s.io') {
     if (o.kind === 'ValidatingAdmissionPolicy') {
-      return { ...base, failOpen: asString(spec.failurePolicy) === 'Ignore', rest: stable(withoutKeys(spec, ['failurePolicy'])) };
+      const variables = dictArray(spec.variables).map((v) => {
+        if (v.name !== 'params' || typeof v.expression !== 'string') return v;
+        const params = parseCelLiteral(v.expression);
+        if (params === undefined) return v;
+        parameterLists(params, lists);
+        return { ...v, expression: stable(withoutLists(params)) };
+      });
+      return { ...base, failOpen: asString(spec.failurePolicy) === 'Ignore', rest: stable({ ...(withoutKeys(spec, ['failurePolicy', 'variables']) as object), variables }) };
     }
     if (o.kind === 'ValidatingAdmissionPolicyBinding') {
       const actions = (asArray(spec.validationActions) ?? []).filter((a): a is string => typeof a === 'string');
-      return { ...base, strength: maxStrength(actions), action: actions.join('+') || 'none', rest: stable(withoutKeys(spec, ['validationActions'])) };
+      const selector = path(spec, 'matchResources', 'namespaceSelector');
+      const excluded = notInNamespaces(selector);
+      if (excluded.length > 0) lists.set('excluded namespaces', excluded.sort(compareStrings));
+      const keptExpressions = dictArray(path(selector, 'matchExpressions')).filter((e) => !(e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn'));
+      const rest = { ...(withoutKeys(spec, ['validationActions']) as object), matchResources: { ...(asDict(spec.matchResources) ?? {}), namespaceSelector: { ...(asDict(selector) ?? {}), matchExpressions: keptExpressions } } };
+      return { ...base, strength: maxStrength(actions), action: actions.join('+') || 'none', rest: stable(rest) };
     }
     if (o.kind === 'ValidatingWebhookConfiguration') {
       const hooks = dictArray(o.webhooks);
@@ -78,20 +197,20 @@ function controlOf(o: KubeObject): Control | undefined {
   if (group === 'constraints.gatekeeper.sh') {
     const ea = asString(spec.enforcementAction) ?? 'deny';
     const scoped = dictArray(spec.scopedEnforcementActions).map((s) => asString(s.action) ?? '');
-    const action = ea === 'scoped' ? scoped.join('+') : ea;
-    const exemptions = dictArray(path(spec, 'parameters', 'exemptions')).map((e) => stable(e)).sort(compareStrings);
-    const params = withoutKeys(spec.parameters, ['exemptions']);
-    return {
-      ...base,
-      strength: ea === 'scoped' ? maxStrength(scoped) : actionStrength(ea),
-      action,
-      exemptions,
-      rest: stable({ ...(withoutKeys(spec, ['enforcementAction', 'scopedEnforcementActions', 'parameters']) as object), parameters: params }),
+    parameterLists(spec.parameters, lists);
+    const excluded = (asArray(path(spec, 'match', 'excludedNamespaces')) ?? []).filter((v): v is string => typeof v === 'string');
+    if (excluded.length > 0) lists.set('excluded namespaces', [...excluded].sort(compareStrings));
+    const rest = {
+      ...(withoutKeys(spec, ['enforcementAction', 'scopedEnforcementActions', 'parameters', 'match']) as object),
+      match: withoutKeys(spec.match, ['excludedNamespaces']),
+      parameters: withoutLists(spec.parameters),
     };
+    return { ...base, strength: ea === 'scoped' ? maxStrength(scoped) : actionStrength(ea), action: ea === 'scoped' ? scoped.join('+') : ea, rest: stable(rest) };
   }
   if (group === 'kyverno.io' && (o.kind === 'ClusterPolicy' || o.kind === 'Policy')) {
     const actions = [asString(spec.validationFailureAction) ?? 'Audit', ...dictArray(spec.rules).map((r) => asString(path(r, 'validate', 'failureAction')) ?? '')].filter((a) => a !== '');
-    return { ...base, strength: maxStrength(actions), action: actions.map((a) => a.toLowerCase()).sort(compareStrings).filter((a, i, l) => l.indexOf(a) === i).join('+'), failOpen: asString(spec.failurePolicy) === 'Ignore', rest: stable(withoutKeys(spec, ['validationFailureAction', 'failurePolicy'])) };
+    const action = [...new Set(actions.map((a) => a.toLowerCase()))].sort(compareStrings).join('+');
+    return { ...base, strength: maxStrength(actions), action, failOpen: asString(spec.failurePolicy) === 'Ignore', rest: stable(withoutKeys(spec, ['validationFailureAction', 'failurePolicy'])) };
   }
   return undefined;
 }
@@ -104,6 +223,9 @@ function controls(objects: readonly KubeObject[]): Map<string, Control> {
   }
   return out;
 }
+
+/** The item `change` of a relaxing list. */
+const listChange = (name: string): string => (name === 'exemptions' ? 'admission-exemptions' : name === 'excluded namespaces' ? 'admission-scope' : 'admission-allow-list');
 
 /** The admission items between two sets of objects. */
 export function diffAdmission(before: readonly KubeObject[], after: readonly KubeObject[]): DiffItem[] {
@@ -120,7 +242,6 @@ export function diffAdmission(before: readonly KubeObject[], after: readonly Kub
       items.push({ ...base, effect: n ? 'tightens' : 'opens', change: n ? 'admission-added' : 'admission-removed', message: `admission control ${n ? 'added' : 'removed'}${act(c)}` });
       continue;
     }
-    const other = o.rest !== n.rest;
     if (o.strength !== undefined && n.strength !== undefined && o.action !== n.action) {
       const effect = n.strength < o.strength ? 'opens' : n.strength > o.strength ? 'tightens' : 'neutral';
       items.push({ ...base, effect, change: 'admission-action', message: `action ${o.action} → ${n.action}${effect === 'opens' ? ` (now ${STRENGTH_NAMES[n.strength]} only)` : ''}` });
@@ -128,11 +249,15 @@ export function diffAdmission(before: readonly KubeObject[], after: readonly Kub
     if ((o.failOpen ?? false) !== (n.failOpen ?? false)) {
       items.push({ ...base, effect: n.failOpen ? 'opens' : 'tightens', change: 'admission-failure-policy', message: n.failOpen ? 'now fails open (failurePolicy Ignore)' : 'now fails closed (failurePolicy Fail)' });
     }
-    const added = n.exemptions.filter((e) => !o.exemptions.includes(e));
-    const removed = o.exemptions.filter((e) => !n.exemptions.includes(e));
-    if (added.length > 0) items.push({ ...base, effect: 'opens', change: 'admission-exemptions', message: `exemptions added: ${added.join(', ')}` });
-    if (removed.length > 0) items.push({ ...base, effect: 'tightens', change: 'admission-exemptions', message: `exemptions removed: ${removed.join(', ')}` });
-    if (other) items.push({ ...base, effect: 'neutral', change: 'admission-changed', message: 'spec changed (matching, validations or parameters): review it' });
+    for (const name of [...new Set([...o.lists.keys(), ...n.lists.keys()])].sort(compareStrings)) {
+      const ol = o.lists.get(name) ?? [];
+      const nl = n.lists.get(name) ?? [];
+      const added = nl.filter((e) => !ol.includes(e));
+      const removed = ol.filter((e) => !nl.includes(e));
+      if (added.length > 0) items.push({ ...base, effect: 'opens', change: listChange(name), message: `${name} added: ${added.join(', ')}` });
+      if (removed.length > 0) items.push({ ...base, effect: 'tightens', change: listChange(name), message: `${name} removed: ${removed.join(', ')}` });
+    }
+    if (o.rest !== n.rest) items.push({ ...base, effect: 'neutral', change: 'admission-changed', message: 'spec changed (matching, validations or parameters): review it' });
   }
   return items;
 }

@@ -3,7 +3,9 @@
  * Each pair starts from one small hardened blueprint and changes one thing.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { celLiteral } from '../../policy/admission/policy-variables';
 import { diffManifests, DiffItem } from '../../src/diff';
+import { parseCelLiteral } from '../../src/diff/admission';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -336,5 +338,62 @@ describe('admission', () => {
     expect(changed((o) => void (find(o, 'ValidatingAdmissionPolicy', 'run-as-non-root').spec.validations = [{ expression: 'false' }]), withAdmission)).toEqual([
       'neutral admission-changed ValidatingAdmissionPolicy/run-as-non-root: spec changed (matching, validations or parameters): review it',
     ]);
+  });
+});
+
+describe('admission lists: exemptions, allow-lists and excluded namespaces', () => {
+  // as the admission layer writes them: the VAP's parameters in a CEL literal, the constraint's in spec.parameters
+  const params = (exemptions: object[], allowedRegistries: string[]) => ({ allowedRegistries, exemptions });
+  const vap = (p: object): Obj => ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'cdk8s-hardened-allowed-registries' },
+    spec: { failurePolicy: 'Fail', variables: [{ name: 'params', expression: celLiteral(p) }], validations: [{ expression: 'true' }] },
+  });
+  const binding = (excluded: string[]): Obj => ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'cdk8s-hardened-allowed-registries' },
+    spec: {
+      policyName: 'cdk8s-hardened-allowed-registries',
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excluded }] } },
+    },
+  });
+  const constraint = (p: object, excluded: string[]): Obj => ({
+    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+    kind: 'CdkHardenedAllowedRegistries',
+    metadata: { name: 'allowed-registries' },
+    spec: { enforcementAction: 'deny', match: { excludedNamespaces: excluded }, parameters: p },
+  });
+  const start = (): Obj[] => [...blueprint(), vap(params([], ['registry.example.com/'])), binding(['kube-system']), constraint(params([], ['registry.example.com/']), ['kube-system'])];
+  const exemption = { namespace: 'shop', kind: 'Deployment', name: 'api' };
+
+  it('reads back the CEL literal the admission layer writes', () => {
+    const p = { allowedRegistries: ["a.example/it's/"], exemptions: [exemption], n: 1.5, b: true, z: null };
+    expect(parseCelLiteral(celLiteral(p))).toEqual(p);
+    expect(parseCelLiteral('object.spec')).toBeUndefined();
+  });
+
+  it('an exemption or a registry added relaxes, removed tightens; excluded namespaces likewise', () => {
+    const idx = (o: Obj[], kind: string): number => o.findIndex((x) => x.kind === kind);
+    expect(
+      changed((o) => {
+        o[idx(o, 'ValidatingAdmissionPolicy')] = vap(params([exemption], ['registry.example.com/', 'ghcr.io/']));
+        o[idx(o, 'CdkHardenedAllowedRegistries')] = constraint(params([exemption], ['registry.example.com/']), ['kube-system', 'shop']);
+        o[idx(o, 'ValidatingAdmissionPolicyBinding')] = binding(['kube-system', 'shop']);
+      }, start),
+    ).toEqual([
+      'opens admission-exemptions CdkHardenedAllowedRegistries/allowed-registries: exemptions added: {"kind":"Deployment","name":"api","namespace":"shop"}',
+      'opens admission-scope CdkHardenedAllowedRegistries/allowed-registries: excluded namespaces added: shop',
+      'opens admission-allow-list ValidatingAdmissionPolicy/cdk8s-hardened-allowed-registries: allowedRegistries added: ghcr.io/',
+      'opens admission-exemptions ValidatingAdmissionPolicy/cdk8s-hardened-allowed-registries: exemptions added: {"kind":"Deployment","name":"api","namespace":"shop"}',
+      'opens admission-scope ValidatingAdmissionPolicyBinding/cdk8s-hardened-allowed-registries: excluded namespaces added: shop',
+    ]);
+    expect(
+      changed((o) => {
+        o[idx(o, 'ValidatingAdmissionPolicy')] = vap(params([], []));
+      }, start),
+    ).toEqual(['tightens admission-allow-list ValidatingAdmissionPolicy/cdk8s-hardened-allowed-registries: allowedRegistries removed: registry.example.com/']);
   });
 });
