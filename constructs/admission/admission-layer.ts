@@ -190,8 +190,12 @@ const EXEMPTIONS_SCHEMA: ParameterSchema = {
   description: 'Objects excepted in code (PolicyException): namespace, kind and name.',
   items: {
     type: 'object',
-    properties: { namespace: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' } },
-    required: ['namespace', 'kind', 'name'],
+    properties: {
+      namespace: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' },
+      childKind: { type: 'string', description: 'Kind of the objects its controller creates that own Pods (ReplicaSet, Job), or empty.' },
+      childPattern: { type: 'string', description: 'RE2 pattern of their names, or empty.' },
+    },
+    required: ['namespace', 'kind', 'name', 'childKind', 'childPattern'],
   },
 };
 

@@ -3,7 +3,7 @@
  * as a CEL literal; Gatekeeper provides `variables.params` from the Constraint), the pod
  * variables and `exempt`.
  */
-import { EXEMPT_VARIABLE } from './exemptions';
+import { EXEMPT_VARIABLE, exemptionParameter } from './exemptions';
 import { POD_VARIABLES, type CelVariable } from './pod-variables';
 import type { AdmissionExemption, AdmissionRule } from './types';
 
@@ -25,7 +25,7 @@ export function celLiteral(value: unknown): string {
 
 /** The parameters of `rule` with its exemptions, as Gatekeeper Constraint `spec.parameters` and the VAP `params` variable hold them. */
 export function ruleParameters(rule: AdmissionRule, exemptions: readonly AdmissionExemption[]): Record<string, unknown> {
-  return { ...rule.parameters, exemptions: exemptions.map(e => ({ namespace: e.namespace, kind: e.kind, name: e.name })) };
+  return { ...rule.parameters, exemptions: exemptions.map(exemptionParameter) };
 }
 
 /** The variables of a ValidatingAdmissionPolicy for `rule`: `params` (a literal), the pod variables, `exempt`. */

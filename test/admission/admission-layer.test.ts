@@ -156,9 +156,10 @@ describe('exceptions reach admission exactly', () => {
 
   test('the excepted Deployment, its ReplicaSet and its Pod are exempt from HARDENED-11 by namespace and name, in both engines', () => {
     const vap = admission.find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata?.labels?.[ADMISSION_RULE_LABEL] === 'HARDENED-11') as Json;
-    expect(vap.spec.variables[0]).toEqual({ name: 'params', expression: "{'exemptions': dyn([{'namespace': dyn('shop'), 'kind': dyn('Deployment'), 'name': dyn('web')}])}" });
+    const exemption = { namespace: 'shop', kind: 'Deployment', name: 'web', childKind: 'ReplicaSet', childPattern: '^web-[bcdfghjklmnpqrstvwxz2456789]{1,10}$' };
+    expect(vap.spec.variables[0]).toEqual({ name: 'params', expression: `{'exemptions': dyn([{${Object.entries(exemption).map(([k, v]) => `'${k}': dyn('${v}')`).join(', ')}}])}` });
     const constraint = admission.find(o => o.kind === 'HardenedRule11') as Json;
-    expect(constraint.spec.parameters).toEqual({ exemptions: [{ namespace: 'shop', kind: 'Deployment', name: 'web' }] });
+    expect(constraint.spec.parameters).toEqual({ exemptions: [exemption] });
     for (const o of [web, ...controllerCreated(web)]) {
       expect(sim.review(o).filter(v => v.denials.length > 0)).toEqual([]);
     }
@@ -167,6 +168,8 @@ describe('exceptions reach admission exactly', () => {
   test('and nothing else: the same Deployment under another name or in another namespace is denied by HARDENED-11 only', () => {
     for (const other of [
       { ...web, metadata: { ...web.metadata, name: 'web2' } },
+      { ...web, metadata: { ...web.metadata, name: 'web-admin' } },
+      { ...web, metadata: { ...web.metadata, name: 'web-bcd' } },
       { ...web, metadata: { ...web.metadata, namespace: 'other' } },
     ]) {
       for (const o of [other, ...controllerCreated(other)]) {
