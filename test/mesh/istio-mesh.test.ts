@@ -1,6 +1,6 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import {
-  HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, IstioMesh, ISTIO_VERSION_CONTEXT, NamespaceMesh, Peer, PolicyException, Port,
+  HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, IstioMesh, ISTIO_VERSION_CONTEXT, NamespaceMesh, Peer, PolicyException, Port, Protocol,
 } from '../../constructs';
 import { checkPodSecurity, podTemplateOf } from '../../policy/pss';
 import { KubeObject } from '../../policy/kube-object';
@@ -136,6 +136,19 @@ describe('IstioMesh and the mesh option of HardenedNamespace', () => {
     ]);
   });
 
+  test('a namespace as the server: one ALLOW policy without selector; UDP ports stay L4 only; small ranges are listed', () => {
+    const s = shop();
+    const dns = new HardenedDeployment(s.chart, 'dns', { containers: [container({ name: 'dns', ports: [{ number: 8080 }, { number: 5353, protocol: Protocol.UDP }] })] });
+    dns.allowFrom(s.web, { ports: [Port.udp(5353), Port.tcp(8080)] });
+    s.ns.allowFrom(Peer.namespace('tools'), { ports: [Port.tcpRange(9000, 9002)] });
+    const objects = synthApp(s.app);
+    expect(findObject(objects, 'AuthorizationPolicy', 'namespace-allow-ingress', 'shop').spec).toEqual({
+      action: 'ALLOW', rules: [{ from: [{ source: { namespaces: ['tools'] } }], to: [{ operation: { ports: ['9000', '9001', '9002'] } }] }],
+    });
+    expect((findObject(objects, 'AuthorizationPolicy', 'dns-allow-ingress', 'shop').spec as Rec).rules[0].to).toEqual([{ operation: { ports: ['8080'] } }]);
+    expect(ports(policy(objects, 'dns-allow-ingress').ingress)).toEqual([['8080/TCP', '5353/UDP']]);
+  });
+
   test('no mesh, no mesh objects or holes (the NetworkPolicies are unchanged)', () => {
     const app = testApp();
     const cluster = new Chart(app, 'cluster');
@@ -205,7 +218,7 @@ describe('refused at synth, with the construct path', () => {
     expect(() => reverse.app.synthObjects()).not.toThrow();
   });
 
-  test('a port range too wide for AuthorizationPolicy; UDP flows stay L4 only', () => {
+  test('a port range too wide for AuthorizationPolicy', () => {
     const wide = shop();
     wide.api.allowFrom(wide.web, { ports: [Port.tcpRange(8000, 8200)] });
     expect(() => wide.app.synthObjects()).toThrow(/spans more than 100 ports into a meshed workload/);
