@@ -29,11 +29,28 @@ export function diffSummary(diff: SecurityDiff, options: DiffRenderOptions = {})
   return `**Security review: ${c.opens} ${c.opens === 1 ? 'change opens or relaxes' : 'changes open or relax'}, ${c.tightens} ${c.tightens === 1 ? 'tightens' : 'tighten'}, ${c.neutral} neutral — ${verdict}**${sides}.`;
 }
 
+/** Items that say the same thing (same area, change and message) about three or more subjects share one row. */
+const GROUP_AT = 3;
+
 function itemRows(items: readonly DiffItem[]): string {
-  return table(
-    ['Area', 'Where', 'Change'],
-    items.map((i) => [i.category + (i.flow?.external ? ' (external)' : ''), code(i.subject), tableCell(i.message)]),
-  );
+  const groups = new Map<string, DiffItem[]>();
+  items.forEach((i, n) => {
+    const key = i.flow === undefined ? `${i.category}\u0000${i.change}\u0000${i.message}` : `#${n}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const rows: string[][] = [];
+  for (const group of groups.values()) {
+    const i = group[0]!;
+    const area = i.category + (i.flow?.external ? ' (external)' : '');
+    if (group.length < GROUP_AT) {
+      for (const g of group) rows.push([area, code(g.subject), tableCell(g.message)]);
+    } else {
+      const names = group.map((g) => code(g.subject));
+      const where = `${group.length} objects: ${names.slice(0, 2).join(', ')} and ${group.length - 2} more`;
+      rows.push([area, where, tableCell(i.message)]);
+    }
+  }
+  return table(['Area', 'Where', 'Change'], rows);
 }
 
 /** The changed flows as diagram flows: newly allowed solid, no longer allowed dashed. */

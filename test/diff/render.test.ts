@@ -39,3 +39,15 @@ describe('JSON', () => {
     expect(doc.summary).toEqual(diff.counts);
   });
 });
+
+describe('grouping', () => {
+  it('the same change of three or more objects is one row; fewer stay one row each', () => {
+    const constraint = (name: string, enforcementAction: string) => ({ apiVersion: 'constraints.gatekeeper.sh/v1beta1', kind: 'CdkHardenedRule', metadata: { name }, spec: { enforcementAction } });
+    const names = ['a', 'b', 'c', 'd'];
+    const md = renderDiffMarkdown(diffManifests(names.map((n) => constraint(n, 'deny')), names.map((n) => constraint(n, 'warn'))));
+    expect(md).toContain('| admission | 4 objects: `CdkHardenedRule/a`, `CdkHardenedRule/b` and 2 more | action deny → warn (now warn only) |');
+    const two = renderDiffMarkdown(diffManifests(names.slice(0, 2).map((n) => constraint(n, 'deny')), names.slice(0, 2).map((n) => constraint(n, 'warn'))));
+    expect(two).toContain('| admission | `CdkHardenedRule/a` | action deny → warn (now warn only) |');
+    expect(two).toContain('| admission | `CdkHardenedRule/b` | action deny → warn (now warn only) |');
+  });
+});
