@@ -7,7 +7,7 @@ import {
 import type { AppModel, IModelLayer } from '../app-model';
 import { HardenedInputError } from '../errors';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
-import { atLeastAsStrict, PodSecurityLevel } from '../pod-security';
+import { atLeastAsStrict, PodSecurityLevel, validatePodSecurityVersion } from '../pod-security';
 import {
   ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, DEFAULT_EXCLUDED_NAMESPACES, type AdmissionProps,
 } from './admission-props';
@@ -89,7 +89,7 @@ export class AdmissionLayer implements IModelLayer {
     }
     const p = this.props;
     const level = p.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
-    const version = p.podSecurityVersion ?? `v1.${minor}`;
+    const version = p.podSecurityVersion === undefined ? `v1.${minor}` : validatePodSecurityVersion(this.scope, 'admission.podSecurityVersion', p.podSecurityVersion);
     const rules: AdmissionRule[] = [
       ...podSecurityAdmissionRules(level === PodSecurityLevel.BASELINE ? 'baseline' : 'restricted', version),
       ...(p.hardenedRules === false ? [] : ruleAdmissionRules()),

@@ -211,6 +211,9 @@ describe('targets, actions and engines', () => {
 
   test('a target before 1.28 is refused (no ValidatingAdmissionPolicy v1beta1)', () => {
     expect(() => synth({}, '1.27')).toThrow(/kubernetesVersion: "1.27" has no ValidatingAdmissionPolicy v1beta1.*Fix:/);
+    expect(() => synth({ podSecurityVersion: '1.28' })).toThrow(/admission.podSecurityVersion: "1.28" is not a Pod Security Standards version/);
+    expect(() => synth({ podSecurityLevel: PodSecurityLevel.PRIVILEGED })).toThrow(/admission.podSecurityLevel: "privileged" has no checks/);
+    expect(() => synth({ allowedRegistries: [] })).toThrow(/admission.allowedRegistries: \[\] would deny every image/);
   });
 
   test('rollout: WARN writes Warn+Audit and Gatekeeper warn; AUDIT writes Audit and dryrun; per-rule actions win', () => {
