@@ -50,6 +50,14 @@ describe('Istio objects against their CRDs', () => {
     objects.filter(o => !isIstioObject(o)).forEach(validateAgainstKubernetesSchema);
   });
 
+  test('snapshot: the mesh objects and the mesh-related NetworkPolicies of the storefront, sidecar and ambient', () => {
+    for (const mode of ['sidecar', 'ambient'] as const) {
+      const objects = synthApp(meshedStorefront({ mode }).app);
+      expect(objects.filter(o => isIstioObject(o) || (o.kind === 'NetworkPolicy' && /^namespace-allow-/.test(String(o.metadata?.name))) || o.metadata?.name === 'api-allow-ingress'))
+        .toMatchSnapshot(mode);
+    }
+  });
+
   test('the validator is a real check (negative controls)', () => {
     const objects = synthApp(meshedStorefront().app);
     const pa = findObject(objects, 'PeerAuthentication', 'default', 'istio-system');

@@ -15,6 +15,8 @@ const meshed = () => variant(goodDeployment(), d => { d.spec.template.spec.secur
 describe('HARDENED-13 mesh-proxy-compatible', () => {
   test('compliant: a hardened pod in a sidecar, revision or ambient namespace', () => {
     for (const ns of [sidecarNs, revisionNs, ambientNs]) expect(evaluate(meshProxyCompatible, meshed(), neighbours(ns))).toEqual({ status: 'compliant' });
+    const explicitDefaults = variant(meshed(), d => { d.spec.template.metadata.annotations = { 'sidecar.istio.io/capNetBindService': 'false', 'sidecar.istio.io/interceptionMode': 'REDIRECT' }; });
+    expect(evaluate(meshProxyCompatible, explicitDefaults, neighbours(sidecarNs))).toEqual({ status: 'compliant' });
   });
 
   test('non-compliant: TPROXY, capNetBindService, probe rewrite off, uid/gid 1337, no pod-level seccomp in sidecar mode', () => {

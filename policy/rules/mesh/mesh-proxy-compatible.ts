@@ -36,7 +36,7 @@ export const meshProxyCompatible: Rule = {
     if (annotations['sidecar.istio.io/interceptionMode'] === 'TPROXY') {
       violations.push({ message: 'asks for TPROXY interception, which needs a proxy with NET_ADMIN running as root', path: annotationPath('sidecar.istio.io/interceptionMode'), fix: 'remove the annotation (REDIRECT through the Istio CNI plugin is the default)' });
     }
-    if (annotations['sidecar.istio.io/capNetBindService'] !== undefined) {
+    if (annotations['sidecar.istio.io/capNetBindService'] !== undefined && annotations['sidecar.istio.io/capNetBindService'] !== 'false') {
       violations.push({ message: 'grants the injected proxy NET_BIND_SERVICE', path: annotationPath('sidecar.istio.io/capNetBindService'), fix: 'remove the annotation; serve on a port above 1023' });
     }
     if (mode === 'sidecar' && annotations['sidecar.istio.io/rewriteAppHTTPProbers'] === 'false') {
