@@ -44,7 +44,7 @@ export const EXEMPT_VARIABLE: CelVariable = {
     + " || (e.childKind != '' && o.kind == e.childKind && o.name.matches(e.childPattern))))))",
 };
 
-/** Guards a check: exempt objects pass. */
+/** Guards a check: exempt objects pass, and so do updates of a Pod that leave its spec unchanged. */
 export function guarded(expression: string): string {
-  return `variables.exempt || (${expression})`;
+  return `variables.exempt || variables.specUnchanged || (${expression})`;
 }

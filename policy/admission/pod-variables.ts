@@ -42,7 +42,8 @@ const TEMPLATE = (holder: string) => `(has(${holder}.metadata) ? ${holder}.metad
 
 /**
  * The pod variables, in dependency order: `podSpec`, `podMeta`, `annotations`, `podSc`,
- * `containers` (init, regular, ephemeral), `isWindows`, `hostUsersFalse`.
+ * `containers` (init, regular, ephemeral), `isWindows`, `hostUsersFalse`, `specUnchanged` (an
+ * update of a Pod that leaves its spec as it was).
  */
 export const POD_VARIABLES: readonly CelVariable[] = [
   {
@@ -68,4 +69,7 @@ export const POD_VARIABLES: readonly CelVariable[] = [
   },
   { name: 'isWindows', expression: "has(variables.podSpec.os) && has(variables.podSpec.os.name) && variables.podSpec.os.name == 'windows'" },
   { name: 'hostUsersFalse', expression: 'has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false' },
+  // like Pod Security Admission: an update of a Pod that leaves its spec as it was (labels,
+  // annotations, finalizers, owner references) is not judged again
+  { name: 'specUnchanged', expression: "object.kind == 'Pod' && oldObject != null && has(oldObject.spec) && oldObject.spec == object.spec" },
 ];

@@ -66,7 +66,7 @@ export interface CompiledPolicy {
    * The messages of the validations that deny `object` (empty: admitted). Errors deny with
    * `error: ...`. `seed` holds variables the controller provides (Gatekeeper's `params`).
    */
-  denials(object: unknown, seed?: Record<string, unknown>): string[];
+  denials(object: unknown, seed?: Record<string, unknown>, oldObject?: unknown): string[];
 }
 
 let env: CelEnvironment | undefined;
@@ -99,13 +99,14 @@ export function compilePolicy(
   for (const v of variables) evaluateCelParse(v.expression);
   for (const v of validations) evaluateCelParse(v.expression);
   return {
-    denials(object: unknown, seed: Record<string, unknown> = {}): string[] {
+    denials(object: unknown, seed: Record<string, unknown> = {}, oldObject: unknown = null): string[] {
       const obj = toCelValue(object);
+      const old = toCelValue(oldObject);
       const vars = toCelValue(seed) as Record<string, unknown>;
       const errors: Record<string, string> = {};
       for (const v of variables) {
         try {
-          vars[v.name] = evaluateCel(v.expression, { object: obj, variables: vars });
+          vars[v.name] = evaluateCel(v.expression, { object: obj, oldObject: old, variables: vars });
         } catch (e) {
           errors[v.name] = (e as Error).message;
         }
@@ -118,7 +119,7 @@ export function compilePolicy(
           continue;
         }
         try {
-          const result = evaluateCel(v.expression, { object: obj, variables: vars });
+          const result = evaluateCel(v.expression, { object: obj, oldObject: old, variables: vars });
           if (result !== true) out.push(result === false ? (v.message ?? v.expression) : `error: not a bool: ${String(result)}`);
         } catch (e) {
           out.push(`error: ${(e as Error).message}`);

@@ -61,8 +61,9 @@ export class AdmissionSimulator {
     return { policies: this.vaps.length, bindings: this.vaps.reduce((n, v) => n + v.bindings.length, 0), constraints: this.constraints.length };
   }
 
-  /** Every matching policy's verdict on a CREATE of `object` in a namespace with `namespaceLabels`. */
-  public review(object: KubeObject, namespaceLabels?: Record<string, string>): Verdict[] {
+  /** Every matching policy's verdict on a CREATE of `object` (an UPDATE from `oldObject`) in a namespace with `namespaceLabels`. */
+  public review(object: KubeObject, namespaceLabels?: Record<string, string>, oldObject: KubeObject | null = null): Verdict[] {
+    const operation = oldObject === null ? 'CREATE' : 'UPDATE';
     const group = groupOf(object.apiVersion);
     const kind = POD_BEARING_KINDS.find(k => k.kind === object.kind && k.group === group);
     const namespace = object.metadata?.namespace ?? '';
@@ -70,18 +71,18 @@ export class AdmissionSimulator {
     const out: Verdict[] = [];
     for (const { rule, policy, bindings, compiled } of this.vaps) {
       const matched = kind !== undefined && (policy.spec.matchConstraints.resourceRules as Json[]).some(r =>
-        r.apiGroups.includes(group) && r.resources.includes(kind.resource) && r.operations.includes('CREATE'));
+        r.apiGroups.includes(group) && r.resources.includes(kind.resource) && r.operations.includes(operation));
       if (!matched) continue;
       for (const b of bindings) {
         if (!selectorMatches(b.spec.matchResources?.namespaceSelector, nsLabels)) continue;
-        out.push({ engine: 'ValidatingAdmissionPolicy', rule, actions: b.spec.validationActions, denials: compiled.denials(object) });
+        out.push({ engine: 'ValidatingAdmissionPolicy', rule, actions: b.spec.validationActions, denials: compiled.denials(object, {}, oldObject) });
       }
     }
     for (const { rule, constraint, compiled } of this.constraints) {
       const match = constraint.spec.match;
       const kindOk = (match.kinds as Json[]).some(k => k.apiGroups.includes(group) && k.kinds.includes(object.kind));
       if (!kindOk || (match.excludedNamespaces ?? []).includes(namespace)) continue;
-      out.push({ engine: 'Gatekeeper', rule, actions: [constraint.spec.enforcementAction], denials: compiled.denials(object, { params: constraint.spec.parameters ?? {} }) });
+      out.push({ engine: 'Gatekeeper', rule, actions: [constraint.spec.enforcementAction], denials: compiled.denials(object, { params: constraint.spec.parameters ?? {} }, oldObject) });
     }
     return out;
   }

@@ -128,6 +128,13 @@ describe('default blueprint with the admission layer (Kubernetes 1.28)', () => {
     const expected = ['HARDENED-1', 'HARDENED-2', 'HARDENED-3', 'HARDENED-4', 'HARDENED-5', 'HARDENED-7', 'allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted'];
     expect(rules('ValidatingAdmissionPolicy')).toEqual(expected);
     expect(rules('Gatekeeper')).toEqual(expected);
+    // an existing Pod that breaks the rules may still be labelled (its spec is unchanged), not changed
+    const pod = controllerCreated(bad)[1];
+    const relabelled = { ...pod, metadata: { ...pod.metadata, labels: { app: 'legacy', team: 'x' } } };
+    expect(sim.review(relabelled, undefined, pod).filter(v => v.denials.length > 0)).toEqual([]);
+    const spec = pod.spec as Json;
+    const reimaged = { ...pod, spec: { ...spec, containers: [{ ...spec.containers[0], image: 'nginx:1.27' }] } };
+    expect(sim.review(reimaged, undefined, pod).filter(v => v.denials.length > 0).length).toBeGreaterThan(0);
     // an excluded namespace is left alone
     expect(sim.review({ ...bad, metadata: { name: 'legacy', namespace: 'kube-system' } })).toEqual([]);
   });
