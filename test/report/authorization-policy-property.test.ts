@@ -52,7 +52,9 @@ function allowed(policies: ReturnType<typeof toSpec>[], r: Request): boolean {
   return allows.length === 0 || allows.some(matches);
 }
 
-function toSpec(p: fc.GeneratedValueType<typeof policyArb>, i: number) {
+type GeneratedPolicy = typeof policyArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toSpec(p: GeneratedPolicy, i: number) {
   const rules = p.rules?.map((r) => strip({ from: r.from?.map((source) => ({ source })), to: r.to?.map((operation) => ({ operation })), when: r.when }));
   return { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: `p${i}`, namespace: p.ns }, spec: strip({ action: p.action, selector: p.selector ? { matchLabels: { app: 'dst' } } : undefined, rules }) };
 }
