@@ -7,7 +7,10 @@ import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, podSecurityAdmissionRules, ruleAdmissionRules,
   validatingPolicyVariables, type AdmissionRule,
 } from '../../policy/admission';
-import { checkPodSecurity, HARDENED_PACK } from '../../policy';
+import { checkPodSecurity, HARDENED_PACK, podTemplateOf } from '../../policy';
+import type { KubeObject } from '../../policy/kube-object';
+import { HardenedApp } from '../../constructs';
+import { buildDefaultBlueprint } from '../../src/blueprint';
 import { compilePolicy, KUBERNETES_EXTENSIONS } from './_cel-engine';
 import { loadFixtures, wrappings } from './_fixtures';
 
@@ -67,33 +70,81 @@ describe.each(groups)('Pod Security %s', group => {
   });
 });
 
+/**
+ * The objects the rule forms are compared on: every fixture as Pod, Deployment, StatefulSet and
+ * CronJob, the pod-bearing objects of the default blueprint (which pass), and variants of its api
+ * Deployment that each break or bend one rule (image references, probes, resources, identity,
+ * namespace, containers).
+ */
+function ruleCorpus(): { readonly name: string; readonly object: KubeObject }[] {
+  const app = new HardenedApp();
+  buildDefaultBlueprint(app);
+  const blueprint = app.synthObjects().objects.map(o => o.object).filter(o => podTemplateOf(o) !== undefined);
+  const api = blueprint.find(o => o.metadata?.name === 'api')!;
+  const container = (o: KubeObject) => (o.spec as Json).template.spec.containers[0] as Json;
+  const variant = (name: string, change: (copy: Json) => void) => {
+    const copy = JSON.parse(JSON.stringify(api)) as Json;
+    change(copy);
+    return { name: `api ${name}`, object: copy as KubeObject };
+  };
+  const images = ['nginx', 'nginx:latest', 'nginx:1.27', 'registry:5000/team/app', 'registry:5000/team/app:v2', 'registry:5000/team/app:latest',
+    'app@sha256:abc', 'app:latest@sha256:' + 'b'.repeat(64), 'app@sha512:' + 'c'.repeat(128), 'a/b/c:latest-1', 'a/b:x:latest', ''];
+  return [
+    ...fixtures.flatMap(f => wrappings(f.pod).map(({ form, object }) => ({ name: `${f.rel} as ${form}`, object }))),
+    ...blueprint.map(o => ({ name: `blueprint ${o.kind} ${o.metadata?.name}`, object: o })),
+    ...images.map(image => variant(`image ${JSON.stringify(image)}`, o => { container(o as KubeObject).image = image; })),
+    variant('without readiness probe', o => { delete container(o as KubeObject).readinessProbe; }),
+    variant('as a Job without probes', o => { o.kind = 'Job'; o.apiVersion = 'batch/v1'; delete container(o as KubeObject).livenessProbe; }),
+    variant('without limits.memory', o => { delete container(o as KubeObject).resources.limits.memory; }),
+    variant('with an init container without resources', o => { o.spec.template.spec.initContainers = [{ name: 'init', image: container(o as KubeObject).image }]; }),
+    variant('with a writable root filesystem', o => { container(o as KubeObject).securityContext.readOnlyRootFilesystem = false; }),
+    variant('as serviceAccountName default', o => { o.spec.template.spec.serviceAccountName = 'default'; }),
+    variant('with serviceAccount (deprecated) only', o => { delete o.spec.template.spec.serviceAccountName; o.spec.template.spec.serviceAccount = 'api'; }),
+    variant('without a service account', o => { delete o.spec.template.spec.serviceAccountName; }),
+    variant('in namespace default', o => { o.metadata.namespace = 'default'; }),
+    variant('without a namespace', o => { delete o.metadata.namespace; }),
+    variant('with a second main container', o => { o.spec.template.spec.containers.push({ ...container(o as KubeObject), name: 'second' }); }),
+    variant('with a native sidecar', o => { o.spec.template.spec.initContainers = [{ ...container(o as KubeObject), name: 'proxy', restartPolicy: 'Always' }]; }),
+  ];
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Compares a rule's CEL verdict with its TypeScript verdict on every object of `corpus`. */
+function agreement(rule: AdmissionRule, corpus: readonly { readonly name: string; readonly object: KubeObject }[]) {
+  const policy = compile(rule);
+  let denied = 0;
+  const disagreements: string[] = [];
+  for (const { name, object } of corpus) {
+    const denials = policy.denials(object);
+    if (denials.length > 0) denied++;
+    if ((denials.length === 0) !== rule.admits(object) || denials.some(d => d.startsWith('error:'))) {
+      disagreements.push(`${name}: CEL ${denials.length === 0 ? 'admits' : denials.join('; ')}, TypeScript ${rule.admits(object) ? 'admits' : 'denies'}`);
+    }
+  }
+  return { n: corpus.length, denied, disagreements };
+}
+
 describe('hardened rules with an admission form', () => {
   const rules = ruleAdmissionRules(HARDENED_PACK);
+  const corpus = ruleCorpus();
 
   test('the single-object rules have one; the rules that need other objects or must not run at admission do not', () => {
     expect(rules.map(r => r.id)).toEqual(['HARDENED-1', 'HARDENED-2', 'HARDENED-3', 'HARDENED-4', 'HARDENED-5', 'HARDENED-7', 'HARDENED-8', 'HARDENED-11']);
     for (const r of rules) for (const v of r.validations) expect(celLibraryProblems(v.expression, 28)).toEqual([]);
   });
 
-  test.each(rules.map(r => [r.id, r] as const))('%s: CEL verdict equals evaluate on every fixture x 4 forms', (_id, rule) => {
-    const policy = compile(rule);
-    let n = 0;
-    const disagreements: string[] = [];
-    for (const f of fixtures) {
-      for (const { form, object } of wrappings(f.pod)) {
-        const denials = policy.denials(object);
-        n++;
-        if ((denials.length === 0) !== rule.admits(object) || denials.some(d => d.startsWith('error:'))) {
-          disagreements.push(`${f.rel} as ${form}: CEL ${denials.length === 0 ? 'admits' : denials.join('; ')}, evaluate ${rule.admits(object) ? 'admits' : 'denies'}`);
-        }
-      }
-    }
-    summary.push(`  ${rule.id}: ${n - disagreements.length}/${n} objects`);
+  test.each(rules.map(r => [r.id, r] as const))('%s: CEL verdict equals evaluate on every fixture x 4 forms, the blueprint and its variants', (_id, rule) => {
+    const { n, denied, disagreements } = agreement(rule, corpus);
+    summary.push(`  ${rule.id}: ${n - disagreements.length}/${n} objects (${denied} denied, ${n - denied} admitted)`);
     expect(disagreements).toEqual([]);
+    expect(denied).toBeGreaterThan(0);
+    expect(n - denied).toBeGreaterThan(0);
   });
 });
 
 describe('parameterized rules', () => {
+  const corpus = ruleCorpus();
   const cases: [string, AdmissionRule][] = [
     ['allowedHostPaths none', allowedHostPathsRule([])],
     ['allowedHostPaths /dev read-only', allowedHostPathsRule([{ pathPrefix: '/dev/', readOnly: true }])],
@@ -101,23 +152,10 @@ describe('parameterized rules', () => {
     ['allowedCapabilities NET_BIND_SERVICE', allowedCapabilitiesRule()],
     ['allowedCapabilities none', allowedCapabilitiesRule([])],
     ['allowedRegistries registry.k8s.io', allowedRegistriesRule(['registry.k8s.io'])],
-    ['allowedRegistries k8s.gcr.io/pause', allowedRegistriesRule(['k8s.gcr.io/pause', 'registry.k8s.io/'])],
+    ['allowedRegistries registry.example.com, registry:5000/team', allowedRegistriesRule(['registry.example.com', 'registry:5000/team/'])],
   ];
-  test.each(cases)('%s: CEL verdict equals the TypeScript form on every fixture x 4 forms', (name, rule) => {
-    const policy = compile(rule);
-    let n = 0;
-    let denied = 0;
-    const disagreements: string[] = [];
-    for (const f of fixtures) {
-      for (const { form, object } of wrappings(f.pod)) {
-        const denials = policy.denials(object);
-        n++;
-        if (denials.length > 0) denied++;
-        if ((denials.length === 0) !== rule.admits(object) || denials.some(d => d.startsWith('error:'))) {
-          disagreements.push(`${f.rel} as ${form}: CEL ${denials.length === 0 ? 'admits' : denials.join('; ')}, TS ${rule.admits(object) ? 'admits' : 'denies'}`);
-        }
-      }
-    }
+  test.each(cases)('%s: CEL verdict equals the TypeScript form on every fixture x 4 forms, the blueprint and its variants', (name, rule) => {
+    const { n, denied, disagreements } = agreement(rule, corpus);
     summary.push(`  ${name}: ${n - disagreements.length}/${n} objects (${denied} denied)`);
     expect(disagreements).toEqual([]);
   });
