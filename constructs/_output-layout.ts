@@ -74,12 +74,12 @@ export function layOut(rendered: readonly RenderedObject[], extension: string): 
     let file = clusterFile;
     if (namespace !== undefined && namespace !== null && namespace !== '') {
       if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
-        errors.push(`[${path}] metadata.namespace ${JSON.stringify(namespace)} is not a namespace name (a DNS-1123 label)`);
+        errors.push(`[${path}] metadata.namespace: ${JSON.stringify(namespace)} is not a namespace name (a DNS-1123 label). Fix: use at most 63 lowercase letters, digits and "-".`);
         continue;
       }
       file = namespace + extension;
       if (file === clusterFile) {
-        errors.push(`[${path}] metadata.namespace "${namespace}" would share ${clusterFile} with the cluster-scoped objects; rename the namespace`);
+        errors.push(`[${path}] metadata.namespace: "${namespace}" would share ${clusterFile} with the cluster-scoped objects. Fix: rename the namespace.`);
         continue;
       }
     }
@@ -113,7 +113,7 @@ function checkDuplicates(sorted: readonly SortEntry[]): void {
     const key = `${e.file}\0${group}\0${e.kind}\0${e.name}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push(`[${e.path}] ${e.kind} "${e.name}" (${e.file}) is also written by ${first}`);
+      errors.push(`[${e.path}] metadata.name: ${JSON.stringify(e.name)} names a ${e.kind} of ${e.file} that ${first} also writes, so one would overwrite the other on apply. Fix: give one of them another name (or id), or create the object once.`);
     } else {
       seen.set(key, e.path);
     }

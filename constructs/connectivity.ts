@@ -310,7 +310,7 @@ function mergePorts(ports: readonly Port[]): Port[] {
 function validatePeer(scope: IConstruct, field: string, peer: PeerSelector): PeerSelector {
   if (peer.kind === PeerKind.IP_BLOCK) {
     v.cidr(scope, `${field}.cidr`, peer.cidr ?? '');
-    (peer.except ?? []).forEach((e, i) => v.cidr(scope, `${field}.except[${i}]`, e));
+    (peer.except ?? []).forEach((e, i) => v.exceptBlock(scope, `${field}.except[${i}]`, e, peer.cidr!));
     return peer;
   }
   v.dnsLabel(scope, `${field}.namespace`, peer.namespace ?? '');

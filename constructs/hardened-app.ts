@@ -8,6 +8,7 @@ import { AppModel, IModelRoot, markModelRoot } from './app-model';
 import { SynthValidationError } from './errors';
 import { checkFileName, resolveOutdir, sameDirectory, writeDirAtomically, writeFiles } from './_atomic-output';
 import { CLUSTER_FILE_BASENAME, KIND_ORDER, layOut, type RenderedObject } from './_output-layout';
+import { checkFinalObjects } from './_final-object-checks';
 import { runPolicyPass } from './_policy-pass';
 import { serializeDocuments } from './_yaml-serializer';
 
@@ -102,7 +103,8 @@ const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
  * 3. render: each `ApiObject` once, to plain JSON;
  * 4. lay out: one file per namespace plus `cluster.yaml`, in {@link KIND_ORDER}; duplicates fail;
  * 5. evaluate: Pod Security, the rule packs and the exceptions, once over the final objects;
- *    exceptions that covered a finding are annotated on their objects;
+ *    exceptions that covered a finding are annotated on their objects; then what the API server
+ *    would reject in the final objects, and escape-hatch patches that did not take effect;
  * 6. serialize: each object to YAML once (js-yaml, quoting for YAML 1.1 readers too);
  * 7. write: into a temporary sibling of outdir, swapped in with renames; a failing synth
  *    leaves the previous outdir untouched.
@@ -143,6 +145,8 @@ export class HardenedApp extends App implements IModelRoot {
     const placed = layOut(render(all), this.outputFileExtension);
     const policy = runPolicyPass(this.model, placed, this.rulePacks);
     if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
+    const limits = checkFinalObjects(placed);
+    if (limits.length > 0) throw new SynthValidationError(limits, 'Synthesis failed with the following errors');
     for (const w of policy.warnings) console.warn(`warning: ${w}`);
 
     const yaml = serializeDocuments(placed.map(p => p.object));

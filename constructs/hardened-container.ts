@@ -145,12 +145,20 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
   validateResources(scope, `${field}.resources`, c.resources);
   if (requireProbes && !c.readiness) throw new HardenedInputError(scope, `${field}.readiness`, undefined, 'is missing', 'give a readiness probe, e.g. Probe.fromHttpGet("/ready", { port: 8080 })');
   if (requireProbes && !c.liveness) throw new HardenedInputError(scope, `${field}.liveness`, undefined, 'is missing', 'give a liveness probe, e.g. Probe.fromHttpGet("/healthz", { port: 8080 })');
+  const portKeys = new Set<string>();
+  const portNames = new Set<string>();
   const ports = (c.ports ?? []).map((p, i) => {
     v.port(scope, `${field}.ports[${i}].number`, p.number);
+    const key = `${p.number}/${p.protocol ?? Protocol.TCP}`;
+    if (portKeys.has(key)) throw new HardenedInputError(scope, `${field}.ports[${i}].number`, p.number, `is declared twice (${key})`, 'declare each port once');
+    portKeys.add(key);
+    if (p.name !== undefined && portNames.has(p.name)) throw new HardenedInputError(scope, `${field}.ports[${i}].name`, p.name, 'names two ports of the container', 'give each port its own name');
+    if (p.name !== undefined) portNames.add(p.name);
     if (p.name !== undefined && (p.name.length > 15 || !PORT_NAME.test(p.name))) {
       throw new HardenedInputError(scope, `${field}.ports[${i}].name`, p.name, 'is not a valid port name',
         'use at most 15 lowercase letters, digits and "-", with at least one letter, e.g. "http"');
     }
+    v.protocol(scope, `${field}.ports[${i}].protocol`, p.protocol ?? Protocol.TCP);
     return { number: p.number, name: p.name, protocol: toKplusProtocol(p.protocol ?? Protocol.TCP) };
   });
   const env: Record<string, kplus.EnvValue> = {};
@@ -166,6 +174,7 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
     }
   }
   const seen = new Set<string>();
+  const volumeNames = new Map<string, string>();
   const volumeMounts = (c.writablePaths ?? []).map((path, i) => {
     if (!ABSOLUTE_PATH.test(path) || path.split('/').includes('..') || path === '/') {
       throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is not an absolute path below /', 'write an absolute path such as "/tmp" or "/var/cache/nginx"');
@@ -173,6 +182,11 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
     if (seen.has(path)) throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is listed twice', 'list each writable path once');
     seen.add(path);
     const volumeName = `${c.name}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+    const clash = volumeNames.get(volumeName);
+    if (clash !== undefined) {
+      throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, `maps to the same volume name "${volumeName}" as "${clash}"`, 'merge the two paths into one writable directory, or rename one of them');
+    }
+    volumeNames.set(volumeName, path);
     const sizeMiB = v.integer(scope, `${field}.writablePathSizesMiB[${JSON.stringify(path)}]`,
       c.writablePathSizesMiB?.[path] ?? RESTRICTED_DEFAULTS.writablePathSizeLimitMiB, 1, 1024 * 1024, 'give a size in MiB, e.g. 256');
     const volume = kplus.Volume.fromEmptyDir(scope, `${c.name}${path}`, volumeName, { sizeLimit: Size.mebibytes(sizeMiB) });
@@ -232,11 +246,9 @@ function validateResources(scope: IConstruct, field: string, r: HardenedContaine
     const request = v.quantity(scope, `${field}.${name}.request`, range.request);
     const limit = v.quantity(scope, `${field}.${name}.limit`, range.limit);
     if (request <= 0) throw new HardenedInputError(scope, `${field}.${name}.request`, range.request, 'is zero', 'request a positive amount');
-    for (const [which, value] of [['request', range.request], ['limit', range.limit]] as const) {
-      if (name !== 'cpu' && /m$/.test(value)) {
-        throw new HardenedInputError(scope, `${field}.${name}.${which}`, value, `is in thousandths of a byte ("m" is milli, not mebi: ${value} is ${v.parseQuantity(value)} bytes)`,
-          `write ${value.replace(/m$/, 'Mi')} for mebibytes or ${value.replace(/m$/, 'M')} for megabytes`);
-      }
+    if (name !== 'cpu') {
+      v.byteQuantity(scope, `${field}.${name}.request`, range.request);
+      v.byteQuantity(scope, `${field}.${name}.limit`, range.limit);
     }
     if (request > limit) {
       throw new HardenedInputError(scope, `${field}.${name}.limit`, range.limit, `is below the request ${range.request}`, 'set the limit at or above the request');

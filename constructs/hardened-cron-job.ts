@@ -1,7 +1,7 @@
 import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { cronSchedule, timeZone } from './_cron';
+import { cronSchedule, timeZone } from './_validate';
 import { addPostRenderPatch } from './_post-render-patch';
 import * as v from './_validate';
 import { HardenedInputError } from './errors';

@@ -37,6 +37,13 @@ export interface HardenedNamespaceProps {
    */
   readonly enforce?: PodSecurityLevel;
   /**
+   * Why the namespace enforces less than restricted: required when `enforce` is baseline or
+   * privileged (a real sentence, not "TODO"), and written into the Namespace's
+   * `cdk8s-hardened.io/pod-security-reason` annotation for reviewers.
+   * @default - none (refused when enforce is below restricted)
+   */
+  readonly enforceReason?: string;
+  /**
    * The level that is audited; must be at least as strict as `enforce`.
    * @default PodSecurityLevel.RESTRICTED
    */
@@ -92,6 +99,12 @@ export interface HardenedNamespaceProps {
   readonly mesh?: NamespaceMesh;
 }
 
+/** The annotation that carries a namespace's reason for enforcing less than restricted. */
+export const POD_SECURITY_REASON_ANNOTATION = 'cdk8s-hardened.io/pod-security-reason';
+
+/** Namespaces of the cluster itself, which a blueprint must not put default-deny policies into. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'gatekeeper-system']);
+
 /** A namespace that this blueprint owns, as other constructs reference it. */
 export interface IHardenedNamespace extends IPeer, IConstruct {
   /** The namespace's name. */
@@ -143,6 +156,10 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
         'create HardenedNamespace in a chart without a namespace (e.g. a "cluster" chart)');
     }
     this.name = v.dnsLabel(this, 'name', props.name ?? id);
+    if (SYSTEM_NAMESPACES.has(this.name)) {
+      throw new HardenedInputError(this, 'name', this.name, 'is a system namespace: default-deny there cuts cluster DNS, the control plane or the mesh for everyone',
+        'leave system namespaces to the cluster\'s own configuration; create your own namespaces and allow them to reach kube-dns (allowDns)');
+    }
     AppModel.of(this).addNamespace(this);
 
     const version = validatePodSecurityVersion(this, 'podSecurityVersion', props.podSecurityVersion ?? RESTRICTED_DEFAULTS.podSecurityVersion);
@@ -154,6 +171,16 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
         throw new HardenedInputError(this, field, level, `is less strict than enforce "${enforce}", so it could never report anything`,
           `set ${field} to "${enforce}" or stricter`);
       }
+    }
+    let reasonAnnotation: Record<string, string> = {};
+    if (enforce !== PodSecurityLevel.RESTRICTED) {
+      if (props.enforceReason === undefined) {
+        throw new HardenedInputError(this, 'enforce', enforce, 'lowers the enforced Pod Security level below restricted without a reason',
+          'keep restricted, or give enforceReason: a sentence that tells a reviewer why this namespace needs it');
+      }
+      reasonAnnotation = { [POD_SECURITY_REASON_ANNOTATION]: v.reason(this, 'enforceReason', props.enforceReason) };
+    } else if (props.enforceReason !== undefined) {
+      throw new HardenedInputError(this, 'enforceReason', props.enforceReason, 'is given but enforce is restricted', 'drop enforceReason');
     }
     this.enforced = { level: enforce, version };
     this.audited = { level: audit, version };
@@ -169,6 +196,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
       kind: 'Namespace',
       metadata: {
         name: this.name,
+        ...(Object.keys(reasonAnnotation).length > 0 ? { annotations: reasonAnnotation } : {}),
         labels: {
           ...extraLabels,
           ...meshLabels,
@@ -186,7 +214,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     const quota = props.resourceQuota ?? RESTRICTED_DEFAULTS.resourceQuota;
     const hard: Record<string, string> = {};
     for (const key of Object.keys(quota).sort()) {
-      v.quantity(this, `resourceQuota[${JSON.stringify(key)}]`, quota[key]);
+      v.quotaEntry(this, `resourceQuota[${JSON.stringify(key)}]`, key, quota[key]);
       hard[key] = quota[key];
     }
     this.resourceQuota = hard;

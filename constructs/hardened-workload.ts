@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { addPostRenderPatch, addPostRenderTransform } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedWorkload } from './app-model';
-import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
+import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { IHardenedNamespace } from './hardened-namespace';
@@ -106,7 +106,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   private readonly ingresses: { host: string; paths: string[] }[] = [];
 
   protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, options: PodTemplateOptions) {
-    super(scope, id);
+    super(scope, v.freeId(scope, id));
     const model = AppModel.of(this);
     this.name = v.dnsLabel(this, 'name', props.name ?? id);
     if (RESERVED_NAMES.has(this.name)) {
@@ -365,12 +365,42 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       const first = model.workloads.find(w => w.namespaceName === this.namespaceName);
       if (first === this) errors.push(...checkQuota(namespace.name, namespace.node.path, namespace.resourceQuota, model.workloads.filter((w): w is HardenedWorkload => w.namespaceName === this.namespaceName && w instanceof HardenedWorkload)));
     }
+    errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
     for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
       for (const p of flow.ports) {
         const hit = listening.some(l => l.protocol === p.protocol && l.port >= p.port && l.port <= (p.endPort ?? p.port));
         if (!hit) {
           errors.push(`allowFrom: port ${p} of the flow declared by ${flow.declaredBy} is not a port any container of ${this.name} listens on (${listening.map(l => `${l.port}/${l.protocol}`).join(', ') || 'none'}). Fix: declare the container port, or correct the flow's port.`);
+        }
+      }
+    }
+    return errors;
+  }
+
+  /** Flows that can never work: the other end is in another app, or selects what the app owns without saying so. */
+  private checkFlowEnds(model: AppModel): string[] {
+    const errors: string[] = [];
+    for (const direction of [FlowDirection.INGRESS, FlowDirection.EGRESS]) {
+      for (const flow of model.connectivity.flowsOf(this, direction)) {
+        const other = direction === FlowDirection.INGRESS ? flow.from : flow.to;
+        const method = direction === FlowDirection.INGRESS ? 'allowFrom' : 'allowTo';
+        if (isPolicyHost(other) && other.node.root !== this.node.root) {
+          errors.push(`${method}: ${other.node.path} belongs to another app, so its side of the flow is never synthesized. Fix: create it in this app, or describe it as a Peer (Peer.pods, Peer.namespace).`);
+          continue;
+        }
+        const peer = other.toPeerSelector();
+        const owned = peer.namespace !== undefined ? model.namespace(peer.namespace) : undefined;
+        if (!owned || isPolicyHost(other)) continue;
+        if (peer.kind === PeerKind.NAMESPACE) {
+          errors.push(`${method}: Peer.namespace(${JSON.stringify(peer.namespace)}) names a namespace this app defines (${owned.node.path}), so only this side gets its rule and the flow can never work. Fix: pass the HardenedNamespace or the workload itself, e.g. ${method}(<the HardenedNamespace "${peer.namespace}">, ...).`);
+        } else if (peer.kind === PeerKind.PODS) {
+          const labels = peer.podLabels ?? {};
+          const matches = model.workloads.some(w => w.namespaceName === peer.namespace && w instanceof HardenedWorkload
+            && Object.entries(labels).every(([k, val]) => w.objectLabels[k] === val));
+          errors.push(matches
+            ? `${method}: Peer.pods(${JSON.stringify(peer.namespace)}, ...) selects workloads this app defines, so only this side gets its rule. Fix: pass the workload itself.`
+            : `${method}: Peer.pods(${JSON.stringify(peer.namespace)}, ${JSON.stringify(labels)}) matches no workload of namespace "${peer.namespace}", which this app defines, so the flow can never be used. Fix: pass the workload itself, or correct the labels.`);
         }
       }
     }

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
+import { isQualifiedName } from './_validate';
 import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './restricted-defaults';
@@ -55,6 +56,12 @@ export class SandboxRuntime {
   ) {}
 }
 
+/** CRI handlers that are the node's default runtime, not a sandbox. */
+const UNSANDBOXED_HANDLERS = new Set(['runc', 'crun', 'youki', 'default']);
+
+/** The taint effects Kubernetes accepts (core/v1 TaintEffect). */
+const TAINT_EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
 /** Props of {@link SandboxRuntimeClass}. */
 export interface SandboxRuntimeClassProps {
   /** Which sandbox. */
@@ -81,7 +88,7 @@ export class SandboxRuntimeClass extends Construct implements IRuntimeClass {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: SandboxRuntimeClassProps) {
-    super(scope, id);
+    super(scope, v.freeId(scope, id));
     AppModel.of(this); // every construct of this library needs a HardenedApp, so that synth runs the policy pass
     const chartNamespace = Chart.of(this).namespace;
     if (chartNamespace !== undefined) {
@@ -92,6 +99,16 @@ export class SandboxRuntimeClass extends Construct implements IRuntimeClass {
     this.runtime = runtime;
     this.name = v.dnsSubdomain(this, 'runtime.name', runtime.name);
     v.dnsLabel(this, 'runtime.handler', runtime.handler);
+    if (UNSANDBOXED_HANDLERS.has(runtime.handler)) {
+      throw new HardenedInputError(this, 'runtime.handler', runtime.handler, 'is the default container runtime, not a sandbox, so pods "in the sandbox" would run unsandboxed',
+        'use a sandbox handler such as "runsc" (gVisor) or "kata-qemu" (SandboxRuntime.GVISOR, SandboxRuntime.KATA_QEMU), as configured on the nodes');
+    }
+    runtime.tolerations.forEach((t, i) => {
+      if (!isQualifiedName(t.key)) throw new HardenedInputError(this, `runtime.tolerations[${i}].key`, t.key, 'is not a taint key (a qualified name)', 'use e.g. "sandbox.example.com/gvisor"');
+      if (!TAINT_EFFECTS.includes(t.effect)) {
+        throw new HardenedInputError(this, `runtime.tolerations[${i}].effect`, t.effect, 'is not a taint effect', `use one of ${TAINT_EFFECTS.join(', ')}`);
+      }
+    });
     v.quantity(this, 'runtime.overhead.cpu', runtime.overhead.cpu);
     v.quantity(this, 'runtime.overhead.memory', runtime.overhead.memory);
     const nodeSelector = v.labels(this, 'runtime.nodeSelector', runtime.nodeSelector);

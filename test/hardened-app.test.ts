@@ -175,14 +175,14 @@ describe('HardenedApp output', () => {
     const chart = new Chart(app, 'c');
     new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'cluster' } });
     new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: '../etc' } });
-    expect(() => app.synth()).toThrow(/\[c\/a\] metadata.namespace "cluster" would share cluster.yaml[\s\S]*\[c\/b\] metadata.namespace "..\/etc" is not a namespace name/);
+    expect(() => app.synth()).toThrow(/\[c\/a\] metadata.namespace: "cluster" would share cluster.yaml[\s\S]*\[c\/b\] metadata.namespace: "..\/etc" is not a namespace name/);
   });
 
   test('refuses two objects with one identity', () => {
     const app = new HardenedApp({ outdir: path.join(tempDir(), 'dist') });
     new ApiObject(new Chart(app, 'one'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } });
     new ApiObject(new Chart(app, 'two'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } });
-    expect(() => app.synth()).toThrow(/\[two\/x\] ConfigMap "x" \(n.yaml\) is also written by one\/x/);
+    expect(() => app.synth()).toThrow(/\[two\/x\] metadata.name: "x" names a ConfigMap of n.yaml that one\/x also writes, .*Fix: give one of them another name/);
   });
 
   test('takes outdir from the outdir prop, else from CDK8S_OUTDIR (set by cdk8s synth), else "dist"', () => {

@@ -211,7 +211,7 @@ describe('one policy pass per synth', () => {
   test('a namespace that warns at a stricter level: Pod Security once per distinct level, and the report reads the excepted warning from the result', () => {
     const app = new HardenedApp({ outdir: path.join(tempDir(), 'legacy'), rulePacks: [], reporters: [securityReportReporter({ mermaid: false })] });
     const chart = new Chart(app, 'legacy');
-    new HardenedNamespace(chart, 'legacy', { enforce: PodSecurityLevel.BASELINE, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED });
+    new HardenedNamespace(chart, 'legacy', { enforce: PodSecurityLevel.BASELINE, enforceReason: 'Legacy images still run as root; tracked in the migration plan.', warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED });
     const pod = new ApiObject(chart, 'old', {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'old', namespace: 'legacy' },
       spec: { containers: [{ name: 'app', image: 'registry.example.com/old:1.0', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }], securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },

@@ -153,7 +153,7 @@ describe('HardenedDeployment', () => {
         /^\[shop-workloads\/web\] containers\[0\]\.image: "nginx:1\.25" is not an image reference pinned by digest\. Fix: pin the image as/],
       ['short digest', () => deploy({ containers: [container({ image: ContainerImage.fromDigest('nginx@sha256:abc') })] }), /containers\[0\]\.image: "nginx@sha256:abc" is not an image reference pinned by digest/],
       ['latest tag', () => deploy({ containers: [container({ image: ContainerImage.fromTag('nginx:latest', { reason: 'because I said so ok' }) })] }), /containers\[0\]\.image: "nginx:latest" uses the tag "latest".*Fix: pin a digest/],
-      ['tag without reason', () => deploy({ containers: [container({ image: ContainerImage.fromTag('nginx:1.25', { reason: '' }) })] }), /containers\[0\]\.image\.reason: "" is not a meaningful reason\. Fix: write a sentence/],
+      ['tag without reason', () => deploy({ containers: [container({ image: ContainerImage.fromTag('nginx:1.25', { reason: '' }) })] }), /containers\[0\]\.image\.reason: "" is not a meaningful reason: it is missing\. Fix: write a sentence/],
       ['bad quantity', () => deploy({ containers: [container({ resources: { cpu: { request: 'lots', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } })] }),
         /\[shop-workloads\/web\] containers\[0\]\.resources\.cpu\.request: "lots" is not a Kubernetes quantity\. Fix: use a number/],
       ['request above limit', () => deploy({ containers: [container({ resources: { cpu: { request: '2', limit: '500m' }, memory: { request: '1Gi', limit: '1Gi' } } })] }),

@@ -31,7 +31,7 @@ describe('HardenedNamespace', () => {
   });
 
   test('configurable level and version', () => {
-    const labels = findObject(synthApp(namespace({ enforce: PodSecurityLevel.BASELINE, podSecurityVersion: 'v1.30' }).app), 'Namespace', 'shop').metadata?.labels;
+    const labels = findObject(synthApp(namespace({ enforce: PodSecurityLevel.BASELINE, enforceReason: 'Legacy images still run as root; tracked in the migration plan.', podSecurityVersion: 'v1.30' }).app), 'Namespace', 'shop').metadata?.labels;
     expect(labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.30', 'pod-security.kubernetes.io/warn': 'restricted' });
   });
 

@@ -15,7 +15,7 @@ const REASON = 'Single-primary database; a second replica would be a second prim
 function shop(options: { enforce?: PodSecurityLevel } = {}) {
   const app = new HardenedApp({ outdir: path.join(os.tmpdir(), 'cdk8s-hardened-policy-exception-never-written') });
   const cluster = new Chart(app, 'cluster');
-  const ns = new HardenedNamespace(cluster, 'shop', { enforce: options.enforce });
+  const ns = new HardenedNamespace(cluster, 'shop', { enforce: options.enforce, enforceReason: options.enforce && options.enforce !== PodSecurityLevel.RESTRICTED ? 'Legacy images still run as root; tracked in the migration plan.' : undefined });
   const chart = new Chart(app, 'shop-workloads', { namespace: 'shop' });
   return { app, cluster, ns, chart };
 }

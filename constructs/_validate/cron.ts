@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { HardenedInputError } from './errors';
+import { HardenedInputError } from '../errors';
 
 // Private module: validation of CronJob schedules and time zones, as the API server accepts them
 // (robfig/cron standard parser: five fields or a macro; no `TZ=`/`CRON_TZ=` in the schedule).

@@ -1,0 +1,253 @@
+/**
+ * The catalogue of bad inputs: each fails (at construction or at synth) with an error that names
+ * the construct path, the field, the bad value and the fix, and leaves the previous output byte
+ * for byte as it was. Where the API server's rule is not obvious, the case names the Kubernetes
+ * validation it mirrors.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
+  HardenedInputError, HardenedJob, HardenedNamespace, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
+  PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
+} from '../constructs';
+import { container, DIGEST } from './support/fixtures';
+
+interface Env { app: HardenedApp; cluster: Chart; shop: HardenedNamespace; chart: Chart; web: HardenedDeployment }
+
+let outdir: string;
+let before: Record<string, string>;
+
+function tree(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir).sort().map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+/** A valid app: a namespace and a Deployment; every case breaks one thing in a fresh copy. */
+function env(): Env {
+  const app = new HardenedApp({ outdir });
+  const cluster = new Chart(app, 'cluster');
+  const shop = new HardenedNamespace(cluster, 'shop');
+  const chart = new Chart(app, 'w', { namespace: 'shop' });
+  const web = new HardenedDeployment(chart, 'web', { containers: [container({ name: 'web' })] });
+  return { app, cluster, shop, chart, web };
+}
+
+const batch = (name: string): HardenedContainerProps => container({ name, ports: [], readiness: undefined, liveness: undefined });
+const c = (overrides: Partial<HardenedContainerProps>) => container({ name: 'api', ...overrides });
+const deploy = (e: Env, overrides: Partial<HardenedContainerProps> = {}, props: object = {}) => new HardenedDeployment(e.chart, 'api', { containers: [c(overrides)], ...props });
+const controller = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+const expose = (e: Env, overrides: object) => e.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller, ...overrides } as never);
+const REASON = 'A reviewer-facing sentence that explains the exception.';
+
+/** [case, break the app, construct path, field, bad value (as rendered in the message)]. */
+type Case = [string, (e: Env) => void, string, string, string];
+
+const CASES: Case[] = [
+  // --- HardenedNamespace
+  ['namespace name with uppercase (IsDNS1123Label)', e => new HardenedNamespace(e.cluster, 'Shop2'), 'cluster/Shop2', 'name', '"Shop2"'],
+  ['namespace name of 64 characters', e => new HardenedNamespace(e.cluster, 'n', { name: 'a'.repeat(64) }), 'cluster/n', 'name', `"${'a'.repeat(64)}"`],
+  ['namespace named kube-system (cuts cluster DNS)', e => new HardenedNamespace(e.cluster, 'kube-system'), 'cluster/kube-system', 'name', '"kube-system"'],
+  ['namespace named istio-system', e => new HardenedNamespace(e.cluster, 'mesh', { name: 'istio-system' }), 'cluster/mesh', 'name', '"istio-system"'],
+  ['two namespaces with one name', e => new HardenedNamespace(e.cluster, 'again', { name: 'shop' }), 'cluster/again', 'name', '"shop"'],
+  ['namespace in a chart with a namespace', e => new HardenedNamespace(e.chart, 'inner'), 'w/inner', 'chart.namespace', '"shop"'],
+  ['enforce lowered without a reason', e => new HardenedNamespace(e.cluster, 'legacy', { enforce: PodSecurityLevel.BASELINE }), 'cluster/legacy', 'enforce', '"baseline"'],
+  ['enforce lowered with a boilerplate reason', e => new HardenedNamespace(e.cluster, 'legacy', { enforce: PodSecurityLevel.PRIVILEGED, enforceReason: 'TODO' }), 'cluster/legacy', 'enforceReason', '"TODO"'],
+  ['enforceReason without a lowered level', e => new HardenedNamespace(e.cluster, 'n2', { enforceReason: REASON }), 'cluster/n2', 'enforceReason', JSON.stringify(REASON)],
+  ['audit weaker than enforce', e => new HardenedNamespace(e.cluster, 'n3', { audit: PodSecurityLevel.BASELINE }), 'cluster/n3', 'audit', '"baseline"'],
+  ['Pod Security version v2', e => new HardenedNamespace(e.cluster, 'n4', { podSecurityVersion: 'v2.0' }), 'cluster/n4', 'podSecurityVersion', '"v2.0"'],
+  ['quota key that is not a resource name (ValidateResourceQuotaResourceName)', e => new HardenedNamespace(e.cluster, 'n5', { resourceQuota: { cpus: '4' } }), 'cluster/n5', 'resourceQuota', '"cpus"'],
+  ['quota object count that is not whole', e => new HardenedNamespace(e.cluster, 'n6', { resourceQuota: { pods: '1.5' } }), 'cluster/n6', 'resourceQuota["pods"]', '"1.5"'],
+  ['quota quantity that is not a quantity', e => new HardenedNamespace(e.cluster, 'n7', { resourceQuota: { 'requests.cpu': 'eight' } }), 'cluster/n7', 'resourceQuota["requests.cpu"]', '"eight"'],
+  ['default request above the default limit', e => new HardenedNamespace(e.cluster, 'n8', { defaultRequest: { cpu: '2', memory: '128Mi' } }), 'cluster/n8', 'defaultRequest.cpu', '"2"'],
+  ['namespace label with a bad key', e => new HardenedNamespace(e.cluster, 'n9', { labels: { 'bad key': 'x' } }), 'cluster/n9', 'labels["bad key"]', '"bad key"'],
+  ['namespace label value of 64 characters', e => new HardenedNamespace(e.cluster, 'n10', { labels: { team: 'x'.repeat(64) } }), 'cluster/n10', 'labels["team"]', `"${'x'.repeat(64)}"`],
+  // --- every workload kind: names, namespace, identity
+  ['workload name with uppercase', e => new HardenedDeployment(e.chart, 'Api', { containers: [c({})] }), 'w/Api', 'name', '"Api"'],
+  ['workload name reserved for namespace policies', e => new HardenedDeployment(e.chart, 'namespace', { containers: [c({})] }), 'w/namespace', 'name', '"namespace"'],
+  ['workload name starting with a digit needs a Service (IsDNS1035Label)', e => new HardenedDeployment(e.chart, '2api', { containers: [c({})] }), 'w/2api', 'name', '"2api"'],
+  ['workload outside any namespace', e => new HardenedDeployment(new Chart(e.app, 'loose'), 'api', { containers: [c({})] }), 'loose/api', 'namespace', '(unset)'],
+  ['workload id already taken in its scope', e => new HardenedDeployment(e.chart, 'web', { containers: [c({})] }), 'w', 'id', '"web"'],
+  ['replicas 0', e => deploy(e, {}, { replicas: 0 }), 'w/api', 'replicas', '0'],
+  ['replicas 1.5', e => deploy(e, {}, { replicas: 1.5 }), 'w/api', 'replicas', '1.5'],
+  ['autoscaling with minReplicas 1', e => deploy(e, {}, { autoscaling: { minReplicas: 1, maxReplicas: 3 } }), 'w/api', 'autoscaling.minReplicas', '1'],
+  ['autoscaling below its minimum', e => deploy(e, {}, { autoscaling: { minReplicas: 3, maxReplicas: 2 } }), 'w/api', 'autoscaling.maxReplicas', '2'],
+  ['replicas set together with autoscaling', e => deploy(e, {}, { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } }), 'w/api', 'replicas', '3'],
+  ['no containers', e => new HardenedDeployment(e.chart, 'api', { containers: [] }), 'w/api', 'containers', '[]'],
+  ['runAsUser 0 (root)', e => deploy(e, {}, { runAsUser: 0 }), 'w/api', 'runAsUser', '0'],
+  ['fsGroup negative', e => deploy(e, {}, { fsGroup: -1 }), 'w/api', 'fsGroup', '-1'],
+  ['seccomp Localhost profile with ..', e => deploy(e, {}, { seccompProfile: SeccompProfile.localhost('../etc/profile.json') }), 'w/api', 'seccompProfile.localhostProfile', '"../etc/profile.json"'],
+  ['seccomp Localhost profile as an absolute path', e => deploy(e, {}, { seccompProfile: SeccompProfile.localhost('/var/lib/kubelet/seccomp/p.json') }), 'w/api', 'seccompProfile.localhostProfile', '"/var/lib/kubelet/seccomp/p.json"'],
+  ['AppArmor Localhost profile with a space', e => deploy(e, {}, { appArmorProfile: AppArmorProfile.localhost('my profile') }), 'w/api', 'appArmorProfile.localhostProfile', '"my profile"'],
+  ['SELinux level that is not an MCS level', e => deploy(e, {}, { seLinuxOptions: { level: 'top-secret' } }), 'w/api', 'seLinuxOptions.level', '"top-secret"'],
+  ['negative termination grace period', e => deploy(e, {}, { terminationGracePeriodSeconds: -1 }), 'w/api', 'terminationGracePeriodSeconds', '-1'],
+  ['Kubernetes version that is not a minor version', e => deploy(e, {}, { kubernetesVersion: '1.28.3' }), 'w/api', 'kubernetesVersion', '"1.28.3"'],
+  // --- containers
+  ['container name with uppercase', e => deploy(e, { name: 'API' }), 'w/api', 'containers[0].name', '"API"'],
+  ['two containers with one name', e => new HardenedDeployment(e.chart, 'api', { containers: [c({}), c({ ports: [{ number: 9000 }] })] }), 'w/api', 'containers[1].name', '"api"'],
+  ['image digest too short', e => deploy(e, { image: ContainerImage.fromDigest('nginx@sha256:abc') }), 'w/api', 'containers[0].image', '"nginx@sha256:abc"'],
+  ['image tag latest', e => deploy(e, { image: ContainerImage.fromTag('nginx:latest', { reason: REASON }) }), 'w/api', 'containers[0].image', '"nginx:latest"'],
+  ['image without a tag', e => deploy(e, { image: ContainerImage.fromTag('nginx', { reason: REASON }) }), 'w/api', 'containers[0].image', '"nginx"'],
+  ['tag accepted with a boilerplate reason', e => deploy(e, { image: ContainerImage.fromTag('nginx:1.27', { reason: 'TODO' }) }), 'w/api', 'containers[0].image.reason', '"TODO"'],
+  ['resources missing', e => deploy(e, { resources: undefined as never }), 'w/api', 'containers[0].resources', '(unset)'],
+  ['cpu that is not a quantity', e => deploy(e, { resources: { cpu: { request: 'lots', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers[0].resources.cpu.request', '"lots"'],
+  ['request above limit', e => deploy(e, { resources: { cpu: { request: '2', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers[0].resources.cpu.limit', '"1"'],
+  ['memory in milli units (half a byte)', e => deploy(e, { resources: { cpu: { request: '1', limit: '1' }, memory: { request: '512m', limit: '1Gi' } } }), 'w/api', 'containers[0].resources.memory.request', '"512m"'],
+  ['ephemeral storage in milli units', e => deploy(e, { resources: { cpu: { request: '1', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' }, ephemeralStorage: { request: '1Gi', limit: '2000m' } } }), 'w/api', 'containers[0].resources.ephemeralStorage.limit', '"2000m"'],
+  ['zero cpu request', e => deploy(e, { resources: { cpu: { request: '0', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers[0].resources.cpu.request', '"0"'],
+  ['readiness probe missing on a Deployment', e => deploy(e, { readiness: undefined }), 'w/api', 'containers[0].readiness', '(unset)'],
+  ['liveness probe missing on a StatefulSet', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ liveness: undefined })] }), 'w/db', 'containers[0].liveness', '(unset)'],
+  ['container port 70000 (IsValidPortNum)', e => deploy(e, { ports: [{ number: 70000 }] }), 'w/api', 'containers[0].ports[0].number', '70000'],
+  ['port name of 16 characters (IsValidPortName)', e => deploy(e, { ports: [{ number: 8080, name: 'a-very-long-name' }] }), 'w/api', 'containers[0].ports[0].name', '"a-very-long-name"'],
+  ['port declared twice', e => deploy(e, { ports: [{ number: 8080 }, { number: 8080 }] }), 'w/api', 'containers[0].ports[1].number', '8080'],
+  ['two ports with one name', e => deploy(e, { ports: [{ number: 8080, name: 'http' }, { number: 8081, name: 'http' }] }), 'w/api', 'containers[0].ports[1].name', '"http"'],
+  ['protocol HTTP (core/v1 Protocol)', e => deploy(e, { ports: [{ number: 8080, protocol: 'HTTP' as never }] }), 'w/api', 'containers[0].ports[0].protocol', '"HTTP"'],
+  ['two container ports on one Service port', e => deploy(e, { ports: [{ number: 8080, name: 'a', servicePort: 80 }, { number: 8081, name: 'b', servicePort: 80 }] }), 'w/api', 'containers.ports[1].servicePort', '80'],
+  ['environment variable name with a space', e => deploy(e, { env: { 'LOG LEVEL': 'info' } }), 'w/api', 'containers[0].env', '"LOG LEVEL"'],
+  ['writable path that is relative', e => deploy(e, { writablePaths: ['tmp'] }), 'w/api', 'containers[0].writablePaths[0]', '"tmp"'],
+  ['writable path listed twice', e => deploy(e, { writablePaths: ['/tmp', '/tmp'] }), 'w/api', 'containers[0].writablePaths[1]', '"/tmp"'],
+  ['two writable paths that map to one volume name', e => deploy(e, { writablePaths: ['/var/cache', '/var-cache'] }), 'w/api', 'containers[0].writablePaths[1]', '"/var-cache"'],
+  ['a size for a path that is not writable', e => deploy(e, { writablePathSizesMiB: { '/data': 10 } }), 'w/api', 'containers[0].writablePathSizesMiB', '"/data"'],
+  ['a writable path size of 0', e => deploy(e, { writablePaths: ['/tmp'], writablePathSizesMiB: { '/tmp': 0 } }), 'w/api', 'containers[0].writablePathSizesMiB["/tmp"]', '0'],
+  ['envValueFrom also set as a plain value', e => deploy(e, { env: { TOKEN: 'x' }, envValueFrom: { TOKEN: EnvValueFrom.secretKey('s', 'k') } }), 'w/api', 'containers[0].envValueFrom', '"TOKEN"'],
+  ['envValueFrom from a Secret name with an underscore', e => deploy(e, { envValueFrom: { A: EnvValueFrom.secretKey('db_creds', 'k') } }), 'w/api', 'containers[0].envValueFrom["A"].name', '"db_creds"'],
+  ['envValueFrom key with a slash', e => deploy(e, { envValueFrom: { A: EnvValueFrom.configMapKey('cfg', 'a/b') } }), 'w/api', 'containers[0].envValueFrom["A"].key', '"a/b"'],
+  ['mount at a relative path', e => deploy(e, { mounts: [{ path: 'etc/x', volume: PodVolume.fromSecret('x') }] }), 'w/api', 'containers[0].mounts[0].path', '"etc/x"'],
+  ['a Secret mounted writable', e => deploy(e, { mounts: [{ path: '/etc/x', volume: PodVolume.fromSecret('x'), writable: true }] }), 'w/api', 'containers[0].mounts[0].writable', 'true'],
+  ['a subPath that leaves the volume', e => deploy(e, { mounts: [{ path: '/etc/x', volume: PodVolume.fromConfigMap('x'), subPath: '../y' }] }), 'w/api', 'containers[0].mounts[0].subPath', '"../y"'],
+  ['a token that expires in one minute', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: 'vault', expirationSeconds: 60 }) }] }), 'w/api', 'volume.expirationSeconds', '60'],
+  ['a token without an audience', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: '' }) }] }), 'w/api', 'volume.audience', '""'],
+  ['an init container with a readiness probe', e => e.web.addInitContainer(c({ name: 'init', ports: [] })), 'w/web', 'addInitContainer("init").readiness', '"probe"'],
+  ['a native sidecar on Kubernetes 1.28', e => e.web.addSidecar(batch('proxy')), 'w/web', 'addSidecar("proxy")', '"proxy"'],
+  ['a second container with the name of the first', e => e.web.addContainer(c({ name: 'web', ports: [{ number: 9000 }] })), 'w/web', 'addContainer("web").name', '"web"'],
+  // --- StatefulSet, Job, CronJob
+  ['claim name with uppercase', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'Data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].name', '"Data"'],
+  ['claim size that is not a quantity', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: 'big' }] }), 'w/db', 'volumeClaims[0].storage', '"big"'],
+  ['claim with an unknown access mode', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi', accessMode: 'ReadWriteAll' as VolumeAccessMode }] }), 'w/db', 'volumeClaims[0].accessMode', '"ReadWriteAll"'],
+  ['claim mounted where a writable path is', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d"'],
+  ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w', 'restartPolicy', '"Always"'],
+  ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w', 'backoffLimit', '-1'],
+  ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w', 'activeDeadlineSeconds', '0'],
+  ['cron minute 61', e => new HardenedCronJob(e.chart, 'cj', { schedule: '61 * * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"61 * * * *"'],
+  ['cron with four fields', e => new HardenedCronJob(e.chart, 'cj', { schedule: '0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"0 * * *"'],
+  ['cron @every (not a Kubernetes macro)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@every 5m', containers: [batch('cj')] }), 'w/cj', 'schedule', '"@every 5m"'],
+  ['cron with TZ= (refused since Kubernetes 1.27)', e => new HardenedCronJob(e.chart, 'cj', { schedule: 'TZ=UTC 0 0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"TZ=UTC 0 0 * * *"'],
+  ['cron time zone that does not exist', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', timeZone: 'Europe/Atlantis', containers: [batch('cj')] }), 'w/cj', 'timeZone', '"Europe/Atlantis"'],
+  ['cron concurrency policy Sometimes', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', concurrencyPolicy: 'Sometimes' as ConcurrencyPolicy, containers: [batch('cj')] }), 'w/cj', 'concurrencyPolicy', '"Sometimes"'],
+  ['cron starting deadline of 5 seconds', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', startingDeadlineSeconds: 5, containers: [batch('cj')] }), 'w/cj', 'startingDeadlineSeconds', '5'],
+  // --- Ingress
+  ['Ingress host with a scheme', e => expose(e, { host: 'https://shop.example.com' }), 'w/web', 'exposeViaIngress.host', '"https://shop.example.com"'],
+  ['Ingress without TLS', e => expose(e, { tls: undefined }), 'w/web', 'exposeViaIngress.tls', '(unset)'],
+  ['Ingress without a class', e => expose(e, { ingressClassName: '' }), 'w/web', 'exposeViaIngress.ingressClassName', '""'],
+  ['Ingress path without a slash', e => expose(e, { paths: ['api'] }), 'w/web', 'exposeViaIngress.paths[0]', '"api"'],
+  ['Ingress to a port nobody listens on', e => expose(e, { containerPort: 9999 }), 'w/web', 'exposeViaIngress.containerPort', '9999'],
+  ['Ingress TLS Secret with uppercase', e => expose(e, { tls: IngressTls.fromSecret('Shop-TLS') }), 'w/web', 'exposeViaIngress.tls.secretName', '"Shop-TLS"'],
+  ['Ingress for a Job without a Service', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')] }).exposeViaIngress({ host: 'a.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('t'), controller }), 'w/j', 'exposeViaIngress', '"j"'],
+  // --- connectivity
+  ['a flow without ports', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [] }), 'w/web', 'allowTo.ports', '[]'],
+  ['a flow to port 0', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcp(0)] }), 'w/web', 'allowTo.ports[0].port', '0'],
+  ['a port range written backwards', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcpRange(9000, 8000)] }), 'w/web', 'allowTo.ports[0].endPort', '8000'],
+  ['a CIDR with prefix 33', e => e.web.allowTo(Peer.ipBlock('10.0.0.0/33'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.0/33"'],
+  ['a CIDR with host bits set', e => e.web.allowTo(Peer.ipBlock('10.0.0.1/8'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.1/8"'],
+  ['an IPv4-mapped IPv6 CIDR (strict CIDR validation)', e => e.web.allowTo(Peer.ipBlock('::ffff:10.0.0.0/104'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"::ffff:10.0.0.0/104"'],
+  ['an except outside its block (networking/v1 ValidateIPBlock)', e => e.web.allowTo(Peer.ipBlock('10.0.0.0/8', ['192.168.0.0/16']), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.except[0]', '"192.168.0.0/16"'],
+  ['an except equal to its block', e => e.web.allowTo(Peer.ipBlock('10.0.0.0/8', ['10.0.0.0/8']), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.except[0]', '"10.0.0.0/8"'],
+  ['a peer namespace name with uppercase', e => e.web.allowFrom(Peer.namespace('Ingress'), { ports: [Port.tcp(8080)] }), 'w/web', 'allowFrom.peer.namespace', '"Ingress"'],
+  ['a flow between two peers the app does not own', e => e.app.model.connectivity.addFlow(e.web, 'allowTo', Peer.namespace('a'), Peer.namespace('b'), { ports: [Port.tcp(1)] }), 'w/web', 'allowTo.peer', '"1/a"'],
+  // --- runtime classes and exceptions
+  ['a "sandbox" whose handler is plain runc', e => new SandboxRuntimeClass(e.cluster, 'fake', { runtime: SandboxRuntime.custom('fake', 'runc', { cpu: '0', memory: '0' }, {}) }), 'cluster/fake', 'runtime.handler', '"runc"'],
+  ['a toleration effect outside the three Kubernetes accepts', e => new SandboxRuntimeClass(e.cluster, 'x', { runtime: SandboxRuntime.custom('x', 'runsc', { cpu: '1', memory: '1Mi' }, {}, [{ key: 'k', value: 'v', effect: 'NoRun' }]) }), 'cluster/x', 'runtime.tolerations[0].effect', '"NoRun"'],
+  ['a runtime overhead that is not a quantity', e => new SandboxRuntimeClass(e.cluster, 'y', { runtime: SandboxRuntime.custom('y', 'runsc', { cpu: 'some', memory: '1Mi' }, {}) }), 'cluster/y', 'runtime.overhead.cpu', '"some"'],
+  ['an exception to an unknown rule', e => PolicyException.add(e.web, { id: 'HARDENED-99', reason: REASON }), 'w/web', 'PolicyException.id', '"HARDENED-99"'],
+  ['an exception with a boilerplate reason', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'false positive' }), 'w/web', 'PolicyException.reason', '"false positive"'],
+  ['an exception with a path of spaces', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON, path: ' ' }), 'w/web', 'PolicyException.path', '" "'],
+  ['the same exception twice', e => { PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); }, 'w/web', 'PolicyException.id', '"HARDENED-11"'],
+];
+
+/** Bad inputs only synth can see: [case, break the app, construct path, field, bad value]. */
+const SYNTH_CASES: Case[] = [
+  ['a flow to a port no container listens on', e => deploy(e).allowFrom(e.web, { ports: [Port.tcp(9999)] }), 'w/api', 'allowFrom', 'port 9999/TCP'],
+  ['a workload in a namespace no HardenedNamespace defines', e => new HardenedDeployment(new Chart(e.app, 'x', { namespace: 'shops' }), 'api', { containers: [c({})] }), 'x/api', 'namespace', '"shops"'],
+  ['Peer.namespace naming a namespace the app defines (one-sided)', e => e.web.allowFrom(Peer.namespace('shop'), { ports: [Port.tcp(8080)] }), 'w/web', 'allowFrom', 'Peer.namespace("shop")'],
+  ['Peer.pods matching no workload of an owned namespace (dead flow)', e => e.web.allowTo(Peer.pods('shop', { app: 'nothing' }), { ports: [Port.tcp(80)] }), 'w/web', 'allowTo', 'Peer.pods("shop", {"app":"nothing"})'],
+  ['a flow to a workload of another app', e => {
+    const other = new HardenedApp({ outdir });
+    new HardenedNamespace(new Chart(other, 'cluster'), 'shop');
+    e.web.allowTo(new HardenedDeployment(new Chart(other, 'w', { namespace: 'shop' }), 'db', { containers: [c({ name: 'db' })] }), { ports: [Port.tcp(8080)] });
+  }, 'w/web', 'allowTo', 'w/db belongs to another app'],
+  ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources', 'the cpu limit 8'],
+  ['a quota that cannot hold the replicas', e => { new HardenedNamespace(e.cluster, 'tiny', { resourceQuota: { pods: '2' } }); new HardenedDeployment(new Chart(e.app, 't', { namespace: 'tiny' }), 'api', { containers: [c({})] }); }, 't/api', 'quota', 'up to 3 pods'],
+  ['a container added through cdk8s-plus', e => e.web.deployment.addContainer({ name: 'raw', image: `busybox@${DIGEST}` }), 'w/web', 'containers', '"raw"'],
+  ['an escape-hatch patch the typed serializer drops (misspelled priorityClassname)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassname', 'critical')), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/priorityClassname)', '"critical"'],
+  ['an escape-hatch patch our hardening overwrites (seccomp Unconfined)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'Unconfined' })), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/containers/0/securityContext/seccompProfile)', '{"type":"Unconfined"}'],
+  ['annotations above 256 KiB (ValidateAnnotationsSize)', e => deploy(e, { image: ContainerImage.fromTag('registry.example.com/api:1.0', { reason: `${'Accepted by tag because the vendor publishes no digests. '.repeat(5000)}` }) }), 'w/api/Resource/Resource', 'spec.template.metadata.annotations', 'bytes'],
+  ['a probe on port 0', e => deploy(e, { readiness: kplus.Probe.fromTcpSocket({ port: 0 }) }), 'w/api/Resource/Resource', 'spec.template.spec.containers[0].readinessProbe.tcpSocket.port', '0'],
+  ['a stale exception (it covers no finding)', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON }), 'w/web', 'PolicyException HARDENED-10', REASON],
+  ['a credential in a plain env value', e => deploy(e, { env: { API_TOKEN: 'abc123' } }), 'w/api/Resource/Resource', 'HARDENED-16', 'API_TOKEN'],
+  ['a duplicate object written by two constructs', e => new ApiObject(new Chart(e.app, 'dup'), 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }), 'w/web/ServiceAccount/Resource', 'metadata.name', 'dup/sa also writes'],
+];
+
+beforeAll(() => {
+  outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-')), 'dist');
+  env().app.synth();
+  before = tree(outdir);
+  expect(Object.keys(before)).toEqual(['cluster.yaml', 'shop.yaml']);
+});
+afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test('the catalogue has more than 80 bad inputs, all distinct', () => {
+  const names = [...CASES, ...SYNTH_CASES].map(([name]) => name);
+  expect(names.length).toBeGreaterThan(80);
+  expect(new Set(names).size).toBe(names.length);
+});
+
+describe.each(CASES)('bad input: %s', (_name, breakIt, constructPath, field, value) => {
+  test('fails at construction with the construct path, the field, the value and the fix; the output stays', () => {
+    let error: unknown;
+    try {
+      const e = env();
+      breakIt(e);
+      e.app.synth();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(HardenedInputError);
+    const e = error as HardenedInputError;
+    expect({ constructPath: e.constructPath, field: e.field, value: e.value }).toEqual({ constructPath, field, value });
+    expect(e.message).toMatch(new RegExp(`^\\[${escape(constructPath)}\\] ${escape(field)}: ${escape(value)} .+\\. Fix: .{10,}`));
+    expect(tree(outdir)).toEqual(before);
+  });
+});
+
+describe.each(SYNTH_CASES)('bad input seen at synth: %s', (_name, breakIt, constructPath, field, value) => {
+  test('fails synth with the construct path, the field, the value and the fix; the output stays', () => {
+    const e = env();
+    breakIt(e);
+    let error: unknown;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      e.app.synth();
+    } catch (err) {
+      error = err;
+    } finally {
+      warn.mockRestore();
+    }
+    expect(error).toBeInstanceOf(SynthValidationError);
+    const lines = (error as SynthValidationError).errors;
+    const line = lines.find(l => l.startsWith(`[${constructPath}] ${field}`));
+    expect({ lines, found: line !== undefined }).toEqual({ lines, found: true });
+    expect(line).toContain(value);
+    expect(line).toMatch(/Fix: .{10,}/);
+    expect(tree(outdir)).toEqual(before);
+  });
+});
+
+test('a plain cdk8s App is refused', () => {
+  expect(() => new HardenedNamespace(new Chart(new App({ outdir }), 'c'), 'shop')).toThrow(/^\[c\/shop\] scope: "App" .*Fix: create the app with `new HardenedApp\(\)`/);
+});
