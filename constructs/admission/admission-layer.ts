@@ -2,9 +2,11 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
-  AdmissionRuleSource, POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
+  AdmissionRuleSource, celLiteral, POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
+import { podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
 import type { AppModel, IModelLayer } from '../app-model';
+import { addPostRenderTransform } from '../_post-render-patch';
 import { HardenedInputError } from '../errors';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
 import { atLeastAsStrict, PodSecurityLevel, validatePodSecurityVersion } from '../pod-security';
@@ -110,6 +112,7 @@ export class AdmissionLayer implements IModelLayer {
     }
     this.rules = rules;
     const exemptions = exemptionsByRule(model);
+    const acceptedTags = new AcceptedTags(model);
     const chart = new Chart(this.scope, 'admission');
     const engines = p.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
     const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
@@ -120,10 +123,56 @@ export class AdmissionLayer implements IModelLayer {
       const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
       const exempt = exemptions.get(rule.id) ?? [];
       const out = rule.source === AdmissionRuleSource.POD_SECURITY ? [...excluded, ...lowered] : excluded;
-      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor);
-      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out);
+      const late = rule.id === IMAGE_DIGEST_RULE ? acceptedTags : undefined;
+      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor, late);
+      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out, late);
     }
   }
+}
+
+/** The rule that images accepted by tag (`ContainerImage.fromTag`) are exempt from. */
+const IMAGE_DIGEST_RULE = 'HARDENED-1';
+
+/**
+ * The workloads that accept an image by tag (their pod template carries the
+ * `cdk8s-hardened.io/unpinned-images` annotation, with the reasons): exempt from HARDENED-1 at
+ * admission by namespace, kind and name, like a PolicyException, since the annotation itself
+ * could be written by anyone. Read from each workload's final JSON as it renders (the annotation
+ * is only final then), so the admission objects, which render after every workload, complete
+ * their parameters in a post-render step.
+ */
+class AcceptedTags {
+  private readonly found: AdmissionExemption[] = [];
+  private readonly expected: number;
+  private rendered = 0;
+
+  constructor(model: AppModel) {
+    const workloads = model.workloads;
+    this.expected = workloads.length;
+    for (const w of workloads) {
+      addPostRenderTransform(w.podTemplateObject, json => this.record(json as unknown as KubeObject));
+    }
+  }
+
+  /** The exemptions, once every workload has rendered. */
+  public exemptions(): AdmissionExemption[] {
+    if (this.rendered < this.expected) {
+      throw new Error(`admission layer: ${this.expected - this.rendered} workload(s) rendered after the admission objects, so the images they accept by tag are unknown`);
+    }
+    return [...this.found];
+  }
+
+  private record(object: KubeObject): void {
+    this.rendered++;
+    const accepted = podTemplateOf(object)?.metadata?.annotations?.[UNPINNED_IMAGES_ANNOTATION];
+    const namespace = object.metadata?.namespace;
+    const name = object.metadata?.name;
+    if (typeof accepted === 'string' && accepted !== '' && namespace && name) this.found.push({ namespace, kind: object.kind, name });
+  }
+}
+
+function sortExemptions(list: AdmissionExemption[]): AdmissionExemption[] {
+  return list.sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
 }
 
 /** Every object a PolicyException covers, by the rule it excepts: pod-bearing objects only, by namespace, kind and name. */
@@ -140,7 +189,7 @@ function exemptionsByRule(model: AppModel): Map<string, AdmissionExemption[]> {
       out.set(exception.id, list);
     }
   }
-  for (const list of out.values()) list.sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
+  for (const list of out.values()) sortExemptions(list);
   return out;
 }
 
@@ -155,10 +204,21 @@ function annotations(phase: 1 | 2, needsCrd = false): Record<string, string> {
   };
 }
 
-function writeValidatingPolicy(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number): void {
+/** Merges the exemptions only known at render (images accepted by tag) into the exemptions of the policy. */
+function lateExemptions(exemptions: readonly AdmissionExemption[], late: AcceptedTags): AdmissionExemption[] {
+  const all = [...exemptions];
+  for (const e of late.exemptions()) {
+    if (!all.some(x => x.namespace === e.namespace && x.kind === e.kind && x.name === e.name)) all.push(e);
+  }
+  return sortExemptions(all);
+}
+
+function writeValidatingPolicy(
+  chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number, late?: AcceptedTags,
+): void {
   const apiVersion = minor >= 30 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
   const name = `cdk8s-hardened-${admissionObjectName(rule.id)}`;
-  new ApiObject(chart, `vap-${rule.id}`, {
+  const policy = new ApiObject(chart, `vap-${rule.id}`, {
     apiVersion,
     kind: 'ValidatingAdmissionPolicy',
     metadata: { name, labels: labels(rule, 1), annotations: { ...annotations(1), 'cdk8s-hardened.io/description': rule.description } },
@@ -171,6 +231,12 @@ function writeValidatingPolicy(chart: Chart, rule: AdmissionRule, exemptions: re
       validations: rule.validations.map(v => ({ expression: v.expression, message: v.message, reason: 'Forbidden' })),
     },
   });
+  if (late) {
+    addPostRenderTransform(policy, json => {
+      const params = ((json.spec as { variables: { name: string; expression: string }[] }).variables).find(v => v.name === 'params')!;
+      params.expression = celLiteral(ruleParameters(rule, lateExemptions(exemptions, late)));
+    });
+  }
   new ApiObject(chart, `vapb-${rule.id}`, {
     apiVersion,
     kind: 'ValidatingAdmissionPolicyBinding',
@@ -199,7 +265,7 @@ const EXEMPTIONS_SCHEMA: ParameterSchema = {
   },
 };
 
-function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[]): void {
+function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], late?: AcceptedTags): void {
   const kind = constraintKind(rule.id);
   new ConstraintTemplate(chart, `template-${rule.id}`, {
     metadata: { name: kind.toLowerCase(), labels: labels(rule, 1), annotations: { ...annotations(1), description: rule.description } },
@@ -222,7 +288,7 @@ function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly
       }],
     },
   });
-  new ApiObject(chart, `constraint-${rule.id}`, {
+  const constraint = new ApiObject(chart, `constraint-${rule.id}`, {
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind,
     metadata: { name: admissionObjectName(rule.id), labels: labels(rule, 2), annotations: annotations(2, true) },
@@ -235,4 +301,9 @@ function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly
       parameters: ruleParameters(rule, exemptions),
     },
   });
+  if (late) {
+    addPostRenderTransform(constraint, json => {
+      (json.spec as { parameters: unknown }).parameters = ruleParameters(rule, lateExemptions(exemptions, late));
+    });
+  }
 }

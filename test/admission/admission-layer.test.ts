@@ -3,7 +3,7 @@
  * schema-valid, and that the blueprint's own workloads (and the objects its controllers create)
  * are admitted by its own policies, evaluated from the generated YAML's CEL by a real CEL engine.
  */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import { ContainerImage, HardenedApp, HardenedDeployment, HardenedNamespace, PolicyException } from '../../constructs';
 import {
@@ -189,8 +189,49 @@ describe('exceptions reach admission exactly', () => {
     expect(sim.review(annotated).filter(v => v.denials.length > 0)).toHaveLength(2);
   });
 
+  test('a workload that accepts an image by tag (ContainerImage.fromTag) is exempt from HARDENED-1 by name, not by its annotation', () => {
+    const built = synth({}, undefined, app => {
+      const ns = new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+      new HardenedDeployment(new Chart(app, 'shop-workloads', { namespace: ns.name }), 'vendor', {
+        containers: [{
+          name: 'vendor',
+          image: ContainerImage.fromTag('registry.example.com/vendor/agent:4.2.1', { reason: 'The vendor publishes no digests; we mirror and scan each release tag.' }),
+          resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+          readiness: Probe.fromCommand(['true']),
+          liveness: Probe.fromCommand(['true']),
+        }],
+      });
+    });
+    const simulator = new AdmissionSimulator(built.admission);
+    const vendor = built.workloads.find(o => o.kind === 'Deployment') as KubeObject;
+    const exemption = { namespace: 'shop', kind: 'Deployment', name: 'vendor', childKind: 'ReplicaSet', childPattern: '^vendor-[bcdfghjklmnpqrstvwxz2456789]{1,10}$' };
+    expect((built.admission.find(o => o.kind === 'HardenedRule1') as Json).spec.parameters).toEqual({ exemptions: [exemption] });
+    expect((built.admission.find(o => o.kind === 'HardenedRule2') as Json).spec.parameters).toEqual({ exemptions: [] });
+    for (const o of [vendor, ...controllerCreated(vendor)]) expect(simulator.review(o).filter(v => v.denials.length > 0)).toEqual([]);
+    const copy = { ...vendor, metadata: { ...vendor.metadata, name: 'copycat' } };
+    expect(simulator.review(copy).filter(v => v.denials.length > 0).map(v => `${v.engine} ${v.rule}`)).toEqual(['ValidatingAdmissionPolicy HARDENED-1', 'Gatekeeper HARDENED-1']);
+  });
+
   test('without the exception, nothing is exempt', () => {
     expect(() => synth({}, undefined, app => twoContainers(app, false))).toThrow(/HARDENED-11/);
+  });
+});
+
+describe('renders once', () => {
+  test('with the admission layer, every ApiObject is still rendered exactly once per synth', () => {
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      const app = new HardenedApp({ admission: {} });
+      buildDefaultBlueprint(app);
+      spy.mockClear();
+      app.synthObjects();
+      const objects = app.node.findAll().filter(c => ApiObject.isApiObject(c));
+      const renders = new Map<unknown, number>();
+      for (const self of spy.mock.contexts) renders.set(self, (renders.get(self) ?? 0) + 1);
+      expect(objects.filter(o => renders.get(o) !== 1).map(o => `${o.node.path}: ${renders.get(o) ?? 0}`)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
