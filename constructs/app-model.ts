@@ -102,6 +102,7 @@ export class AppModel {
 
   private readonly _namespaces = new Map<string, HardenedNamespace>();
   private readonly _workloads: IHardenedWorkload[] = [];
+  private readonly _workloadsByNamespace = new Map<string, IHardenedWorkload[]>();
   private readonly _exceptions: PolicyException[] = [];
   private readonly _exceptionsByScope = new Map<IConstruct, PolicyException[]>();
   private readonly layers: IModelLayer[] = [];
@@ -167,11 +168,19 @@ export class AppModel {
   /** Registers a workload. */
   public addWorkload(workload: IHardenedWorkload): void {
     this._workloads.push(workload);
+    const list = this._workloadsByNamespace.get(workload.namespaceName) ?? [];
+    this._workloadsByNamespace.set(workload.namespaceName, list);
+    list.push(workload);
   }
 
   /** Every workload, in the order they were created. */
   public get workloads(): readonly IHardenedWorkload[] {
     return [...this._workloads];
+  }
+
+  /** The workloads of one namespace, in the order they were created. */
+  public workloadsIn(namespace: string): readonly IHardenedWorkload[] {
+    return this._workloadsByNamespace.get(namespace) ?? [];
   }
 
   /**

@@ -362,8 +362,8 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     } else {
       const namespace = model.namespace(this.namespaceName)!;
       errors.push(...this.checkLimitRange(namespace.limitRange.max));
-      const first = model.workloads.find(w => w.namespaceName === this.namespaceName);
-      if (first === this) errors.push(...checkQuota(namespace.name, namespace.node.path, namespace.resourceQuota, model.workloads.filter((w): w is HardenedWorkload => w.namespaceName === this.namespaceName && w instanceof HardenedWorkload)));
+      const inNamespace = model.workloadsIn(this.namespaceName);
+      if (inNamespace[0] === this) errors.push(...checkQuota(namespace.name, namespace.node.path, namespace.resourceQuota, inNamespace.filter((w): w is HardenedWorkload => w instanceof HardenedWorkload)));
     }
     errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
@@ -396,7 +396,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
           errors.push(`${method}: Peer.namespace(${JSON.stringify(peer.namespace)}) names a namespace this app defines (${owned.node.path}), so only this side gets its rule and the flow can never work. Fix: pass the HardenedNamespace or the workload itself, e.g. ${method}(<the HardenedNamespace "${peer.namespace}">, ...).`);
         } else if (peer.kind === PeerKind.PODS) {
           const labels = peer.podLabels ?? {};
-          const matches = model.workloads.some(w => w.namespaceName === peer.namespace && w instanceof HardenedWorkload
+          const matches = model.workloadsIn(peer.namespace!).some(w => w instanceof HardenedWorkload
             && Object.entries(labels).every(([k, val]) => w.objectLabels[k] === val));
           errors.push(matches
             ? `${method}: Peer.pods(${JSON.stringify(peer.namespace)}, ...) selects workloads this app defines, so only this side gets its rule. Fix: pass the workload itself.`
