@@ -89,6 +89,15 @@ describe('default blueprint with the admission layer (Kubernetes 1.28)', () => {
     expect(lastOf(o => o.kind === 'ConstraintTemplate')).toBeLessThan(cluster.findIndex(o => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1'));
   });
 
+  test('validation messages are one line and every expression is under 1,200 characters', () => {
+    const validations = admission.flatMap(o => (o as Json).spec?.validations ?? (o as Json).spec?.targets?.[0]?.code?.[0]?.source?.validations ?? []) as Json[];
+    expect(validations.length).toBe(48);
+    for (const v of validations) {
+      expect(v.message).not.toMatch(/[\r\n]/);
+      expect(v.expression.length).toBeLessThan(1200);
+    }
+  });
+
   test('every generated object is schema-valid: policies and bindings against the Kubernetes schema, Gatekeeper objects against the Gatekeeper CRDs', () => {
     for (const o of admission) {
       if (o.kind.startsWith('ValidatingAdmissionPolicy')) {
