@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { exceptionMatches, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
+import { exceptionMatches, HARDENED_PACK, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
 import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 
@@ -75,7 +75,7 @@ export class PolicyException implements RuleException {
   private constructor(scope: IConstruct, props: PolicyExceptionProps) {
     if (!isKnownExceptionId(props.id)) {
       throw new HardenedInputError(scope, 'PolicyException.id', props.id, 'is not a rule id or a Pod Security Standards check id',
-        'use a rule id from docs/rules.md (HARDENED-1 to HARDENED-12) or a Pod Security Standards check id such as "runAsNonRoot"');
+        `use a rule id from docs/rules.md (${HARDENED_PACK.rules[0].id} to ${HARDENED_PACK.rules[HARDENED_PACK.rules.length - 1].id}) or a Pod Security Standards check id such as "runAsNonRoot"`);
     }
     const problem = reasonProblem(props.reason);
     if (problem !== undefined) {

@@ -26,7 +26,7 @@ export interface CheckOptions {
   readonly cwd?: string;
   /** Reads standard input for the `-` path. */
   readonly readStdin?: () => string;
-  /** Also run the `hardened` best-practice rules (HARDENED-1..12, docs/rules.md) after Pod Security. Ignored when {@link rulePacks} is given. */
+  /** Also run the `hardened` best-practice rules (HARDENED-n, docs/rules.md) after Pod Security. Ignored when {@link rulePacks} is given. */
   readonly hardened?: boolean;
   /**
    * The rule packs (policy/rules `RulePack`) to run after Pod Security, which always runs.
@@ -243,7 +243,7 @@ export function formatText(results: readonly ObjectResult[]): string {
 export const CHECK_USAGE = `Usage: cdk8s-hardened check PATH... [--level restricted|baseline|privileged] [--version v1.N|latest] [--hardened] [--format text|json]
 
 Checks Kubernetes manifests against the Pod Security Standards (and, with --hardened,
-the best-practice rules HARDENED-1..12).
+the best-practice rules HARDENED-n).
 
   PATH               YAML file, directory (searched recursively for *.yaml/*.yml,
                      skipping dot-directories and node_modules), or - for stdin
@@ -252,7 +252,7 @@ the best-practice rules HARDENED-1..12).
                      in the input, else restricted)
   --version VERSION  PSS version: v1.N, 1.N or latest (default: the Namespace label
                      pod-security.kubernetes.io/enforce-version, else latest)
-  --hardened         also run the best-practice rules HARDENED-1..12 (docs/rules.md)
+  --hardened         also run the best-practice rules HARDENED-n (docs/rules.md)
   --format FORMAT    text (default) or json
   -h, --help         show this help
 

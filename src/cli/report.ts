@@ -17,8 +17,9 @@ export const REPORT_USAGE = `Usage: cdk8s-hardened report PATH... [--out FILE] [
 Prints a Markdown security report of Kubernetes manifests: Pod Security labels and
 per-workload hardening per namespace, Pod Security Standards findings (at the level each
 object's Namespace enforces, else restricted, and at a stricter warn/audit level), the
-HARDENED-1..12 rule findings with the exceptions of the cdk8s-hardened.io/exceptions
-annotation, and the NetworkPolicy reachability matrix with a Mermaid diagram. For a synth
+HARDENED rule findings with the exceptions of the cdk8s-hardened.io/exceptions
+annotation, the public entry points (Ingress hosts), and the reachability matrix (NetworkPolicies and Istio
+AuthorizationPolicies together) with a Mermaid diagram. For a synth
 output directory it is the dist/SECURITY-REPORT.md that synth writes.
 
   PATH          YAML file, directory (searched recursively for *.yaml/*.yml,

@@ -4,6 +4,7 @@
  * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { renderEntryPoints } from './entry-points';
 import { code, table, tableCell } from './markdown';
 import { DiagramFlow, renderFlowDiagram } from './mermaid';
 import { formatPorts } from './ports';
@@ -259,6 +260,8 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   const namespaces = extractNamespaces(objects);
   const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
+  const entryPoints = renderEntryPoints(objects);
+  if (entryPoints.length > 0) out.push(...entryPoints, '');
   out.push(...renderNamespaces(objects, matrix, rootNs), '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');

@@ -1,0 +1,33 @@
+import { extractEntryPoints, renderEntryPoints } from '../../src/report/entry-points';
+import type { KubeObject } from '../../policy/kube-object';
+
+const ingress = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'shop' }, spec });
+
+describe('public entry points', () => {
+  test('every host and path with its backend and TLS; a host without TLS and a default backend are called out', () => {
+    const objects = [
+      ingress('web', {
+        ingressClassName: 'nginx',
+        tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+        rules: [
+          { host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } },
+          { host: 'admin.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'admin', port: { name: 'http' } } } }] } },
+        ],
+      }),
+      ingress('catch-all', { defaultBackend: { service: { name: 'web', port: { number: 80 } } } }),
+      { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' }, spec: { rules: [{ host: 'old.example.com' }] } },
+    ];
+    expect(extractEntryPoints(objects).map(p => [p.host, p.path, p.backend, p.tlsSecret ?? null])).toEqual([
+      ['*', '/', 'web:80', null],
+      ['admin.example.com', '/', 'admin:http', null],
+      ['shop.example.com', '/', 'web:80', 'shop-tls'],
+    ]);
+    const section = renderEntryPoints(objects).join('\n');
+    expect(section).toContain('| `admin.example.com` | `/` | `shop/web` | nginx | `admin:http` | **no** |');
+    expect(section).toContain('| `shop.example.com` | `/` | `shop/web` | nginx | `web:80` | yes (`shop-tls`) |');
+  });
+
+  test('no Ingress, no section', () => {
+    expect(renderEntryPoints([])).toEqual([]);
+  });
+});
