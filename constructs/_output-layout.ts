@@ -11,6 +11,8 @@ import { SynthValidationError } from './errors';
  * the workloads that use them, workloads before what scales or routes to them). Kinds not
  * listed follow, sorted by kind. Inside a kind, objects are sorted by name, then apiVersion.
  * Cluster-scoped and namespaced kinds share the list; each file holds the kinds it has.
+ * Gatekeeper ConstraintTemplates come with the API definitions, their constraints (kinds of
+ * their own, not listed) last.
  */
 export const KIND_ORDER: readonly string[] = [
   // the namespace and its guard rails
@@ -18,7 +20,7 @@ export const KIND_ORDER: readonly string[] = [
   // identities and configuration
   'ServiceAccount', 'Secret', 'ConfigMap',
   // APIs, storage and scheduling classes
-  'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
+  'CustomResourceDefinition', 'ConstraintTemplate', 'PriorityClass', 'RuntimeClass', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
   // access control
   'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
   // workloads and what fronts, protects and scales them

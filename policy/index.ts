@@ -8,3 +8,5 @@ export * from './pss';
 export * from './pss/namespace-policy';
 export * from './rules';
 export * from './evaluate-policy';
+export * from './admission';
+export * from './supply-chain';

@@ -3,7 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
   ContainerImage, EnvValueFrom, HardenedContainerProps, HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet,
-  IngressTls, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
+  IngressTls, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
 } from '../constructs';
 
 /**
@@ -29,8 +29,11 @@ function httpContainer(name: string, port: number, extra: Partial<HardenedContai
   };
 }
 
-/** The ingress controller's pods (ingress-nginx, installed by the platform team). */
-export const INGRESS_CONTROLLER = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+/** The ingress controller's pods (ingress-nginx, installed by the platform team, in the mesh). */
+export const INGRESS_CONTROLLER = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, { serviceAccount: 'ingress-nginx' });
+
+/** The cluster's Prometheus, allowed to scrape the sidecars' merged metrics (15020) and nothing else. */
+export const PROMETHEUS = Peer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, { serviceAccount: 'prometheus' });
 
 /**
  * The default blueprint: a small web shop in three namespaces.
@@ -41,15 +44,20 @@ export const INGRESS_CONTROLLER = Peer.pods('ingress-nginx', { 'app.kubernetes.i
  * - `thumbnailer` (backend) processes untrusted uploads inside a gVisor sandbox.
  * - `postgres` (data, a StatefulSet) keeps its data on a volume claim; `export` (data, a nightly
  *   CronJob) dumps it, and may talk to the database and nothing else.
- * Every namespace denies all traffic but cluster DNS and these flows.
+ * Every namespace denies all traffic but cluster DNS and these flows, at L4 (NetworkPolicies) and
+ * in the Istio mesh (STRICT mTLS, ALLOW rules by workload identity derived from the same flows).
  */
 export function buildDefaultBlueprint(app: App): void {
   const cluster = new Chart(app, 'cluster');
   const gvisor = new SandboxRuntimeClass(cluster, 'gvisor', { runtime: SandboxRuntime.GVISOR });
   new SandboxRuntimeClass(cluster, 'kata', { runtime: SandboxRuntime.KATA_QEMU });
-  const storefront = new HardenedNamespace(cluster, 'storefront');
-  const backend = new HardenedNamespace(cluster, 'backend');
+  // Istio 1.24 (the newest line for Kubernetes 1.28): mesh-wide STRICT mTLS. backend and data run a
+  // Job and a CronJob, which a pre-1.29 sidecar would keep running forever: they use ambient mode.
+  new IstioMesh(cluster, 'mesh', { monitoring: PROMETHEUS });
+  const storefront = new HardenedNamespace(cluster, 'storefront', { mesh: NamespaceMesh.sidecar() });
+  const backend = new HardenedNamespace(cluster, 'backend', { mesh: NamespaceMesh.ambient() });
   const data = new HardenedNamespace(cluster, 'data', {
+    mesh: NamespaceMesh.ambient(),
     resourceQuota: { 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi', 'pods': '20', 'services.loadbalancers': '0', 'services.nodeports': '0' },
   });
   const databasePassword = EnvValueFrom.secretKey('postgres-credentials', 'password');

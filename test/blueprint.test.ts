@@ -2,6 +2,7 @@ import { podTemplateOf, checkPodSecurity } from '../policy/pss';
 import { buildDefaultBlueprint } from '../src/blueprint';
 import { synthApp, testApp } from './support/manifests';
 import { validateAgainstKubernetesSchema } from './support/schema';
+import { isIstioObject, validateAgainstIstioCrd } from './mesh/_support';
 import { KubeObject } from '../policy/kube-object';
 
 function blueprint(): KubeObject[] {
@@ -17,9 +18,9 @@ describe('default blueprint', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('every object is valid against the Kubernetes schema', () => {
+  test('every object is valid against the Kubernetes schema, and every Istio object against its CRD', () => {
     expect(objects.length).toBeGreaterThan(30);
-    objects.forEach(validateAgainstKubernetesSchema);
+    objects.forEach(o => (isIstioObject(o) ? validateAgainstIstioCrd(o) : validateAgainstKubernetesSchema(o)));
   });
 
   test('every pod template passes Pod Security Standards restricted at v1.28 and latest', () => {
@@ -42,8 +43,8 @@ describe('default blueprint', () => {
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual({
-      CronJob: 1, Deployment: 3, HorizontalPodAutoscaler: 1, Ingress: 1, Job: 1, LimitRange: 3, Namespace: 3, NetworkPolicy: 14,
-      PodDisruptionBudget: 3, ResourceQuota: 3, RuntimeClass: 2, Service: 4, ServiceAccount: 6, StatefulSet: 1,
+      AuthorizationPolicy: 7, CronJob: 1, Deployment: 3, HorizontalPodAutoscaler: 1, Ingress: 1, Job: 1, LimitRange: 3, Namespace: 3, NetworkPolicy: 17,
+      PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 3, RuntimeClass: 2, Service: 4, ServiceAccount: 6, StatefulSet: 1,
     });
   });
 

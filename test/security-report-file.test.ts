@@ -72,8 +72,8 @@ describe('the default blueprint', () => {
   });
 
   test('synth writes the report next to the manifests', () => {
-    expect(Object.keys(readTree(outdir))).toEqual([SECURITY_REPORT_FILE, 'backend.yaml', 'cluster.yaml', 'data.yaml', 'storefront.yaml']);
-    expect(report.startsWith('# Security report\n\n**Summary:** 3 namespaces, 6 workloads, ')).toBe(true);
+    expect(Object.keys(readTree(outdir))).toEqual([SECURITY_REPORT_FILE, 'backend.yaml', 'cluster.yaml', 'data.yaml', 'istio-system.yaml', 'storefront.yaml']);
+    expect(report.startsWith('# Security report\n\n**Summary:** 4 namespaces, 6 workloads, ')).toBe(true);
   });
 
   test('flows web→api 8080/TCP, api→thumbnailer 8081/TCP, api, migrate and export→postgres 5432/TCP, and nothing else between workloads', () => {
@@ -103,7 +103,7 @@ describe('the default blueprint', () => {
 
   test('thumbnailer runs with the gVisor runtime class, the others with the default', () => {
     const row = (name: string) => report.split('\n').find((l) => new RegExp(`^\\| \\w+/${name} \\|`).test(l))?.split(' | ');
-    expect(row('thumbnailer')?.slice(2, 5)).toEqual(['restricted', 'none', 'gvisor']);
+    expect(row('thumbnailer')?.slice(2, 5)).toEqual(['restricted', 'STRICT (namespace)', 'gvisor']);
     for (const name of ['web', 'api', 'migrate', 'postgres', 'export']) expect(row(name)?.[4]).toBe('default');
     // and `gvisor` is the RuntimeClass of gVisor's runsc handler
     const cluster = loadManifests(['cluster.yaml'], { cwd: outdir }).map((m) => m.object);

@@ -1,6 +1,6 @@
 /**
- * Validates Gatekeeper objects against the CRD schemas Gatekeeper ships (../shared/crds/gatekeeper,
- * copied under test/fixtures is not needed: read in place): a ConstraintTemplate against the
+ * Validates Gatekeeper objects against the CRD schemas Gatekeeper ships (copied unchanged from
+ * ../shared/crds/gatekeeper into test/fixtures/crds/gatekeeper; CI checks the copy): a ConstraintTemplate against the
  * ConstraintTemplate CRD's openAPIV3Schema; a Constraint's `spec.match` against Gatekeeper's
  * match schema, its `spec.parameters` against its template's parameter schema, and its
  * `enforcementAction` against the actions Gatekeeper knows.
@@ -11,7 +11,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../policy/kube-object';
 
-const CRDS = path.resolve(__dirname, '..', '..', '..', 'shared', 'crds', 'gatekeeper');
+const CRDS = path.resolve(__dirname, '..', 'fixtures', 'crds', 'gatekeeper');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
