@@ -137,11 +137,20 @@ function compileRules(raw: unknown, peerField: 'from' | 'to', ns: string, name: 
   return rules;
 }
 
-/** Parses every `NetworkPolicy` among `objects`; problems are appended to `notes`. */
+/**
+ * Parses every `networking.k8s.io/v1` NetworkPolicy among `objects`; problems are appended to
+ * `notes`. Objects of kind NetworkPolicy from other API groups (Calico's
+ * `crd.projectcalico.org/v1`, Antrea's `crd.antrea.io`...) have other semantics: they are not
+ * evaluated, and a note says so.
+ */
 export function compileNetworkPolicies(objects: readonly KubeObject[], notes: string[]): CompiledPolicy[] {
   const out: CompiledPolicy[] = [];
   for (const obj of flattenObjects(objects)) {
     if (obj.kind !== 'NetworkPolicy') continue;
+    if (obj.apiVersion !== 'networking.k8s.io/v1') {
+      notes.push(`${policyLabel(obj.metadata?.namespace ?? DEFAULT_NAMESPACE, obj.metadata?.name ?? '')} is a ${obj.apiVersion} NetworkPolicy, not networking.k8s.io/v1: not evaluated (the matrix may show flows it denies, or miss flows it allows)`);
+      continue;
+    }
     const namespace = obj.metadata?.namespace ?? DEFAULT_NAMESPACE;
     const name = obj.metadata?.name ?? '';
     const spec = asDict(obj.spec) ?? {};

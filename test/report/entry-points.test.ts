@@ -31,3 +31,15 @@ describe('public entry points', () => {
     expect(renderEntryPoints([])).toEqual([]);
   });
 });
+
+describe('reachability reads only networking.k8s.io/v1 NetworkPolicies', () => {
+  test('a Calico NetworkPolicy is not evaluated as if it were Kubernetes, and a note says so', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { computeReachability } = require('../../src/report/reachability') as typeof import('../../src/report/reachability');
+    const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: name } }, spec: { containers: [{ name, image: 'x' }] } });
+    const calicoDenyAll: KubeObject = { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { selector: 'all()', types: ['Ingress'] } };
+    const matrix = computeReachability([pod('a'), pod('b'), calicoDenyAll]);
+    expect(matrix.notes).toEqual([expect.stringMatching(/shop\/deny is a crd\.projectcalico\.org\/v1 NetworkPolicy, not networking\.k8s\.io\/v1: not evaluated/)]);
+    expect(matrix.edges.some(e => e.from.name === 'a' && e.to.name === 'b')).toBe(true);
+  });
+});
