@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import {
-  evaluatePolicy, EXCEPTIONS_ANNOTATION, FindingSource, formatExceptionsAnnotation, isOpenError,
+  evaluatePolicy, exceptionExpiry, EXCEPTIONS_ANNOTATION, FindingSource, formatExceptionsAnnotation, isOpenError, todayUtc,
   type KubeObject, type PolicyFinding, type PolicyResult, type RulePack,
 } from '../policy';
 import type { AppModel } from './app-model';
@@ -48,7 +48,15 @@ export function runPolicyPass(model: AppModel, objects: readonly RenderedObject[
       warnings.push(`[${apiObject.node.path}] ${f.source === FindingSource.POD_SECURITY_WARN ? warnText(object, f) : ruleText(object, f)}`);
     }
   }
+  const expired = new Set(result.expiredExceptions);
+  const today = todayUtc();
   for (const e of model.exceptions) {
+    const where = `PolicyException ${e.id}${e.path !== undefined ? ` at ${e.path}` : ''} ("${e.reason}")`;
+    if (expired.has(e)) {
+      errors.push(`[${e.scope.node.path}] PolicyException.expires: "${e.expires}" has passed: ${where} covers nothing since. Fix: fix the finding, or renew the exception with a new expires date (a reviewer sees the renewal).`);
+      continue;
+    }
+    if (exceptionExpiry(e, today) === 'expiring') warnings.push(`[${e.scope.node.path}] ${where} expires on ${e.expires}: fix the finding or renew it before then.`);
     if (result.usedExceptions.has(e)) continue;
     errors.push(`[${e.scope.node.path}] PolicyException ${e.id}${e.path !== undefined ? ` at ${e.path}` : ''} ("${e.reason}") covers no finding on the objects of this construct and its descendants. Fix: remove the exception (the finding it was for is gone), or correct its id, path or construct.`);
   }

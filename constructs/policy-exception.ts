@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { exceptionMatches, HARDENED_PACK, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
+import { exceptionMatches, HARDENED_PACK, isIsoDate, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
 import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 
@@ -23,6 +23,13 @@ export interface PolicyExceptionProps {
    * @default - every finding of the rule on the construct's objects
    */
   readonly path?: string;
+  /**
+   * The last day the exception applies, `YYYY-MM-DD` (UTC). Within 30 days of it synth warns;
+   * after it the exception covers nothing and synth fails, until it is renewed with a new date
+   * (and a reviewer sees the renewal in the diff) or the finding is fixed.
+   * @default - no expiry
+   */
+  readonly expires?: string;
 }
 
 /**
@@ -71,6 +78,8 @@ export class PolicyException implements RuleException {
   public readonly reason: string;
   /** The field path it is narrowed to, if any. */
   public readonly path?: string;
+  /** The last day it applies (`YYYY-MM-DD`), if it expires. */
+  public readonly expires?: string;
 
   private constructor(scope: IConstruct, props: PolicyExceptionProps) {
     if (!isKnownExceptionId(props.id)) {
@@ -86,8 +95,12 @@ export class PolicyException implements RuleException {
       throw new HardenedInputError(scope, 'PolicyException.path', props.path, 'is not a field path',
         'give the path a finding reports, e.g. "spec.template.spec.containers[1]", or leave path out');
     }
+    if (props.expires !== undefined && !isIsoDate(props.expires)) {
+      throw new HardenedInputError(scope, 'PolicyException.expires', props.expires, 'is not a date', 'write the last day the exception applies as "YYYY-MM-DD", e.g. "2027-03-31"');
+    }
     this.scope = scope;
     this.id = props.id;
+    if (props.expires !== undefined) this.expires = props.expires;
     this.reason = props.reason.trim();
     if (props.path !== undefined) this.path = props.path;
   }

@@ -8,7 +8,7 @@ import type { KubeObject } from './kube-object';
 import { checkPodSecurity, podTemplateOf } from './pss';
 import { namespacePodSecurity, type NamespacePodSecurity, type PssMode, type PssTarget } from './pss/namespace-policy';
 import { createRuleContext } from './rules/context';
-import { exceptionMatches, type RuleException } from './rules/exceptions';
+import { exceptionExpiry, exceptionMatches, todayUtc, type RuleException } from './rules/exceptions';
 import { HARDENED_PACK } from './rules/hardened-pack';
 import { runRulePacks } from './rules/run';
 import type { RulePack, Severity } from './rules/types';
@@ -64,6 +64,12 @@ export interface EvaluatePolicyOptions<E extends RuleException = RuleException> 
    * @default - each namespace's labels
    */
   readonly podSecurityOverride?: Partial<PssTarget>;
+  /**
+   * The day (`YYYY-MM-DD`) exceptions are judged on: an exception whose `expires` is before it
+   * covers nothing.
+   * @default - today (UTC)
+   */
+  readonly today?: string;
 }
 
 /** The outcome of {@link evaluatePolicy}. */
@@ -72,6 +78,8 @@ export interface PolicyResult<E extends RuleException = RuleException> {
   readonly findings: readonly PolicyFinding<E>[];
   /** The exceptions that covered at least one finding. */
   readonly usedExceptions: ReadonlySet<E>;
+  /** The exceptions offered that had expired (they covered nothing), in order of discovery. */
+  readonly expiredExceptions: readonly E[];
   /** What each namespace applies, by name, for the namespaces of the pod-bearing objects and every Namespace object of the input. */
   readonly namespaces: ReadonlyMap<string, NamespacePodSecurity>;
   /** Non-fatal problems with the input (invalid Pod Security labels), in order of discovery. */
@@ -111,18 +119,24 @@ export function evaluatePolicy<E extends RuleException = RuleException>(objects:
   }
 
   const used = new Set<E>();
+  const expired = new Set<E>();
+  const today = options.today ?? todayUtc();
   const findings: PolicyFinding<E>[] = [];
   objects.forEach((object, objectIndex) => {
     const own = [...podSecurityFindings<E>(object, objectIndex, namespaceOf, options.podSecurityOverride), ...(rulesByObject.get(objectIndex) ?? [])];
+    const exceptions = exceptionsOf(objectIndex).filter(e => {
+      if (exceptionExpiry(e, today) !== 'expired') return true;
+      expired.add(e);
+      return false;
+    });
     if (own.length === 0) return;
-    const exceptions = exceptionsOf(objectIndex);
     for (const f of own) {
       const covering = f.source === FindingSource.POD_SECURITY_ENFORCE ? [] : exceptions.filter(e => exceptionMatches(e, f));
       for (const e of covering) used.add(e);
       findings.push(covering.length > 0 ? { ...f, exceptedBy: covering } : f);
     }
   });
-  return { findings, usedExceptions: used, namespaces, problems };
+  return { findings, usedExceptions: used, expiredExceptions: [...expired], namespaces, problems };
 }
 
 function podSecurityFindings<E extends RuleException>(

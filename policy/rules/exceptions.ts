@@ -24,6 +24,35 @@ export interface RuleException {
    * @default - every finding of the rule
    */
   readonly path?: string;
+  /**
+   * The last day the exception applies (`YYYY-MM-DD`, UTC); from the day after, it covers
+   * nothing and synth fails until it is renewed or the finding is fixed.
+   * @default - no expiry
+   */
+  readonly expires?: string;
+}
+
+/** An exception within this many days of its expiry is reported as expiring. */
+export const EXPIRING_WITHIN_DAYS = 30;
+
+/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** Today's date in UTC, `YYYY-MM-DD`. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Where an exception stands on `today` (`YYYY-MM-DD`): no expiry, valid, expiring within {@link EXPIRING_WITHIN_DAYS}, or expired. */
+export function exceptionExpiry(exception: RuleException, today: string): 'none' | 'valid' | 'expiring' | 'expired' {
+  if (exception.expires === undefined) return 'none';
+  if (exception.expires < today) return 'expired';
+  const days = (Date.parse(`${exception.expires}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
+  return days <= EXPIRING_WITHIN_DAYS ? 'expiring' : 'valid';
 }
 
 const BOILERPLATE = new Set([
@@ -88,12 +117,12 @@ export function compareExceptions(a: RuleException, b: RuleException): number {
   return an - bn || cmp(as, bs) || cmp(a.path ?? '', b.path ?? '') || cmp(a.reason, b.reason);
 }
 
-/** The annotation value for `exceptions`: a JSON array of `{ id, reason[, path] }`, sorted, duplicates removed. */
+/** The annotation value for `exceptions`: a JSON array of `{ id, reason[, path][, expires] }`, sorted, duplicates removed. */
 export function formatExceptionsAnnotation(exceptions: readonly RuleException[]): string {
   const seen = new Set<string>();
   const out: RuleException[] = [];
   for (const e of [...exceptions].sort(compareExceptions)) {
-    const item: RuleException = { id: e.id, reason: e.reason.trim(), ...(e.path !== undefined ? { path: e.path } : {}) };
+    const item: RuleException = { id: e.id, reason: e.reason.trim(), ...(e.path !== undefined ? { path: e.path } : {}), ...(e.expires !== undefined ? { expires: e.expires } : {}) };
     const key = JSON.stringify(item);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -142,7 +171,15 @@ export function parseExceptionsAnnotation(value: unknown): ParsedExceptions {
       problems.push(`${where}: path ${JSON.stringify(entry.path)} is not a field path`);
       return;
     }
-    exceptions.push({ id: entry.id as string, reason: (entry.reason as string).trim(), ...(entry.path !== undefined ? { path: entry.path as string } : {}) });
+    if (entry.expires !== undefined && !isIsoDate(entry.expires)) {
+      problems.push(`${where}: expires ${JSON.stringify(entry.expires)} is not a date (YYYY-MM-DD)`);
+      return;
+    }
+    exceptions.push({
+      id: entry.id as string, reason: (entry.reason as string).trim(),
+      ...(entry.path !== undefined ? { path: entry.path as string } : {}),
+      ...(entry.expires !== undefined ? { expires: entry.expires as string } : {}),
+    });
   });
   return { exceptions, problems };
 }

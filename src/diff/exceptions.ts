@@ -1,11 +1,12 @@
 /**
  * Exception items: the entries of each object's `cdk8s-hardened.io/exceptions` annotation (which
  * synth writes for every `PolicyException` that covered a finding) added (opens: a rule stops
- * applying there), removed (tightens), or kept with another reason (neutral). Entries are keyed by
- * rule id and path. The annotation carries no dates (see `policy/rules/exceptions.ts`), so expiry
- * is not judged.
+ * applying there), removed (tightens), or kept with another reason (neutral); an expiry moved
+ * later or dropped (opens: a renewal), moved earlier (tightens); on the new side, an exception that
+ * has expired (opens: it still exempts at admission) or expires within 30 days (neutral, so the
+ * renewal is planned). Entries are keyed by rule id and path.
  */
-import { EXCEPTIONS_ANNOTATION, parseExceptionsAnnotation, type RuleException } from '../../policy';
+import { exceptionExpiry, EXCEPTIONS_ANNOTATION, parseExceptionsAnnotation, todayUtc, type RuleException } from '../../policy';
 import type { KubeObject } from '../../policy/kube-object';
 import { compareStrings } from '../report/read';
 import { DEFAULT_NAMESPACE, extractWorkloads, flattenObjects } from '../report/workloads';
@@ -35,8 +36,8 @@ function entries(objects: readonly KubeObject[], identity: WorkloadIdentity): Ma
   return out;
 }
 
-/** The exception items between two sets of objects. */
-export function diffExceptions(before: readonly KubeObject[], after: readonly KubeObject[], identity?: WorkloadIdentity): DiffItem[] {
+/** The exception items between two sets of objects; `today` (`YYYY-MM-DD`, default today in UTC) judges expiry. */
+export function diffExceptions(before: readonly KubeObject[], after: readonly KubeObject[], identity?: WorkloadIdentity, today: string = todayUtc()): DiffItem[] {
   const id = identity ?? workloadIdentity(extractWorkloads(before), extractWorkloads(after));
   const a = entries(before, id);
   const b = entries(after, id);
@@ -50,6 +51,18 @@ export function diffExceptions(before: readonly KubeObject[], after: readonly Ku
     else if (!n) items.push({ ...base, effect: 'tightens', change: 'exception-removed', message: `exception to ${ruleOf(o.exception)} removed (was: ${o.exception.reason})` });
     else if (o.exception.reason !== n.exception.reason) {
       items.push({ ...base, effect: 'neutral', change: 'exception-reason', message: `exception to ${ruleOf(n.exception)}: reason changed to: ${n.exception.reason}` });
+    }
+    if (o && n && o.exception.expires !== n.exception.expires) {
+      const later = n.exception.expires === undefined || (o.exception.expires !== undefined && n.exception.expires > o.exception.expires);
+      items.push({
+        ...base, effect: later ? 'opens' : 'tightens', change: later ? 'exception-extended' : 'exception-shortened',
+        message: `exception to ${ruleOf(n.exception)}: expiry ${o.exception.expires ?? 'none'} → ${n.exception.expires ?? 'none'}${later ? ` (renewed: ${n.exception.reason})` : ''}`,
+      });
+    }
+    if (n) {
+      const state = exceptionExpiry(n.exception, today);
+      if (state === 'expired') items.push({ ...base, effect: 'opens', change: 'exception-expired', message: `exception to ${ruleOf(n.exception)} expired on ${n.exception.expires} and still exempts these objects` });
+      if (state === 'expiring') items.push({ ...base, effect: 'neutral', change: 'exception-expiring', message: `exception to ${ruleOf(n.exception)} expires on ${n.exception.expires}` });
     }
   }
   return items;

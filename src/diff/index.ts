@@ -26,6 +26,8 @@ export { renderDiffMarkdown, renderDiffJson, type DiffRenderOptions } from './re
 export interface DiffOptions {
   /** Istio root namespace (mesh-wide AuthorizationPolicies). Default `istio-system`. */
   readonly istioRootNamespace?: string;
+  /** The day (`YYYY-MM-DD`) exception expiry is judged on. Default: today (UTC). */
+  readonly today?: string;
 }
 
 /** The reachability of one side: NetworkPolicies and Istio AuthorizationPolicies together. */
@@ -44,7 +46,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     ...diffWorkloads(before, after, identity),
     ...diffRbac(before, after),
     ...diffSupplyChain(before, after, identity),
-    ...diffExceptions(before, after, identity),
+    ...diffExceptions(before, after, identity, options.today),
     ...diffAdmission(before, after),
   ].sort(compareItems);
   const counts: Record<DiffEffect, number> = { opens: 0, tightens: 0, neutral: 0 };
