@@ -51,3 +51,13 @@ export function addPostRenderTransform(apiObject: ApiObject, transform: (json: R
   }
   list.push(transform);
 }
+
+/** The object at a path of keys in rendered JSON, or `undefined` when it is missing or not an object. */
+export function dig(json: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
+  let cur: unknown = json;
+  for (const key of pointer) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur !== null && typeof cur === 'object' ? cur as Record<string, unknown> : undefined;
+}

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addPostRenderPatch, addPostRenderTransform } from './_post-render-patch';
+import { addPostRenderPatch, addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
 import { AppArmorProfile } from './app-armor-profile';
 import { HardenedInputError } from './errors';
@@ -256,11 +256,3 @@ export class HardenedPodTemplate {
 
 const LOCALHOST_PROFILE = /^[A-Za-z0-9._\-]+(\/[A-Za-z0-9._\-]+)*$/;
 
-function dig(json: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
-  let cur: unknown = json;
-  for (const key of pointer) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur !== null && typeof cur === 'object' ? cur as Record<string, unknown> : undefined;
-}

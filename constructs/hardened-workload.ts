@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addPostRenderPatch, addPostRenderTransform } from './_post-render-patch';
+import { addPostRenderPatch, addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedWorkload } from './app-model';
 import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
@@ -464,14 +464,6 @@ function dropAddressLabel(labels: Record<string, unknown> | undefined): void {
 
 const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
-function dig(json: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
-  let cur: unknown = json;
-  for (const key of pointer) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur !== null && typeof cur === 'object' ? cur as Record<string, unknown> : undefined;
-}
 
 /** The name of `names` with the smallest edit distance to `name`, if it is close (at most a third of its length). */
 function closestName(name: string, names: readonly string[]): string | undefined {
