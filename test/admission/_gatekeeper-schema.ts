@@ -1,6 +1,6 @@
 /**
  * Validates Gatekeeper objects against the CRD schemas Gatekeeper ships (copied unchanged from
- * ../shared/crds/gatekeeper into test/fixtures/crds/gatekeeper; CI checks the copy): a ConstraintTemplate against the
+ * the shared CRD folder into test/fixtures/crds/gatekeeper; CI checks the copy against the original): a ConstraintTemplate against the
  * ConstraintTemplate CRD's openAPIV3Schema; a Constraint's `spec.match` against Gatekeeper's
  * match schema, its `spec.parameters` against its template's parameter schema, and its
  * `enforcementAction` against the actions Gatekeeper knows.
