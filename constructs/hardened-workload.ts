@@ -10,7 +10,8 @@ import { HardenedContainerProps } from './hardened-container';
 import { IHardenedNamespace } from './hardened-namespace';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
-import { IngressTls } from './ingress-tls';
+import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
+import { quotaProblems } from './_quota-fit';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 
 /** The props every hardened workload kind shares. */
@@ -39,31 +40,6 @@ export interface WorkloadServiceOptions {
   readonly headless: boolean;
 }
 
-/** Options of {@link HardenedWorkload.exposeViaIngress}. */
-export interface ExposeViaIngressOptions {
-  /** The host name clients use, e.g. `shop.example.com` (a wildcard `*.example.com` is allowed). */
-  readonly host: string;
-  /**
-   * Path prefixes routed to the workload.
-   * @default ["/"]
-   */
-  readonly paths?: readonly string[];
-  /** The IngressClass of the controller that serves it, e.g. `nginx`: no cluster default is guessed. */
-  readonly ingressClassName: string;
-  /** Where the TLS certificate comes from: TLS is required. */
-  readonly tls: IngressTls;
-  /**
-   * The ingress controller's pods, e.g. `Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' })`:
-   * the NetworkPolicy opens the workload's port to them and nobody else.
-   */
-  readonly controller: IPeer;
-  /**
-   * The container port to route to.
-   * @default - the only port of the main containers (required when there are several)
-   */
-  readonly containerPort?: number;
-}
-
 /** What one workload needs of its namespace's quota at most, for the cross-check. */
 export interface WorkloadResourceUsage {
   /** The most pods that run at once. */
@@ -76,7 +52,6 @@ export interface WorkloadResourceUsage {
 
 const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /**
  * What every hardened workload kind shares: a validated name and namespace, its own
@@ -178,57 +153,29 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    * @returns the Ingress object
    */
   public exposeViaIngress(options: ExposeViaIngressOptions): ApiObject {
-    const service = this.service;
-    if (!service) {
-      throw new HardenedInputError(this, 'exposeViaIngress', this.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
-    }
-    const field = 'exposeViaIngress';
-    const host = String(options?.host ?? '');
-    if (!HOST.test(host) || host.length > 253) {
-      throw new HardenedInputError(this, `${field}.host`, options?.host, 'is not a host name', 'write a DNS name such as "shop.example.com" or "*.example.com" (no scheme, port or path)');
-    }
-    const className = v.dnsSubdomain(this, `${field}.ingressClassName`, options.ingressClassName);
-    if (!(options.tls instanceof IngressTls)) {
-      throw new HardenedInputError(this, `${field}.tls`, options.tls, 'is not set', 'give IngressTls.fromSecret("shop-tls") or IngressTls.fromCertManager("letsencrypt")');
-    }
-    const paths = options.paths ?? ['/'];
-    if (paths.length === 0) throw new HardenedInputError(this, `${field}.paths`, paths, 'is empty', 'give at least one path prefix, e.g. "/"');
-    paths.forEach((p, i) => {
-      if (typeof p !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(p) || p.includes('//') || p.split('/').includes('..')) {
-        throw new HardenedInputError(this, `${field}.paths[${i}]`, p, 'is not an absolute URL path', 'write e.g. "/" or "/api"');
-      }
-    });
-    if (new Set(paths).size !== paths.length) throw new HardenedInputError(this, `${field}.paths`, paths, 'lists a path twice', 'list each path once');
-    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
-    const port = options.containerPort !== undefined ? ports.find(p => p.number === options.containerPort) : ports.length === 1 ? ports[0] : undefined;
-    if (!port) {
-      throw new HardenedInputError(this, `${field}.containerPort`, options.containerPort, options.containerPort === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port of the main containers',
-        `give one of ${JSON.stringify(ports.map(p => p.number))}`);
-    }
-    const id = `Ingress-${host.replace(/[^a-z0-9]+/gi, '-')}`;
-    if (this.node.tryFindChild(id)) throw new HardenedInputError(this, `${field}.host`, host, 'is exposed twice', 'expose each host once, with all its paths');
-    const { secretName, annotations } = options.tls._resolve(this, `${field}.tls`, `${this.name}-tls`);
-    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${host.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 63) : this.name;
-    const ingress = new ApiObject(this, id, {
+    const tcpPorts = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
+    const route = validateExposure(this, options, { name: this.name, hasService: this.service !== undefined, tcpPorts });
+    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${route.host.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 63) : this.name;
+    const ingress = new ApiObject(this, route.id, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { ...this.metadata(ingressName), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      metadata: { ...this.metadata(ingressName), ...(Object.keys(route.annotations).length > 0 ? { annotations: route.annotations } : {}) },
       spec: {
-        ingressClassName: className,
-        tls: [{ hosts: [host], secretName }],
+        ingressClassName: route.className,
+        tls: [{ hosts: [route.host], secretName: route.secretName }],
         rules: [{
-          host,
+          host: route.host,
           http: {
-            paths: paths.map(path => ({
+            paths: route.paths.map(path => ({
               path, pathType: 'Prefix',
-              backend: { service: { name: this.name, port: { number: port.servicePort ?? port.number } } },
+              backend: { service: { name: this.name, port: { number: route.port.servicePort ?? route.port.number } } },
             })),
           },
         }],
       },
     });
-    this.allowFrom(options.controller, { ports: [Port.tcp(port.number)] });
-    this.ingresses.push({ host, paths: [...paths] });
+    this.allowFrom(options.controller, { ports: [Port.tcp(route.port.number)] });
+    this.ingresses.push({ host: route.host, paths: [...route.paths] });
     return ingress;
   }
 
@@ -357,13 +304,16 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     }
     if (!model.namespace(this.namespaceName)) {
       const names = model.namespaces.map(n => n.name);
-      const closest = closestName(this.namespaceName, names);
+      const closest = v.closestName(this.namespaceName, names);
       errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
     } else {
       const namespace = model.namespace(this.namespaceName)!;
       errors.push(...this.checkLimitRange(namespace.limitRange.max));
       const inNamespace = model.workloadsIn(this.namespaceName);
-      if (inNamespace[0] === this) errors.push(...checkQuota(namespace.name, namespace.node.path, namespace.resourceQuota, inNamespace.filter((w): w is HardenedWorkload => w instanceof HardenedWorkload)));
+      if (inNamespace[0] === this) {
+        const usage = inNamespace.filter((w): w is HardenedWorkload => w instanceof HardenedWorkload).map(w => ({ name: w.name, usage: w.resourceUsage() }));
+        errors.push(...quotaProblems(namespace.name, namespace.node.path, namespace.resourceQuota, usage));
+      }
     }
     errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
@@ -422,36 +372,6 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   }
 }
 
-/** The quota keys checked against the workloads' declared resources: quota key to [requests or limits, resource]. */
-const QUOTA_KEYS: Readonly<Record<string, readonly ['requests' | 'limits', string]>> = {
-  'requests.cpu': ['requests', 'cpu'], 'cpu': ['requests', 'cpu'], 'limits.cpu': ['limits', 'cpu'],
-  'requests.memory': ['requests', 'memory'], 'memory': ['requests', 'memory'], 'limits.memory': ['limits', 'memory'],
-  'requests.ephemeral-storage': ['requests', 'ephemeral-storage'], 'ephemeral-storage': ['requests', 'ephemeral-storage'], 'limits.ephemeral-storage': ['limits', 'ephemeral-storage'],
-};
-
-/** Whether the namespace's quota can hold every workload at its most pods (replicas, surge, autoscaling maximum). */
-function checkQuota(namespace: string, namespacePath: string, quota: Readonly<Record<string, string>>, workloads: readonly HardenedWorkload[]): string[] {
-  const errors: string[] = [];
-  const usage = workloads.map(w => ({ w, u: w.resourceUsage() }));
-  const pods = usage.reduce((n, { u }) => n + u.pods, 0);
-  if (quota.pods !== undefined && pods > v.parseQuantity(quota.pods)) {
-    errors.push(`quota: the workloads of namespace "${namespace}" run up to ${pods} pods (${usage.map(({ w, u }) => `${w.name} ${u.pods}`).join(', ')}), more than its ResourceQuota allows (pods: ${quota.pods}), so the API server refuses pods during a rollout or scale-out. Fix: raise resourceQuota.pods of ${namespacePath}, or run fewer replicas.`);
-  }
-  for (const [key, [kind, resource]] of Object.entries(QUOTA_KEYS)) {
-    if (quota[key] === undefined) continue;
-    const total = usage.reduce((n, { u }) => n + u.pods * v.parseQuantity(u[kind][resource] ?? '0'), 0);
-    if (total > v.parseQuantity(quota[key])) {
-      errors.push(`quota: the workloads of namespace "${namespace}" declare ${kind} of ${formatQuantity(total, resource)} ${resource} at their most pods, more than its ResourceQuota allows (${key}: ${quota[key]}). Fix: raise resourceQuota["${key}"] of ${namespacePath}, or lower the ${kind} or replicas.`);
-    }
-  }
-  return errors;
-}
-
-function formatQuantity(value: number, resource: string): string {
-  if (resource === 'cpu') return Number.isInteger(value) ? String(value) : `${Math.round(value * 1000)}m`;
-  return `${Math.round((value / 2 ** 20) * 10) / 10}Mi`;
-}
-
 /**
  * cdk8s-plus labels pods with their construct address (`cdk8s.io/metadata.addr`) whenever
  * something selects the workload through it (a StatefulSet's Service, a Job's defaults). Our
@@ -463,28 +383,3 @@ function dropAddressLabel(labels: Record<string, unknown> | undefined): void {
 }
 
 const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
-
-
-/** The name of `names` with the smallest edit distance to `name`, if it is close (at most a third of its length). */
-function closestName(name: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of names) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}

@@ -21,6 +21,7 @@ export { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 export * from './env-value-from';
 export * from './pod-volume';
 export * from './ingress-tls';
+export { ExposeViaIngressOptions } from './ingress-exposure';
 export * from './hardened-workload';
 export * from './hardened-deployment';
 export * from './hardened-stateful-set';
