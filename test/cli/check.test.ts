@@ -9,7 +9,8 @@ import {
   UsageError,
   type CheckRun,
 } from '../../src/cli/check';
-import { main, type CliIo } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
+import { fakeIo } from '../support/cli-io';
 import { NOT_APPLICABLE, type Rule, type RulePack } from '../../policy';
 import { loadManifests, ManifestInputError, parseManifestText } from '../../src/yaml-input';
 
@@ -303,36 +304,20 @@ describe('argument parsing and dispatch', () => {
     expect(() => parseCheckArgs(argv as string[])).toThrow(message as RegExp);
   });
 
-  function fakeIo(stdin = ''): CliIo & { out: string; err: string } {
-    const io = {
-      out: '',
-      err: '',
-      cwd: tmp,
-      stdout: (t: string) => {
-        io.out += t;
-      },
-      stderr: (t: string) => {
-        io.err += t;
-      },
-      readStdin: () => stdin,
-    };
-    return io;
-  }
-
   test('main dispatches, prints usage on errors, reads stdin for -', async () => {
-    let io = fakeIo();
+    let io = fakeIo(tmp);
     expect(await main(['check', '--nope', 'x'], io)).toBe(2);
     expect(io.err).toContain('unknown option "--nope"');
     expect(io.err).toContain('Usage: cdk8s-hardened check PATH...');
-    io = fakeIo();
+    io = fakeIo(tmp);
     expect(await main(['frobnicate'], io)).toBe(2);
     expect(io.err).toContain('unknown command "frobnicate"');
-    io = fakeIo();
+    io = fakeIo(tmp);
     expect(await main([], io)).toBe(2);
-    io = fakeIo();
+    io = fakeIo(tmp);
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out).toMatch(/^  check +check manifests against the Pod Security Standards$/m);
-    io = fakeIo(SAFE_POD);
+    io = fakeIo(tmp, SAFE_POD);
     expect(await main(['check', '-', '--format', 'json'], io)).toBe(0);
     expect(JSON.parse(io.out)).toEqual([{ file: '<stdin>', kind: 'Pod', namespace: 'apps', name: 'safe', findings: [] }]);
   });

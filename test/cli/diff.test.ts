@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/check';
 import { parseDiffArgs } from '../../src/cli/diff';
-import { main, type CliIo } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
+import { fakeIo } from '../support/cli-io';
 import { loadManifests } from '../../src/yaml-input';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -77,23 +78,8 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: tmp,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
-
 async function diff(argv: string[], cwd?: string) {
-  const io = { ...fakeIo(), ...(cwd ? { cwd } : {}) };
+  const io = fakeIo(cwd ?? tmp);
   const out = { text: '', err: '' };
   io.stdout = (t: string) => void (out.text += t);
   io.stderr = (t: string) => void (out.err += t);

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/check';
-import { main, type CliIo } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
+import { fakeIo } from '../support/cli-io';
 import { parseReportArgs } from '../../src/cli/report';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -121,24 +122,8 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function fakeIo(stdin = ''): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: tmp,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-    readStdin: () => stdin,
-  };
-  return io;
-}
-
 async function report(argv: string[], stdin?: string) {
-  const io = fakeIo(stdin);
+  const io = fakeIo(tmp, stdin);
   const code = await main(['report', ...argv], io);
   return { code, stdout: io.out, stderr: io.err };
 }
@@ -186,7 +171,7 @@ describe('exit codes', () => {
     const help = await report(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]');
-    const io = fakeIo();
+    const io = fakeIo(tmp);
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out).toMatch(/^  report +print the Markdown security report/m);
   });
