@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { KubeObject } from '../policy/kube-object';
-import { podTemplateOf } from '../policy/pss';
+import { podTemplateOf, type PodTemplateView } from '../policy/pss';
 import { annotationsProblem, isQualifiedName } from './_validate';
 import type { RenderedObject } from './_output-layout';
 
@@ -24,7 +24,7 @@ export function checkFinalObjects(objects: readonly RenderedObject[]): string[] 
     for (const key of Object.keys(object.metadata?.labels ?? {})) {
       if (!isQualifiedName(key)) at(`metadata.labels[${JSON.stringify(key)}]`, key, 'is not a valid label key', 'use an optional DNS subdomain prefix and "/", then at most 63 alphanumerics, "-", "_" or "."');
     }
-    checkProbes(object, at);
+    if (template) checkProbes(template, at);
     checkPatches(apiObject, object, at);
   }
   return errors;
@@ -33,9 +33,7 @@ export function checkFinalObjects(objects: readonly RenderedObject[]): string[] 
 type Report = (field: string, value: unknown, problem: string, fix: string) => void;
 
 /** Probe ports: a number from 1 to 65535, or the name of a port of the same container (core/v1 validateProbe). */
-function checkProbes(object: KubeObject, at: Report): void {
-  const view = podTemplateOf(object);
-  if (!view) return;
+function checkProbes(view: PodTemplateView, at: Report): void {
   const spec = view.spec as Record<string, unknown>;
   for (const list of ['initContainers', 'containers'] as const) {
     const containers = Array.isArray(spec[list]) ? spec[list] as Record<string, any>[] : [];

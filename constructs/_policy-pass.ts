@@ -28,7 +28,8 @@ export interface PolicyPass {
  */
 export function runPolicyPass(model: AppModel, objects: readonly RenderedObject[], packs: readonly RulePack[]): PolicyPass {
   const exceptionsOf = objects.map(o => model.exceptionsCovering(o.apiObject));
-  const result = evaluatePolicy<PolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i] });
+  const today = todayUtc(); // one day for the whole pass: which exceptions expired, which expire soon
+  const result = evaluatePolicy<PolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i], today });
   const workloadOf = new Map<IConstruct, IConstruct>(model.workloads.map(w => [w.podTemplateObject, w]));
 
   const errors: string[] = [];
@@ -49,7 +50,6 @@ export function runPolicyPass(model: AppModel, objects: readonly RenderedObject[
     }
   }
   const expired = new Set(result.expiredExceptions);
-  const today = todayUtc();
   for (const e of model.exceptions) {
     const where = `PolicyException ${e.id}${e.path !== undefined ? ` at ${e.path}` : ''} ("${e.reason}")`;
     if (expired.has(e)) {

@@ -129,7 +129,6 @@ export interface HardenedContainerProps {
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const ABSOLUTE_PATH = /^\/[A-Za-z0-9._\-/]*$/;
 
 /** The kplus container props of one hardened container, validated. @internal */
 export function toKplusContainer(scope: Construct, field: string, c: HardenedContainerProps, user: number, group: number, requireProbes: boolean): kplus.ContainerProps {
@@ -176,9 +175,7 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
   const seen = new Set<string>();
   const volumeNames = new Map<string, string>();
   const volumeMounts = (c.writablePaths ?? []).map((path, i) => {
-    if (!ABSOLUTE_PATH.test(path) || path.split('/').includes('..') || path === '/') {
-      throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is not an absolute path below /', 'write an absolute path such as "/tmp" or "/var/cache/nginx"');
-    }
+    v.absolutePath(scope, `${field}.writablePaths[${i}]`, path, 'write an absolute path such as "/tmp" or "/var/cache/nginx"');
     if (seen.has(path)) throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is listed twice', 'list each writable path once');
     seen.add(path);
     const volumeName = `${c.name}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
@@ -295,9 +292,7 @@ export function containerConfiguration(scope: IConstruct, field: string, c: Hard
   const paths = new Set(c.writablePaths ?? []);
   (c.mounts ?? []).forEach((m, i) => {
     const at = `${field}.mounts[${i}]`;
-    if (typeof m?.path !== 'string' || !ABSOLUTE_PATH.test(m.path) || m.path.split('/').includes('..') || m.path === '/') {
-      throw new HardenedInputError(scope, `${at}.path`, m?.path, 'is not an absolute path below /', 'write an absolute path such as "/etc/app/config"');
-    }
+    v.absolutePath(scope, `${at}.path`, m?.path, 'write an absolute path such as "/etc/app/config"');
     if (paths.has(m.path)) throw new HardenedInputError(scope, `${at}.path`, m.path, 'is mounted twice (or is also a writable path)', 'mount each path once');
     paths.add(m.path);
     const writable = m.writable ?? false;

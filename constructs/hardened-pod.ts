@@ -5,7 +5,7 @@ import { addPostRenderPatch, addPostRenderTransform, dig } from './_post-render-
 import * as v from './_validate';
 import { AppArmorProfile } from './app-armor-profile';
 import { HardenedInputError } from './errors';
-import { containerConfiguration, HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
+import { ContainerConfiguration, containerConfiguration, HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
 import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { AppModel } from './app-model';
 import { kubernetesMinor } from './pod-security';
@@ -115,7 +115,7 @@ export class HardenedPodTemplate {
   private readonly group: number;
   private readonly names = new Set<string>();
   /** Every container, in the order it was declared, with where it goes. */
-  private readonly entries: { readonly list: ContainerList; readonly props: HardenedContainerProps; readonly field: string }[] = [];
+  private readonly entries: { readonly list: ContainerList; readonly props: HardenedContainerProps; readonly config: ContainerConfiguration }[] = [];
   private target?: { readonly apiObject: ApiObject; readonly spec: string; readonly podMetadata: kplus.AbstractPod['metadata'] };
 
   constructor(scope: Construct, props: HardenedPodProps, serviceAccount: kplus.IServiceAccount, options: PodTemplateOptions) {
@@ -207,9 +207,9 @@ export class HardenedPodTemplate {
     if (list !== ContainerList.MAIN && (c.readiness || c.liveness) && list === ContainerList.INIT) {
       throw new HardenedInputError(this.scope, `${field}.readiness`, 'probe', 'is set on an init container, which Kubernetes refuses (init containers run to completion)', 'remove the probes, or add it as a native sidecar with addSidecar');
     }
-    containerConfiguration(this.scope, field, c); // validate now, so that the error names the call
+    const config = containerConfiguration(this.scope, field, c); // validated now, so that the error names the call
     this.names.add(c.name);
-    this.entries.push({ list, props: c, field });
+    this.entries.push({ list, props: c, config });
     return props;
   }
 
@@ -231,7 +231,7 @@ export class HardenedPodTemplate {
   private hardenContainers(spec: Record<string, unknown> | undefined): void {
     if (!spec) return;
     const volumes = (spec.volumes as Record<string, unknown>[] | undefined) ?? [];
-    for (const { list, props: c, field } of this.entries) {
+    for (const { list, props: c, config } of this.entries) {
       const key = list === ContainerList.MAIN ? 'containers' : 'initContainers';
       const container = ((spec[key] as Record<string, unknown>[] | undefined) ?? []).find(x => x.name === c.name);
       if (!container) continue; // removed through an escape hatch: the policy pass judges what is left
@@ -243,7 +243,6 @@ export class HardenedPodTemplate {
         if (profile) securityContext.appArmorProfile = profile;
       }
       if (list === ContainerList.SIDECAR) container.restartPolicy = 'Always';
-      const config = containerConfiguration(this.scope, field, c);
       if (config.env.length > 0) container.env = [...((container.env as unknown[] | undefined) ?? []), ...config.env];
       if (config.volumeMounts.length > 0) container.volumeMounts = [...((container.volumeMounts as unknown[] | undefined) ?? []), ...config.volumeMounts];
       for (const volume of config.volumes) {

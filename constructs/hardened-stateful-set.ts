@@ -131,9 +131,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
       v.dnsLabel(this, `${field}.name`, c.name);
       if (names.has(c.name)) throw new HardenedInputError(this, `${field}.name`, c.name, 'is used by two claims', 'give each claim a unique name');
       names.add(c.name);
-      if (typeof c.mountPath !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(c.mountPath) || c.mountPath === '/' || c.mountPath.split('/').includes('..')) {
-        throw new HardenedInputError(this, `${field}.mountPath`, c.mountPath, 'is not an absolute path below /', 'write e.g. "/var/lib/postgresql/data"');
-      }
+      v.absolutePath(this, `${field}.mountPath`, c.mountPath, 'write e.g. "/var/lib/postgresql/data"');
       if (paths.has(c.mountPath)) throw new HardenedInputError(this, `${field}.mountPath`, c.mountPath, 'is also a writable path or a mount of a container', 'mount each path once');
       paths.add(c.mountPath);
       if (v.quantity(this, `${field}.storage`, c.storage) <= 0) throw new HardenedInputError(this, `${field}.storage`, c.storage, 'is zero', 'request a size such as "10Gi"');

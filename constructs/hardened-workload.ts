@@ -51,7 +51,6 @@ export interface WorkloadResourceUsage {
 }
 
 const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * What every hardened workload kind shares: a validated name and namespace, its own
@@ -237,9 +236,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     if (ports.length === 0) {
       throw new HardenedInputError(this, 'service', true, 'is requested but no container declares a port', 'declare ports on the containers, or drop service');
     }
-    if (!DNS_1035_LABEL.test(this.name)) {
-      throw new HardenedInputError(this, 'name', this.name, 'is not a valid Service name (a DNS-1035 label must start with a letter)', 'start the workload name with a letter, or set service: false');
-    }
+    v.dns1035Label(this, 'name', this.name, 'start the workload name with a letter, or set service: false');
     const seen = new Map<number, number>();
     const service = new kplus.Service(this, 'Service', {
       metadata: this.metadata(),

@@ -11,3 +11,4 @@ export * from './network';
 export * from './images';
 export * from './reason';
 export * from './cron';
+export * from './paths';

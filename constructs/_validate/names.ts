@@ -30,7 +30,7 @@ export function dnsSubdomain(scope: IConstruct, field: string, value: string): s
 /** A DNS-1035 label (Service names): like a DNS-1123 label, but starting with a letter. */
 export function dns1035Label(scope: IConstruct, field: string, value: string, fix = 'start the name with a lowercase letter, e.g. "web-api"'): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS1035_LABEL.test(value)) {
-    throw new HardenedInputError(scope, field, value, 'is not a valid DNS-1035 label (a Service name must start with a letter)', fix);
+    throw new HardenedInputError(scope, field, value, 'is not a valid Service name (a DNS-1035 label must start with a letter)', fix);
   }
   return value;
 }
