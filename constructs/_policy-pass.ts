@@ -29,7 +29,7 @@ export interface PolicyPass {
 export function runPolicyPass(model: AppModel, objects: readonly RenderedObject[], packs: readonly RulePack[]): PolicyPass {
   const exceptionsOf = objects.map(o => model.exceptionsCovering(o.apiObject));
   const today = todayUtc(); // one day for the whole pass: which exceptions expired, which expire soon
-  const result = evaluatePolicy<PolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i], today });
+  const result = evaluatePolicy<PolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i], today, kubernetesMinor: model.kubernetesMinor });
   const workloadOf = new Map<IConstruct, IConstruct>(model.workloads.map(w => [w.podTemplateObject, w]));
 
   const errors: string[] = [];

@@ -3,10 +3,10 @@ import { IConstruct } from 'constructs';
 import { ConnectivityGraph, FlowDirection, IPolicyHost } from './connectivity';
 import { HardenedInputError } from './errors';
 import type { HardenedNamespace } from './hardened-namespace';
+import { DEFAULT_KUBERNETES_VERSION, kubernetesEndOfLifeWarning, parseKubernetesVersion } from './kubernetes-version';
 import { istioFeatures, IstioFeatures } from './mesh/istio-version';
-import { kubernetesMinor } from './pod-security';
 import type { PolicyException } from './policy-exception';
-import { RESTRICTED_DEFAULTS } from './restricted-defaults';
+import { todayUtc } from '../policy';
 
 /** Context key that sets the Kubernetes version of a whole app (see {@link AppModel.kubernetesVersion}). */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-hardened:kubernetesVersion';
@@ -55,17 +55,18 @@ export function markModelRoot(root: IModelRoot): void {
 /** Props of {@link AppModel}. */
 export interface AppModelProps {
   /**
-   * The Kubernetes minor version the blueprint targets: it decides API versions and fields (the
-   * AppArmor annotation up to 1.29, the `appArmorProfile` field from 1.30).
-   * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.28" (RESTRICTED_DEFAULTS.kubernetesVersion)
+   * The Kubernetes minor version the blueprint targets, `1.N` in KUBERNETES_RELEASES: the one
+   * place that decides every version-dependent output (see {@link AppModel.kubernetesVersion}).
+   * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.36" (DEFAULT_KUBERNETES_VERSION)
    */
   readonly kubernetesVersion?: string;
   /**
-   * The Istio minor version the mesh layer writes for: it decides the `security.istio.io` API
-   * version (v1 from 1.22) and whether ambient mode exists (from 1.24). Read only when the app
-   * uses the mesh; a version that does not support `kubernetesVersion` fails synth.
+   * The Istio minor version the mesh layer writes for: it decides whether ambient mode exists
+   * (from 1.24) and the proxy's install values. Read only when the app uses the mesh; a line
+   * whose stated Kubernetes range does not include `kubernetesVersion`, or past its end of life,
+   * warns at synth.
    * @default - context key `cdk8s-hardened:istioVersion`, else the newest Istio line that supports
-   * the Kubernetes version (1.24 for 1.28)
+   * the Kubernetes version ("1.31" for "1.36"; none for "1.37": synth fails and says how to override)
    */
   readonly istioVersion?: string;
 }
@@ -97,7 +98,7 @@ export class AppModel {
   public readonly connectivity = new ConnectivityGraph();
   private readonly root: IConstruct;
   private readonly props: AppModelProps;
-  private version?: { readonly text: string; readonly minor: number };
+  private version?: number;
   private istioLine?: IstioFeatures;
 
   private readonly _namespaces = new Map<string, HardenedNamespace>();
@@ -106,6 +107,7 @@ export class AppModel {
   private readonly _exceptions: PolicyException[] = [];
   private readonly _exceptionsByScope = new Map<IConstruct, PolicyException[]>();
   private readonly layers: IModelLayer[] = [];
+  private readonly _warnings: string[] = [];
   private prepared = false;
 
   constructor(root: IConstruct, props: AppModelProps = {}) {
@@ -114,36 +116,62 @@ export class AppModel {
   }
 
   /**
-   * The Kubernetes minor version the app targets, e.g. `1.28`; read once, on first use (so
-   * context set on the app after it is created still counts).
+   * The Kubernetes minor version the app targets, e.g. `1.36`; read once, on first use (so
+   * context set on the app after it is created still counts). It alone decides every
+   * version-dependent output: the Pod Security `*-version` labels and the version `latest` is
+   * judged at (Pod Security Admission evaluates `latest`, and any newer version, as the server's
+   * own), the AppArmor annotation (to 1.29) or field (from 1.30), native sidecars (from 1.29),
+   * ValidatingAdmissionPolicy v1beta1 (1.28, 1.29) or v1 (from 1.30), and the Istio default.
    */
   public get kubernetesVersion(): string {
-    return this.targetVersion().text;
+    return `1.${this.kubernetesMinor}`;
   }
 
-  /** The Kubernetes minor number of {@link kubernetesVersion}, e.g. 28. */
+  /** The Kubernetes minor number of {@link kubernetesVersion}, e.g. 36. */
   public get kubernetesMinor(): number {
-    return this.targetVersion().minor;
-  }
-
-  private targetVersion(): { readonly text: string; readonly minor: number } {
-    if (!this.version) {
+    if (this.version === undefined) {
       const text = this.props.kubernetesVersion
         ?? (this.root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as string | undefined)
-        ?? RESTRICTED_DEFAULTS.kubernetesVersion;
-      this.version = { text, minor: kubernetesMinor(this.root, 'kubernetesVersion', text) };
+        ?? DEFAULT_KUBERNETES_VERSION;
+      this.version = parseKubernetesVersion(this.where, 'kubernetesVersion', text);
+      const eol = kubernetesEndOfLifeWarning(this.version, todayUtc());
+      if (eol !== undefined) this.warn(this.where, eol);
     }
     return this.version;
   }
 
   /**
+   * The Pod Security version of the target, `v1.N`: what the namespaces pin by default, and what
+   * the target's Pod Security Admission evaluates `latest` as.
+   */
+  public get podSecurityVersion(): string {
+    return `v1.${this.kubernetesMinor}`;
+  }
+
+  /**
    * The Istio line the app targets and what it offers; resolved on first use.
-   * @throws HardenedInputError when the Istio version does not support the Kubernetes version
+   * @throws HardenedInputError for an unknown line, or when no line supports the Kubernetes version and none is declared
    */
   public get istio(): IstioFeatures {
-    this.istioLine ??= istioFeatures(this.root, 'istioVersion',
-      this.props.istioVersion ?? (this.root.node.tryGetContext(ISTIO_VERSION_CONTEXT) as string | undefined), this.kubernetesMinor);
+    this.istioLine ??= istioFeatures(this.where, 'istioVersion',
+      this.props.istioVersion ?? (this.root.node.tryGetContext(ISTIO_VERSION_CONTEXT) as string | undefined), this.kubernetesMinor,
+      message => this.warn(this.where, message), todayUtc());
     return this.istioLine;
+  }
+
+  /** Records a warning that synth prints (`[construct path] message`). */
+  public warn(scope: IConstruct | string, message: string): void {
+    this._warnings.push(`[${typeof scope === 'string' ? scope : scope.node.path}] ${message}`);
+  }
+
+  /** How errors and warnings about the app's own props name it: its path, or `HardenedApp` for the root. */
+  private get where(): IConstruct | string {
+    return this.root.node.path === '' ? 'HardenedApp' : this.root;
+  }
+
+  /** The warnings recorded so far, in order. */
+  public get warnings(): readonly string[] {
+    return [...this._warnings];
   }
 
   /** Registers a namespace; its name must be unique in the app. */

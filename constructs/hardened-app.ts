@@ -60,16 +60,21 @@ export interface HardenedAppProps extends Omit<AppProps, 'yamlOutputType'> {
    */
   readonly outputFileExtension?: string;
   /**
-   * The Kubernetes minor version the blueprint targets, e.g. "1.30".
-   * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.28"
+   * The Kubernetes minor version the blueprint targets, `1.N` from 1.28 to 1.37: the one place
+   * that decides every version-dependent output (Pod Security version labels, AppArmor field or
+   * annotation, native sidecars, ValidatingAdmissionPolicy version, Istio default); a line past
+   * its end of life warns at synth. See `AppModel.kubernetesVersion`.
+   * @default - context key `cdk8s-hardened:kubernetesVersion`, else "1.36" (DEFAULT_KUBERNETES_VERSION)
    */
   readonly kubernetesVersion?: string;
   /**
-   * The Istio minor version the mesh layer writes for, e.g. "1.24"; read only when the app uses
-   * the mesh (`IstioMesh`, `HardenedNamespace` `mesh`). A version that does not support
-   * `kubernetesVersion` fails synth with the supported range.
+   * The Istio minor version the mesh layer writes for, e.g. "1.31"; read only when the app uses
+   * the mesh (`IstioMesh`, `HardenedNamespace` `mesh`). A line outside ISTIO_RELEASES fails
+   * synth; one whose stated Kubernetes range does not include `kubernetesVersion`, or past its
+   * end of life, warns.
    * @default - context key `cdk8s-hardened:istioVersion`, else the newest Istio line that
-   * supports the Kubernetes version ("1.24" for "1.28")
+   * supports the Kubernetes version ("1.31" for "1.36", "1.24" for "1.28"; for "1.37" none, and
+   * synth fails with the range and this override)
    */
   readonly istioVersion?: string;
   /**
@@ -147,7 +152,7 @@ export class HardenedApp extends App implements IModelRoot {
     if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
     const limits = checkFinalObjects(placed);
     if (limits.length > 0) throw new SynthValidationError(limits, 'Synthesis failed with the following errors');
-    for (const w of policy.warnings) console.warn(`warning: ${w}`);
+    for (const w of [...this.model.warnings, ...policy.warnings]) console.warn(`warning: ${w}`);
 
     const yaml = serializeDocuments(placed.map(p => p.object));
     const manifests: Record<string, string[]> = {};

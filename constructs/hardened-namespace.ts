@@ -7,7 +7,7 @@ import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
 import { MeshLayer } from './mesh/mesh-layer';
 import { NamespaceMesh } from './mesh/namespace-mesh';
-import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, validatePodSecurityVersion } from './pod-security';
+import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, podSecurityVersionFor } from './pod-security';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** Per-container defaults and bounds of a namespace's LimitRange. Values are Kubernetes quantities. */
@@ -54,8 +54,10 @@ export interface HardenedNamespaceProps {
    */
   readonly warn?: PodSecurityLevel;
   /**
-   * The policy version pinned by the `-version` labels of all three modes.
-   * @default "v1.28" (RESTRICTED_DEFAULTS.podSecurityVersion)
+   * The policy version pinned by the `-version` labels of all three modes: `v1.N` no newer than
+   * the app's Kubernetes version (an older pin keeps the checks of that release), or `latest`,
+   * which the cluster's Pod Security Admission, and so synth, judges as the cluster's own version.
+   * @default - the app's Kubernetes version, e.g. "v1.36" for "1.36" (AppModel.podSecurityVersion)
    */
   readonly podSecurityVersion?: string;
   /**
@@ -162,7 +164,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     }
     AppModel.of(this).addNamespace(this);
 
-    const version = validatePodSecurityVersion(this, 'podSecurityVersion', props.podSecurityVersion ?? RESTRICTED_DEFAULTS.podSecurityVersion);
+    const version = podSecurityVersionFor(this, 'podSecurityVersion', props.podSecurityVersion, AppModel.of(this).kubernetesMinor);
     const enforce = props.enforce ?? PodSecurityLevel.RESTRICTED;
     const audit = props.audit ?? PodSecurityLevel.RESTRICTED;
     const warn = props.warn ?? PodSecurityLevel.RESTRICTED;

@@ -8,7 +8,6 @@ import { HardenedInputError } from './errors';
 import { ContainerConfiguration, containerConfiguration, HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
 import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { AppModel } from './app-model';
-import { kubernetesMinor } from './pod-security';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 import { IRuntimeClass } from './sandbox-runtime-class';
 import { SeccompProfile } from './seccomp-profile';
@@ -56,13 +55,6 @@ export interface HardenedPodProps {
    * @default - the cluster's default runtime
    */
   readonly runtimeClass?: IRuntimeClass;
-  /**
-   * The Kubernetes minor version the pod is written for: 1.29 and older get the AppArmor
-   * annotation, 1.30 and later the `appArmorProfile` field.
-   * @default - the app's version (`HardenedAppProps.kubernetesVersion`, else context key
-   * `cdk8s-hardened:kubernetesVersion`, else "1.28")
-   */
-  readonly kubernetesVersion?: string;
   /**
    * Seconds the pod has to shut down gracefully.
    * @default 30
@@ -140,7 +132,7 @@ export class HardenedPodTemplate {
     if (props.seLinuxOptions?.level !== undefined && !SE_LINUX_LEVEL.test(props.seLinuxOptions.level)) {
       throw new HardenedInputError(scope, 'seLinuxOptions.level', props.seLinuxOptions.level, 'is not an SELinux MCS level', 'write e.g. "s0:c123,c456"');
     }
-    this.minor = props.kubernetesVersion !== undefined ? kubernetesMinor(scope, 'kubernetesVersion', props.kubernetesVersion) : AppModel.of(scope).kubernetesMinor;
+    this.minor = AppModel.of(scope).kubernetesMinor; // one place decides versions: the app
     const grace = v.integer(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 0, 86400);
 
     this.kplusProps = {

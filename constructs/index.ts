@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './app-model';
 export * from './restricted-defaults';
+export * from './kubernetes-version';
 export * from './pod-security';
 export * from './connectivity';
 export * from './host-network-policy';

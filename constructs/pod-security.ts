@@ -30,18 +30,23 @@ export interface PodSecurityTarget {
   readonly version: string;
 }
 
-/** Validates a Pod Security Standards policy version: `v1.N` (N >= 0) or `latest`. */
-export function validatePodSecurityVersion(scope: IConstruct, field: string, version: string): string {
-  if (version === 'latest' || /^v1\.(0|[1-9]\d*)$/.test(version)) return version;
-  throw new HardenedInputError(scope, field, version, 'is not a Pod Security Standards version',
-    'use "v1.N" such as "v1.28" (pinned, recommended) or "latest"');
-}
-
-/** Validates a Kubernetes minor version such as `1.28` and returns its minor number. */
-export function kubernetesMinor(scope: IConstruct, field: string, version: string): number {
-  const m = /^v?1\.(\d+)$/.exec(version);
-  if (!m) {
-    throw new HardenedInputError(scope, field, version, 'is not a Kubernetes minor version', 'use "1.N", e.g. "1.28"');
+/**
+ * The Pod Security version a namespace or the admission layer pins on a Kubernetes
+ * 1.`kubernetesMinor` target: `given` when it is `latest` or `v1.N` no newer than the target,
+ * else the target's own `v1.N` when nothing is given.
+ * @throws HardenedInputError for a malformed version, and for one newer than the target (the
+ * target's Pod Security Admission would judge it as its own version, not the one written)
+ */
+export function podSecurityVersionFor(scope: IConstruct, field: string, given: string | undefined, kubernetesMinor: number): string {
+  if (given === undefined) return `v1.${kubernetesMinor}`;
+  const m = typeof given === 'string' ? /^v1\.(0|[1-9]\d{0,2})$/.exec(given) : null;
+  if (given !== 'latest' && m === null) {
+    throw new HardenedInputError(scope, field, given, 'is not a Pod Security Standards version',
+      `use "v1.N" no newer than the target, e.g. "v1.${kubernetesMinor}" (the default), or "latest"`);
   }
-  return Number(m[1]);
+  if (m !== null && Number(m[1]) > kubernetesMinor) {
+    throw new HardenedInputError(scope, field, given, `is newer than the app's Kubernetes version 1.${kubernetesMinor}, whose Pod Security Admission judges it as v1.${kubernetesMinor}`,
+      `pin "v1.${kubernetesMinor}" or older (leave podSecurityVersion out for v1.${kubernetesMinor}), or raise HardenedAppProps.kubernetesVersion`);
+  }
+  return given;
 }

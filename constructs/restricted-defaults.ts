@@ -14,10 +14,6 @@ export const RESTRICTED_DEFAULTS = {
   replicas: 2,
   /** The Pod Security Standards level a HardenedNamespace enforces, audits and warns on. */
   podSecurityLevel: 'restricted',
-  /** The Pod Security Standards version the namespace labels pin. */
-  podSecurityVersion: 'v1.28',
-  /** The Kubernetes minor version the blueprint targets (decides AppArmor annotation vs field). */
-  kubernetesVersion: '1.28',
   /** Size limit (MiB) of the emptyDir behind each writable path. */
   writablePathSizeLimitMiB: 64,
   /** ResourceQuota of a HardenedNamespace. */

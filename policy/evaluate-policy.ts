@@ -5,7 +5,7 @@
  * check. Pure: plain objects in, findings out.
  */
 import type { KubeObject } from './kube-object';
-import { checkPodSecurity, podTemplateOf } from './pss';
+import { checkPodSecurity, effectivePssVersion, podTemplateOf } from './pss';
 import { namespacePodSecurity, type NamespacePodSecurity, type PssMode, type PssTarget } from './pss/namespace-policy';
 import { createRuleContext } from './rules/context';
 import { exceptionExpiry, exceptionMatches, todayUtc, type RuleException } from './rules/exceptions';
@@ -65,6 +65,13 @@ export interface EvaluatePolicyOptions<E extends RuleException = RuleException> 
    */
   readonly podSecurityOverride?: Partial<PssTarget>;
   /**
+   * The Kubernetes minor number of the API server the objects are for (e.g. 36): Pod Security
+   * labels of `latest`, or of a version newer than the server, are judged at `v1.<minor>`, as
+   * the server's Pod Security Admission does.
+   * @default - the newest version the checks know (PSS_LATEST_VERSION)
+   */
+  readonly kubernetesMinor?: number;
+  /**
    * The day (`YYYY-MM-DD`) exceptions are judged on: an exception whose `expires` is before it
    * covers nothing.
    * @default - today (UTC)
@@ -123,7 +130,7 @@ export function evaluatePolicy<E extends RuleException = RuleException>(objects:
   const today = options.today ?? todayUtc();
   const findings: PolicyFinding<E>[] = [];
   objects.forEach((object, objectIndex) => {
-    const own = [...podSecurityFindings<E>(object, objectIndex, namespaceOf, options.podSecurityOverride), ...(rulesByObject.get(objectIndex) ?? [])];
+    const own = [...podSecurityFindings<E>(object, objectIndex, namespaceOf, options.podSecurityOverride, options.kubernetesMinor), ...(rulesByObject.get(objectIndex) ?? [])];
     const exceptions = exceptionsOf(objectIndex).filter(e => {
       if (exceptionExpiry(e, today) !== 'expired') return true;
       expired.add(e);
@@ -141,14 +148,16 @@ export function evaluatePolicy<E extends RuleException = RuleException>(objects:
 
 function podSecurityFindings<E extends RuleException>(
   object: KubeObject, objectIndex: number, namespaceOf: (name: string) => NamespacePodSecurity, override: Partial<PssTarget> | undefined,
+  serverMinor: number | undefined,
 ): PolicyFinding<E>[] {
   if (podTemplateOf(object) === undefined) return [];
   const nsName = object.metadata?.namespace;
   const ns = typeof nsName === 'string' && nsName !== '' ? namespaceOf(nsName) : undefined;
-  const enforce: PssTarget = {
+  const judged = (t: PssTarget): PssTarget => (serverMinor === undefined ? t : { level: t.level, version: effectivePssVersion(t.version, serverMinor) });
+  const enforce = judged({
     level: override?.level ?? ns?.enforce.level ?? 'restricted',
     version: override?.version ?? ns?.enforce.version ?? 'latest',
-  };
+  });
   const out: PolicyFinding<E>[] = [];
   const seen = new Set<string>();
   const add = (target: PssTarget, modes: readonly PssMode[], source: FindingSource) => {
@@ -169,7 +178,7 @@ function podSecurityFindings<E extends RuleException>(
   // warn and audit, where they differ from enforce: one evaluation per distinct level and version
   const byTarget = new Map<string, { target: PssTarget; modes: PssMode[] }>();
   for (const mode of ['warn', 'audit'] as const) {
-    const t = ns[mode];
+    const t = ns[mode] && judged(ns[mode]!);
     if (!t || (t.level === enforce.level && t.version === enforce.version)) continue;
     const key = `${t.level} ${t.version}`;
     const entry = byTarget.get(key) ?? { target: t, modes: [] };

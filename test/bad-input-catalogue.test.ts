@@ -10,8 +10,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
-  HardenedInputError, HardenedJob, HardenedNamespace, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
+  AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
+  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
 import { container, DIGEST } from './support/fixtures';
@@ -26,8 +26,8 @@ function tree(dir: string): Record<string, string> {
 }
 
 /** A valid app: a namespace and a Deployment; every case breaks one thing in a fresh copy. */
-function env(): Env {
-  const app = new HardenedApp({ outdir });
+function env(props: HardenedAppProps = {}): Env {
+  const app = new HardenedApp({ outdir, ...props });
   const cluster = new Chart(app, 'cluster');
   const shop = new HardenedNamespace(cluster, 'shop');
   const chart = new Chart(app, 'w', { namespace: 'shop' });
@@ -41,6 +41,8 @@ const deploy = (e: Env, overrides: Partial<HardenedContainerProps> = {}, props: 
 const controller = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
 const expose = (e: Env, overrides: object) => e.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller, ...overrides } as never);
 const REASON = 'A reviewer-facing sentence that explains the exception.';
+/** An app of its own with these props and one namespace (the version is read at the first construct). */
+const targeting = (props: HardenedAppProps, ns: HardenedNamespaceProps = {}) => new HardenedNamespace(new Chart(new HardenedApp({ outdir, ...props }), 'c'), 'n', ns);
 
 /** [case, break the app, construct path, field, bad value (as rendered in the message)]. */
 type Case = [string, (e: Env) => void, string, string, string];
@@ -83,7 +85,11 @@ const CASES: Case[] = [
   ['AppArmor Localhost profile with a space', e => deploy(e, {}, { appArmorProfile: AppArmorProfile.localhost('my profile') }), 'w/api', 'appArmorProfile.localhostProfile', '"my profile"'],
   ['SELinux level that is not an MCS level', e => deploy(e, {}, { seLinuxOptions: { level: 'top-secret' } }), 'w/api', 'seLinuxOptions.level', '"top-secret"'],
   ['negative termination grace period', e => deploy(e, {}, { terminationGracePeriodSeconds: -1 }), 'w/api', 'terminationGracePeriodSeconds', '-1'],
-  ['Kubernetes version that is not a minor version', e => deploy(e, {}, { kubernetesVersion: '1.28.3' }), 'w/api', 'kubernetesVersion', '"1.28.3"'],
+  ['Kubernetes patch version instead of a minor', () => targeting({ kubernetesVersion: '1.28.3' }), 'HardenedApp', 'kubernetesVersion', '"1.28.3"'],
+  ['Kubernetes version latest (names no version)', () => targeting({ kubernetesVersion: 'latest' }), 'HardenedApp', 'kubernetesVersion', '"latest"'],
+  ['Kubernetes version beyond the known lines', () => targeting({ kubernetesVersion: 'v1.99' }), 'HardenedApp', 'kubernetesVersion', '"v1.99"'],
+  ['Kubernetes version before 1.28', () => targeting({ kubernetesVersion: '1.27' }), 'HardenedApp', 'kubernetesVersion', '"1.27"'],
+  ['Pod Security version newer than the target', () => targeting({ kubernetesVersion: '1.35' }, { podSecurityVersion: 'v1.36' }), 'c/n', 'podSecurityVersion', '"v1.36"'],
   // --- containers
   ['container name with uppercase', e => deploy(e, { name: 'API' }), 'w/api', 'containers[0].name', '"API"'],
   ['two containers with one name', e => new HardenedDeployment(e.chart, 'api', { containers: [c({}), c({ ports: [{ number: 9000 }] })] }), 'w/api', 'containers[1].name', '"api"'],
@@ -120,7 +126,7 @@ const CASES: Case[] = [
   ['a token that expires in one minute', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: 'vault', expirationSeconds: 60 }) }] }), 'w/api', 'volume.expirationSeconds', '60'],
   ['a token without an audience', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: '' }) }] }), 'w/api', 'volume.audience', '""'],
   ['an init container with a readiness probe', e => e.web.addInitContainer(c({ name: 'init', ports: [] })), 'w/web', 'addInitContainer("init").readiness', '"probe"'],
-  ['a native sidecar on Kubernetes 1.28', e => e.web.addSidecar(batch('proxy')), 'w/web', 'addSidecar("proxy")', '"proxy"'],
+  ['a native sidecar on Kubernetes 1.28', () => env({ kubernetesVersion: '1.28' }).web.addSidecar(batch('proxy')), 'w/web', 'addSidecar("proxy")', '"proxy"'],
   ['a second container with the name of the first', e => e.web.addContainer(c({ name: 'web', ports: [{ number: 9000 }] })), 'w/web', 'addContainer("web").name', '"web"'],
   // --- StatefulSet, Job, CronJob
   ['claim name with uppercase', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'Data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].name', '"Data"'],

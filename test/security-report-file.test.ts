@@ -205,7 +205,7 @@ describe('one policy pass per synth', () => {
     expect(podBearing).toHaveLength(6); // 3 Deployments, a StatefulSet, a Job, a CronJob
     expect(checkPodSecurity).toHaveBeenCalledTimes(podBearing.length);
     expect(checkPodSecurity.mock.calls.map((c) => c[0]).sort()).toEqual(podBearing.sort());
-    expect(new Set(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`))).toEqual(new Set(['restricted v1.28']));
+    expect(new Set(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`))).toEqual(new Set(['restricted v1.36']));
   });
 
   test('a namespace that warns at a stricter level: Pod Security once per distinct level, and the report reads the excepted warning from the result', () => {
@@ -223,7 +223,7 @@ describe('one policy pass per synth', () => {
     const report = app.synthFiles()[SECURITY_REPORT_FILE];
     warn.mockRestore();
     // two synths; in each, one pod-bearing object at two distinct levels (baseline enforced; restricted warned and audited), and nothing for the report
-    expect(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`)).toEqual(['baseline v1.28', 'restricted v1.28', 'baseline v1.28', 'restricted v1.28']);
+    expect(checkPodSecurity.mock.calls.map((c) => `${c[1]} ${c[2]}`)).toEqual(['baseline v1.36', 'restricted v1.36', 'baseline v1.36', 'restricted v1.36']);
     expect(report).toContain('| excepted | `legacy/Pod/old` | `runAsNonRoot (warn/audit)` | ');
     expect(report).toContain('- `legacy/Pod/old` — `runAsNonRoot (warn/audit)`: The vendor image runs as root until its next major release.\n');
     // the same report as the one evaluated from the annotation synth wrote, but for the hardened rules synth did not run

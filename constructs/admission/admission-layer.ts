@@ -4,12 +4,12 @@ import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
   AdmissionRuleSource, celLiteral, POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
-import { podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
+import { effectivePssVersion, podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
 import type { AppModel, IModelLayer } from '../app-model';
 import { addPostRenderTransform } from '../_post-render-patch';
 import { HardenedInputError } from '../errors';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
-import { atLeastAsStrict, PodSecurityLevel, validatePodSecurityVersion } from '../pod-security';
+import { atLeastAsStrict, PodSecurityLevel, podSecurityVersionFor } from '../pod-security';
 import {
   ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, DEFAULT_EXCLUDED_NAMESPACES, type AdmissionProps,
 } from './admission-props';
@@ -85,13 +85,11 @@ export class AdmissionLayer implements IModelLayer {
 
   public prepare(model: AppModel): void {
     const minor = model.kubernetesMinor;
-    if (minor < 28) {
-      throw new HardenedInputError(this.scope, 'kubernetesVersion', model.kubernetesVersion, 'has no ValidatingAdmissionPolicy v1beta1 (it came in 1.28)',
-        'target Kubernetes 1.28 or later, or leave admission out');
-    }
+    // every target (KUBERNETES_RELEASES, 1.28 and later) has ValidatingAdmissionPolicy: v1beta1 to 1.29, v1 from 1.30
     const p = this.props;
     const level = p.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
-    const version = p.podSecurityVersion === undefined ? `v1.${minor}` : validatePodSecurityVersion(this.scope, 'admission.podSecurityVersion', p.podSecurityVersion);
+    // the version the target's Pod Security Admission judges `latest` and newer pins at
+    const version = effectivePssVersion(podSecurityVersionFor(this.scope, 'admission.podSecurityVersion', p.podSecurityVersion, minor), minor);
     const rules: AdmissionRule[] = [
       ...podSecurityAdmissionRules(level === PodSecurityLevel.BASELINE ? 'baseline' : 'restricted', version),
       ...(p.hardenedRules === false ? [] : ruleAdmissionRules()),
@@ -118,7 +116,9 @@ export class AdmissionLayer implements IModelLayer {
     const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
     // namespaces of the blueprint that enforce a lower Pod Security level (with a reason): Pod
     // Security Admission holds them to their own level through their labels
-    const lowered = model.namespaces.filter(ns => !atLeastAsStrict(ns.enforced.level, level) && !excluded.includes(ns.name)).map(ns => ns.name);
+    // and those that pin another Pod Security version: it holds them to the checks of that version
+    const lowered = model.namespaces.filter(ns => !excluded.includes(ns.name)
+      && (!atLeastAsStrict(ns.enforced.level, level) || effectivePssVersion(ns.enforced.version, minor) !== version)).map(ns => ns.name);
     for (const rule of rules) {
       const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
       const exempt = exemptions.get(rule.id) ?? [];

@@ -57,7 +57,9 @@ export interface AdmissionProps {
   readonly podSecurityLevel?: PodSecurityLevel;
   /**
    * The Pod Security Standards version of those checks, `v1.N`.
-   * @default - the app's Kubernetes version (`v1.28` for 1.28)
+   * No newer than the app's Kubernetes version; `latest` is judged as it. Namespaces that pin
+   * another version are left to Pod Security Admission for these checks.
+   * @default - the app's Kubernetes version (`v1.36` for 1.36)
    */
   readonly podSecurityVersion?: string;
   /**

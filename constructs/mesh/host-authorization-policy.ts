@@ -2,8 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IPolicyHost } from '../connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../restricted-defaults';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicyV1Beta1, AuthorizationPolicyV1Beta1SpecAction } from '../imports/istio/security.istio.io';
-import { IstioFeatures } from './istio-version';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/istio/security.istio.io';
 
 /** Who an ALLOW rule admits: SPIFFE principals or whole namespaces (L4 attributes only). */
 export interface MeshSource {
@@ -31,8 +30,6 @@ export interface HostAuthorizationPolicyProps {
   readonly name: string;
   /** The rules, one per declared flow into the host. */
   readonly rules: readonly MeshAllowRule[];
-  /** The Istio line to write for. */
-  readonly istio: IstioFeatures;
 }
 
 /**
@@ -57,16 +54,12 @@ export class HostAuthorizationPolicy extends Construct {
     }));
     const metadata = { name: props.name, namespace: props.host.namespaceName, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } };
     const selector = podLabels ? { selector: { matchLabels: { ...podLabels } } } : {};
-    this.apiObject = props.istio.securityApiVersion === 'security.istio.io/v1'
-      ? new AuthorizationPolicy(this, 'Resource', { metadata, spec: { ...selector, action: AuthorizationPolicySpecAction.ALLOW, rules } })
-      : new AuthorizationPolicyV1Beta1(this, 'Resource', { metadata, spec: { ...selector, action: AuthorizationPolicyV1Beta1SpecAction.ALLOW, rules } });
+    this.apiObject = new AuthorizationPolicy(this, 'Resource', { metadata, spec: { ...selector, action: AuthorizationPolicySpecAction.ALLOW, rules } });
   }
 }
 
 /** The deny-by-default AuthorizationPolicy of a meshed namespace: `spec: {}` (ALLOW nothing). @internal */
-export function denyAllAuthorizationPolicy(scope: Construct, id: string, namespace: string, istio: IstioFeatures): ApiObject {
+export function denyAllAuthorizationPolicy(scope: Construct, id: string, namespace: string): ApiObject {
   const metadata = { name: 'default-deny-all', namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } };
-  return istio.securityApiVersion === 'security.istio.io/v1'
-    ? new AuthorizationPolicy(scope, id, { metadata, spec: {} })
-    : new AuthorizationPolicyV1Beta1(scope, id, { metadata, spec: {} });
+  return new AuthorizationPolicy(scope, id, { metadata, spec: {} });
 }

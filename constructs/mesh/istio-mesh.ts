@@ -4,8 +4,7 @@ import * as v from '../_validate';
 import { AppModel } from '../app-model';
 import { IPeer, Peer } from '../connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode } from '../imports/istio/security.istio.io';
-import { IstioFeatures } from './istio-version';
+import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio/security.istio.io';
 import { MeshLayer, NATIVE_SIDECARS_FROM } from './mesh-layer';
 import { DataPlaneMode } from './namespace-mesh';
 
@@ -93,17 +92,15 @@ export class IstioMesh extends Construct {
     };
   }
 
-  /** Writes the mesh-wide STRICT PeerAuthentication for `istio`; the mesh layer calls it once at synth. @internal */
-  public _write(istio: IstioFeatures): void {
+  /** Writes the mesh-wide STRICT PeerAuthentication; the mesh layer calls it once at synth. @internal */
+  public _write(): void {
     if (this.peerAuthentication) return;
-    this.peerAuthentication = strictPeerAuthentication(this, 'PeerAuthentication', this.rootNamespace, istio);
+    this.peerAuthentication = strictPeerAuthentication(this, 'PeerAuthentication', this.rootNamespace);
   }
 }
 
-/** A STRICT PeerAuthentication named `default` without selector in `namespace`, in the API version of `istio`. @internal */
-export function strictPeerAuthentication(scope: Construct, id: string, namespace: string, istio: IstioFeatures): ApiObject {
+/** A STRICT PeerAuthentication named `default` without selector in `namespace` (security.istio.io/v1, every known Istio line). @internal */
+export function strictPeerAuthentication(scope: Construct, id: string, namespace: string): ApiObject {
   const metadata = { name: 'default', namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } };
-  return istio.securityApiVersion === 'security.istio.io/v1'
-    ? new PeerAuthentication(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } } })
-    : new PeerAuthenticationV1Beta1(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationV1Beta1SpecMtlsMode.STRICT } } });
+  return new PeerAuthentication(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } } });
 }

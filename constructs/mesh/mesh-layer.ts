@@ -76,7 +76,7 @@ export class MeshLayer implements IModelLayer {
           `put namespace "${w.namespaceName}" in the ambient mesh (NamespaceMesh.ambient(): no sidecar), or target Kubernetes 1.${NATIVE_SIDECARS_FROM}+, where Istio injects the proxy as a native sidecar`);
       }
     }
-    mesh._write(istio);
+    mesh._write();
 
     const modeOf = (peer: IPeer): DataPlaneMode | undefined => (isPolicyHost(peer) ? model.namespace(peer.namespaceName)?.mesh?.mode : undefined);
     // what the user declared, before the mesh adds its own holes
@@ -92,14 +92,14 @@ export class MeshLayer implements IModelLayer {
     }
     for (const [host, rules] of rulesByHost) {
       const prefix = model.namespace(host.namespaceName) === host ? 'namespace' : (host as Partial<IHardenedWorkload>).name ?? host.node.id;
-      new HostAuthorizationPolicy(host, 'AuthorizationPolicy', { host, name: `${prefix}-allow-ingress`, rules, istio });
+      new HostAuthorizationPolicy(host, 'AuthorizationPolicy', { host, name: `${prefix}-allow-ingress`, rules });
     }
 
     const graph = model.connectivity;
     const defaults = RESTRICTED_DEFAULTS.mesh;
     for (const ns of meshed) {
-      strictPeerAuthentication(ns, 'MeshPeerAuthentication', ns.name, istio);
-      denyAllAuthorizationPolicy(ns, 'MeshDefaultDeny', ns.name, istio);
+      strictPeerAuthentication(ns, 'MeshPeerAuthentication', ns.name);
+      denyAllAuthorizationPolicy(ns, 'MeshDefaultDeny', ns.name);
       if (ns.mesh!.mode === DataPlaneMode.SIDECAR) {
         graph.addFlow(mesh, 'controlPlane', ns, mesh.controlPlane, { ports: [Port.tcp(defaults.controlPlanePort)] });
         if (mesh.monitoring) graph.addFlow(mesh, 'monitoring', mesh.monitoring, ns, { ports: [Port.tcp(defaults.mergedMetricsPort)] });

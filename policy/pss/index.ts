@@ -6,7 +6,7 @@
  */
 export type { PssCheckInfo, PssCheckLevel, PssCheckVersionInfo, PssFinding, PssLevel } from './types';
 export { isPssLevel, parsePssLevel, PSS_LEVELS } from './level';
-export { formatPssVersion, parsePssVersion, PSS_LATEST_VERSION, type PssVersion } from './version';
+export { effectivePssVersion, formatPssVersion, parsePssVersion, PSS_LATEST_VERSION, type PssVersion } from './version';
 export { podTemplateOf, type PodTemplateView, type PlainRecord } from './pod-template';
 export { checksInEffect, PSS_CHECKS, type PssCheckInEffect } from './registry';
 export { checkPodSecurity } from './evaluate';

@@ -55,3 +55,13 @@ export function parsePssVersion(input: string): PssVersion {
 export function formatPssVersion(minor: number): string {
   return `v1.${minor}`;
 }
+
+/**
+ * The version the Pod Security Admission of a Kubernetes 1.`serverMinor` API server evaluates
+ * `version` at, `v1.N`: `latest`, and any version newer than the server, are the server's own
+ * (upstream clamps to the newest check version the server knows, which gives the same verdicts).
+ * @throws Error on a malformed version
+ */
+export function effectivePssVersion(version: string, serverMinor: number): string {
+  return formatPssVersion(Math.min(parsePssVersion(version).minor, serverMinor, PSS_LATEST_MINOR));
+}

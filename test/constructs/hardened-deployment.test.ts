@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppArmorProfile, ContainerImage, HardenedDeployment, HardenedNamespace, KUBERNETES_VERSION_CONTEXT, SandboxRuntime, SandboxRuntimeClass,
+  AppArmorProfile, ContainerImage, HardenedAppProps, HardenedDeployment, HardenedNamespace, KUBERNETES_VERSION_CONTEXT, SandboxRuntime, SandboxRuntimeClass,
   PolicyException, SeccompProfile, SeLinuxType, UNPINNED_IMAGES_ANNOTATION,
 } from '../../constructs';
 import { checkPodSecurity } from '../../policy/pss';
@@ -9,8 +9,8 @@ import { container, DIGEST, shopApp } from '../support/fixtures';
 import { field, findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
-function deploy(props: Partial<ConstructorParameters<typeof HardenedDeployment>[2]> = {}) {
-  const env = shopApp();
+function deploy(props: Partial<ConstructorParameters<typeof HardenedDeployment>[2]> = {}, appProps: HardenedAppProps = {}) {
+  const env = shopApp(appProps);
   const web = new HardenedDeployment(env.chart, 'web', { containers: [container()], ...props });
   return { ...env, web };
 }
@@ -30,8 +30,8 @@ describe('HardenedDeployment', () => {
     expect(checkPodSecurity(d, 'restricted', 'latest')).toEqual([]);
   });
 
-  test('pod and container security contexts are restricted by construction', () => {
-    const d = findObject(synthApp(deploy().app), 'Deployment', 'web');
+  test.each(['1.28', '1.36'])('pod and container security contexts are restricted by construction (Kubernetes %s)', version => {
+    const d = findObject(synthApp(deploy({}, { kubernetesVersion: version }).app), 'Deployment', 'web');
     const pod = field(d, 'spec.template.spec') as Record<string, unknown>;
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch',
@@ -47,6 +47,7 @@ describe('HardenedDeployment', () => {
     expect(c.securityContext).toEqual({
       allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
       runAsUser: 65532, runAsGroup: 65532, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      ...(version === '1.28' ? {} : { appArmorProfile: { type: 'RuntimeDefault' } }), // 1.28: the annotation
     });
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect((c.ports as { hostPort?: number }[]).every(p => p.hostPort === undefined)).toBe(true);
@@ -91,11 +92,11 @@ describe('HardenedDeployment', () => {
   });
 
   test('AppArmor is an annotation for a 1.28 target and a field from 1.30', () => {
-    const d128 = findObject(synthApp(deploy().app), 'Deployment', 'web');
+    const d128 = findObject(synthApp(deploy({}, { kubernetesVersion: '1.28' }).app), 'Deployment', 'web');
     expect(field(d128, 'spec.template.metadata.annotations')).toEqual({ 'container.apparmor.security.beta.kubernetes.io/app': 'runtime/default' });
     expect(field(d128, 'spec.template.spec.containers[0].securityContext.appArmorProfile')).toBeUndefined();
 
-    const d130 = findObject(synthApp(deploy({ kubernetesVersion: '1.30', appArmorProfile: AppArmorProfile.localhost('k8s-web') }).app), 'Deployment', 'web');
+    const d130 = findObject(synthApp(deploy({ appArmorProfile: AppArmorProfile.localhost('k8s-web') }, { kubernetesVersion: '1.30' }).app), 'Deployment', 'web');
     expect(field(d130, 'spec.template.metadata.annotations')).toBeUndefined();
     expect(field(d130, 'spec.template.spec.containers[0].securityContext.appArmorProfile')).toEqual({ type: 'Localhost', localhostProfile: 'k8s-web' });
     validateAgainstKubernetesSchema(d130);
@@ -166,7 +167,7 @@ describe('HardenedDeployment', () => {
       ['duplicate containers', () => deploy({ containers: [container(), container()] }), /containers\[1\]\.name: "app" is used by two containers\. Fix: give each container a unique name/],
       ['bad port', () => deploy({ containers: [container({ ports: [{ number: 70000 }] })] }), /containers\[0\]\.ports\[0\]\.number: 70000 is not a whole number from 1 to 65535\. Fix: use a port number/],
       ['relative writable path', () => deploy({ containers: [container({ writablePaths: ['tmp'] })] }), /containers\[0\]\.writablePaths\[0\]: "tmp" is not an absolute path below \/\. Fix: write an absolute path/],
-      ['kubernetes version', () => deploy({ kubernetesVersion: '28' }), /kubernetesVersion: "28" is not a Kubernetes minor version\. Fix: use "1\.N"/],
+      ['kubernetes version', () => deploy({}, { kubernetesVersion: '28' }), /kubernetesVersion: "28" is not a Kubernetes minor version\. Fix: use "1\.N" in 1\.28 to 1\.37/],
       ['SELinux level', () => deploy({ seLinuxOptions: { level: 'root' } }), /seLinuxOptions\.level: "root" is not an SELinux MCS level/],
     ];
     test.each(cases)('%s', (_name, build, message) => {
@@ -185,12 +186,12 @@ describe('HardenedDeployment', () => {
       const { app, web } = deploy();
       web.addContainer(container({ name: 'debug', ports: [{ number: 9090 }] }));
       ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/1/securityContext/privileged', true));
-      expect(() => app.synth()).toThrow(/\[shop-workloads\/web\] spec\.template\.spec\.containers\[1\]\.securityContext\.privileged: violates Pod Security Standards restricted v1\.28 check "privileged" enforced by namespace "shop" \(cluster\/shop\).*Fix: /);
+      expect(() => app.synth()).toThrow(/\[shop-workloads\/web\] spec\.template\.spec\.containers\[1\]\.securityContext\.privileged: violates Pod Security Standards restricted v1\.36 check "privileged" enforced by namespace "shop" \(cluster\/shop\).*Fix: /);
     });
 
     test('a pod allowed by a newer version fails in a namespace pinned to an older one', () => {
-      const { app } = deploy({ seLinuxOptions: { type: SeLinuxType.CONTAINER_ENGINE_T } });
-      expect(() => app.synth()).toThrow(/check "seLinuxOptions" enforced by namespace "shop"/);
+      const { app } = deploy({ seLinuxOptions: { type: SeLinuxType.CONTAINER_ENGINE_T } }, { kubernetesVersion: '1.30' }); // allowed from v1.31
+      expect(() => app.synth()).toThrow(/restricted v1\.30 check "seLinuxOptions" enforced by namespace "shop"/);
     });
 
     test('the same pod passes where the namespace pins a version that allows it', () => {
@@ -207,13 +208,13 @@ describe('HardenedDeployment', () => {
       expect(() => app.synth()).toThrow(/\[shops\/web\] namespace: "shops" is not defined by any HardenedNamespace of this app, .*Fix: did you mean "shop"\? create new HardenedNamespace/);
     });
 
-    test('a pod-bearing object outside the app\'s namespaces is held to restricted latest', () => {
+    test('a pod-bearing object outside the app\'s namespaces is held to restricted latest, judged at the target (as the cluster\'s Pod Security Admission does)', () => {
       const app = testApp();
       new ApiObject(new Chart(app, 'raw'), 'pod', {
         apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'elsewhere' },
         spec: { containers: [{ name: 'debug', image: `busybox@${DIGEST}`, securityContext: { allowPrivilegeEscalation: true } }] },
       });
-      expect(() => app.synth()).toThrow(/\[raw\/pod\] spec\.containers\[0\]\.securityContext\.allowPrivilegeEscalation: violates Pod Security Standards restricted latest check "allowPrivilegeEscalation" enforced by namespace "elsewhere" \(not in this app; cluster default\)/);
+      expect(() => app.synth()).toThrow(/\[raw\/pod\] spec\.containers\[0\]\.securityContext\.allowPrivilegeEscalation: violates Pod Security Standards restricted v1\.36 check "allowPrivilegeEscalation" enforced by namespace "elsewhere" \(not in this app; cluster default\)/);
     });
 
     test('containers removed from restricted through an escape hatch are proven too', () => {

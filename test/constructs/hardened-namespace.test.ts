@@ -1,5 +1,6 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { HardenedNamespace, PodSecurityLevel } from '../../constructs';
+import { DIGEST } from '../support/fixtures';
 import { field, findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 
@@ -21,13 +22,40 @@ describe('HardenedNamespace', () => {
     for (const o of objects.filter(x => x.kind !== 'Namespace')) expect(o.metadata?.namespace).toBe('shop');
   });
 
-  test('PSS labels: restricted, pinned v1.28, for enforce, audit and warn', () => {
-    const labels = findObject(synthApp(namespace().app), 'Namespace', 'shop').metadata?.labels;
+  test.each(['1.28', '1.35', '1.36', '1.37'])('PSS labels on a Kubernetes %s target: restricted, pinned to the target, for enforce, audit and warn', version => {
+    const app = testApp({ kubernetesVersion: version });
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    const labels = findObject(synthApp(app), 'Namespace', 'shop').metadata?.labels;
     expect(labels).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
-      'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.28',
-      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.28',
+      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': `v${version}`,
+      'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': `v${version}`,
+      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': `v${version}`,
     });
+  });
+
+  test('an older pin is kept; latest is written and judged as the target (as Pod Security Admission clamps it); a newer pin is refused', () => {
+    const app = testApp({ kubernetesVersion: '1.30' });
+    const cluster = new Chart(app, 'cluster');
+    new HardenedNamespace(cluster, 'old', { podSecurityVersion: 'v1.28' });
+    new HardenedNamespace(cluster, 'moving', { podSecurityVersion: 'latest' });
+    // a sysctl restricted allows from v1.32 (net.ipv4.tcp_rmem): judged at v1.30, not v1.37
+    new ApiObject(new Chart(app, 'raw'), 'pod', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'keepalive', namespace: 'moving' },
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }] },
+        containers: [{ name: 'c', image: `busybox@${DIGEST}`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      },
+    });
+    expect(() => synthApp(app)).toThrow(/\[raw\/pod\] spec\.securityContext\.sysctls\[0\]\.name: violates Pod Security Standards restricted v1\.30 check "sysctls" enforced by namespace "moving"/);
+    const written = testApp({ kubernetesVersion: '1.30' });
+    const c = new Chart(written, 'cluster');
+    new HardenedNamespace(c, 'old', { podSecurityVersion: 'v1.28' });
+    new HardenedNamespace(c, 'moving', { podSecurityVersion: 'latest' });
+    const objects = synthApp(written);
+    expect(findObject(objects, 'Namespace', 'old').metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('v1.28');
+    expect(findObject(objects, 'Namespace', 'moving').metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('latest');
+    expect(() => new HardenedNamespace(new Chart(testApp({ kubernetesVersion: '1.35' }), 'cluster'), 'ahead', { podSecurityVersion: 'v1.36' }))
+      .toThrow(/\[cluster\/ahead\] podSecurityVersion: "v1.36" is newer than the app's Kubernetes version 1.35, whose Pod Security Admission judges it as v1.35\. Fix: pin "v1.35" or older/);
   });
 
   test('configurable level and version', () => {

@@ -162,7 +162,7 @@ describe('HardenedApp runs the rule packs at synth', () => {
     PolicyException.add(web, { id: 'HARDENED-11', reason });
     const { warnings } = quietly(() => objectsOf(app));
     expect(warnings).toEqual([expect.stringMatching(
-      /^warning: \[shop-workloads\/web\/Resource\/Resource\] capabilities_restricted: Deployment shop\/web: .*container "shipper".* \(spec\.template\.spec\.containers\[1\]\.securityContext\.capabilities\.drop\): Pod Security Standards restricted v1\.28 is the warn and audit level of namespace "shop", so the API server will warn on this pod\. Fix: /)]);
+      /^warning: \[shop-workloads\/web\/Resource\/Resource\] capabilities_restricted: Deployment shop\/web: .*container "shipper".* \(spec\.template\.spec\.containers\[1\]\.securityContext\.capabilities\.drop\): Pod Security Standards restricted v1\.36 is the warn and audit level of namespace "shop", so the API server will warn on this pod\. Fix: /)]);
 
     const second = shop({ enforce: PodSecurityLevel.BASELINE });
     const web2 = new HardenedDeployment(second.chart, 'web', { containers: [container()] });

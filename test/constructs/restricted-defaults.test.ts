@@ -1,4 +1,4 @@
-import { RESTRICTED_DEFAULTS } from '../../constructs';
+import { DEFAULT_KUBERNETES_VERSION, RESTRICTED_DEFAULTS } from '../../constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -9,8 +9,7 @@ describe('RESTRICTED_DEFAULTS', () => {
     expect(RESTRICTED_DEFAULTS.fsGroup).toBe(65532);
     expect(RESTRICTED_DEFAULTS.replicas).toBe(2);
     expect(RESTRICTED_DEFAULTS.podSecurityLevel).toBe('restricted');
-    expect(RESTRICTED_DEFAULTS.podSecurityVersion).toBe('v1.28');
-    expect(RESTRICTED_DEFAULTS.kubernetesVersion).toBe('1.28');
+    expect(DEFAULT_KUBERNETES_VERSION).toBe('1.36');
     expect(RESTRICTED_DEFAULTS.limitRange.defaultRequest).toEqual({ cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' });
     expect(RESTRICTED_DEFAULTS.limitRange.default).toEqual({ cpu: '500m', memory: '512Mi', ephemeralStorage: '1Gi' });
     expect(RESTRICTED_DEFAULTS.limitRange.max).toEqual({ cpu: '4', memory: '8Gi', ephemeralStorage: '10Gi' });

@@ -177,7 +177,7 @@ describe('one connectivity model, two layers', () => {
   });
 
   const topology: fc.Arbitrary<Topology> = fc.record({
-    kubernetesVersion: fc.constantFrom('1.28', '1.33'),
+    kubernetesVersion: fc.constantFrom('1.28', '1.36'),
     modes: fc.array(fc.constantFrom<Mode>('sidecar', 'ambient'), { minLength: 1, maxLength: 3 }),
     workloadNs: fc.array(fc.record({ ns: fc.nat(2), kind: fc.constantFrom<Kind>('Deployment', 'StatefulSet', 'Job', 'CronJob') }), { minLength: 2, maxLength: 6 }),
     edges: fc.array(fc.record({ from: fc.nat(6), to: fc.nat(5), ports: fc.subarray(PORTS, { minLength: 1 }), fromNamespace: fc.boolean() }), { maxLength: 10 }),

@@ -37,10 +37,10 @@ describe('Istio objects against their CRDs', () => {
   });
 
   test.each([
-    ['sidecar, Kubernetes 1.28, Istio 1.24', { mode: 'sidecar' as const }],
-    ['ambient, Kubernetes 1.28, Istio 1.24', { mode: 'ambient' as const }],
-    ['sidecar, Kubernetes 1.33, Istio 1.28', { mode: 'sidecar' as const, app: { kubernetesVersion: '1.33' } }],
-    ['sidecar, Kubernetes 1.28, Istio 1.21 (v1beta1)', { mode: 'sidecar' as const, app: { istioVersion: '1.21' } }],
+    ['sidecar, Kubernetes 1.28, Istio 1.24', { mode: 'sidecar' as const, app: { kubernetesVersion: '1.28' } }],
+    ['ambient, Kubernetes 1.28, Istio 1.24', { mode: 'ambient' as const, app: { kubernetesVersion: '1.28' } }],
+    ['sidecar, Kubernetes 1.36, Istio 1.31 (the default)', { mode: 'sidecar' as const }],
+    ['ambient, Kubernetes 1.36, Istio 1.31 (the default)', { mode: 'ambient' as const }],
   ])('%s: every Istio object is valid; every other object is valid Kubernetes', (_, options) => {
     const objects = synthApp(meshedStorefront(options).app);
     const istio = objects.filter(isIstioObject);
@@ -178,11 +178,11 @@ describe('IstioMesh and the mesh option of HardenedNamespace', () => {
       return m.installValues();
     };
     expect(values('1.28')).toEqual({ meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } } });
-    expect(values('1.33')).toEqual({
+    expect(values('1.36')).toEqual({
       meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: 'true' } },
       global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     });
-    expect(values('1.33', NamespaceMesh.ambient())).toEqual({
+    expect(values('1.36', NamespaceMesh.ambient())).toEqual({
       profile: 'ambient', meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } },
       global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     });
@@ -232,12 +232,18 @@ describe('refused at synth, with the construct path', () => {
     expect(() => wide.app.synthObjects()).toThrow(/spans more than 100 ports into a meshed workload/);
   });
 
-  test('unsupported Kubernetes/Istio pairs, with the supported range', () => {
-    expect(() => shop(NamespaceMesh.sidecar(), { istioVersion: '1.28' }).app.synthObjects())
-      .toThrow(/istioVersion: "1.28" does not support Kubernetes 1.28: Istio 1.28 supports Kubernetes 1.30 to 1.34. Fix: use Istio 1.24/);
-    expect(() => shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.33', istioVersion: '1.24' }).app.synthObjects())
-      .toThrow(/Istio 1.24 supports Kubernetes 1.28 to 1.31. Fix: use Istio 1.28/);
-    expect(() => shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.40' }).app.synthObjects()).toThrow(/no known Istio line supports Kubernetes 1.40/);
+  test('Kubernetes/Istio pairs outside Istio\'s stated range warn (the override is honoured); unknown lines and versions are refused', () => {
+    const warnings: string[] = [];
+    const warn = jest.spyOn(console, 'warn').mockImplementation(m => void warnings.push(String(m)));
+    try {
+      shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.28', istioVersion: '1.28' }).app.synthObjects();
+      shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.36', istioVersion: '1.24' }).app.synthObjects();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings).toContainEqual(expect.stringMatching(/istioVersion: Istio 1.28 does not support Kubernetes 1.28 \(it supports 1.30 to 1.34\); Istio 1.24 does, so the mesh runs outside what Istio tests/));
+    expect(warnings).toContainEqual(expect.stringMatching(/istioVersion: Istio 1.24 does not support Kubernetes 1.36 \(it supports 1.28 to 1.31\); Istio 1.31 does/));
+    expect(() => shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.40' }).app.synthObjects()).toThrow(/kubernetesVersion: "1.40" is outside the Kubernetes versions this library writes for \(1.28 to 1.37\)/);
     expect(() => shop(NamespaceMesh.sidecar(), { istioVersion: '1.19' }).app.synthObjects()).toThrow(/is not a known Istio line/);
     expect(() => shop(NamespaceMesh.sidecar(), { istioVersion: 'latest' }).app.synthObjects()).toThrow(/is not an Istio version/);
   });
@@ -249,9 +255,9 @@ describe('refused at synth, with the construct path', () => {
       new HardenedCronJob(s.chart, 'export', { containers: [container({ name: 'export' })], schedule: '0 3 * * *' });
       return s.app;
     };
-    expect(() => withJob(NamespaceMesh.sidecar()).synthObjects()).toThrow(/\[shop-workloads\/migrate\] namespace: "shop" is a sidecar-mode mesh namespace, and on Kubernetes 1.28 the injected istio-proxy is an ordinary container that never exits, so this Job would never complete. Fix: put namespace "shop" in the ambient mesh/);
-    expect(() => withJob(NamespaceMesh.ambient()).synthObjects()).not.toThrow();
-    expect(() => withJob(NamespaceMesh.sidecar(), '1.33').synthObjects()).not.toThrow();
+    expect(() => withJob(NamespaceMesh.sidecar(), '1.28').synthObjects()).toThrow(/\[shop-workloads\/migrate\] namespace: "shop" is a sidecar-mode mesh namespace, and on Kubernetes 1.28 the injected istio-proxy is an ordinary container that never exits, so this Job would never complete. Fix: put namespace "shop" in the ambient mesh/);
+    expect(() => withJob(NamespaceMesh.ambient(), '1.28').synthObjects()).not.toThrow();
+    expect(() => withJob(NamespaceMesh.sidecar()).synthObjects()).not.toThrow(); // 1.36: native sidecars
   });
 
   test('ambient before Istio 1.24', () => {
@@ -259,8 +265,9 @@ describe('refused at synth, with the construct path', () => {
   });
 
   test('the Istio version from the context key', () => {
-    const { app } = shop(NamespaceMesh.sidecar(), { context: { [ISTIO_VERSION_CONTEXT]: '1.21' } });
-    expect(synthApp(app).filter(isIstioObject).map(o => o.apiVersion)).toEqual(Array(4).fill('security.istio.io/v1beta1'));
+    const { app } = shop(NamespaceMesh.sidecar(), { kubernetesVersion: '1.32', context: { [ISTIO_VERSION_CONTEXT]: '1.29' } });
+    synthApp(app);
+    expect(app.model.istio.version).toBe('1.29'); // the default for 1.32 would be 1.31
   });
 });
 

@@ -1,7 +1,7 @@
 import { testApp } from './manifests';
 import { App, Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
-import { ContainerImage, HardenedContainerProps, HardenedNamespace } from '../../constructs';
+import { ContainerImage, HardenedAppProps, HardenedContainerProps, HardenedNamespace } from '../../constructs';
 
 /** A digest that is syntactically valid. */
 export const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -20,8 +20,8 @@ export function container(overrides: Partial<HardenedContainerProps> = {}): Hard
 }
 
 /** An app with a cluster chart holding HardenedNamespace `shop`, and a chart in that namespace. */
-export function shopApp(): { app: App; cluster: Chart; shop: HardenedNamespace; chart: Chart } {
-  const app = testApp();
+export function shopApp(props: HardenedAppProps = {}): { app: App; cluster: Chart; shop: HardenedNamespace; chart: Chart } {
+  const app = testApp(props);
   const cluster = new Chart(app, 'cluster');
   const shop = new HardenedNamespace(cluster, 'shop');
   const chart = new Chart(app, 'shop-workloads', { namespace: 'shop' });
