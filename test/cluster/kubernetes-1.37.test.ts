@@ -1,0 +1,3 @@
+import { realServerSuite } from './_suite';
+
+realServerSuite('1.37');
