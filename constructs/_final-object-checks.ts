@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { KubeObject } from '../policy/kube-object';
 import { podTemplateOf, type PodTemplateView } from '../policy/pss';
-import { annotationsProblem, isQualifiedName } from './_validate';
+import { annotationsProblem, labelProblem } from './_validate';
 import type { RenderedObject } from './_output-layout';
 
 // Private module: checks of the final objects that no single prop can make: what the API server
@@ -21,8 +21,14 @@ export function checkFinalObjects(objects: readonly RenderedObject[]): string[] 
       const templateAnnotations = annotationsProblem(template.metadata?.annotations);
       if (templateAnnotations) at(`${template.metadataPath}.${templateAnnotations.field.replace(/^metadata\./, '')}`, templateAnnotations.value, templateAnnotations.problem, templateAnnotations.fix);
     }
-    for (const key of Object.keys(object.metadata?.labels ?? {})) {
-      if (!isQualifiedName(key)) at(`metadata.labels[${JSON.stringify(key)}]`, key, 'is not a valid label key', 'use an optional DNS subdomain prefix and "/", then at most 63 alphanumerics, "-", "_" or "."');
+    // labels an escape hatch set, on the object and on its pod template (apimachinery ValidateLabels)
+    const labelSets: [string, Readonly<Record<string, unknown>> | undefined][] = [['metadata.labels', object.metadata?.labels as Record<string, unknown> | undefined]];
+    if (template && template.metadata !== object.metadata) labelSets.push([`${template.metadataPath}.labels`, template.metadata?.labels as Record<string, unknown> | undefined]);
+    for (const [path, set] of labelSets) {
+      for (const [key, value] of Object.entries(set ?? {})) {
+        const problem = labelProblem(key, value);
+        if (problem) at(`${path}[${JSON.stringify(key)}]`, problem.value, problem.problem, problem.fix);
+      }
     }
     if (template) checkProbes(template, at);
     checkPatches(apiObject, object, at);

@@ -18,6 +18,9 @@ export enum ConcurrencyPolicy {
   ALLOW = 'Allow',
 }
 
+/** The longest CronJob name the API server accepts. */
+export const MAX_CRON_JOB_NAME = 52;
+
 /** Props of {@link HardenedCronJob}. */
 export interface HardenedCronJobProps extends HardenedWorkloadProps, HardenedJobSettings {
   /**
@@ -59,6 +62,11 @@ export class HardenedCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
     const settings = jobSettings(scope, props);
     super(scope, id, props, { longRunning: false, restartPolicy: settings.restartPolicy });
+    if (this.name.length > MAX_CRON_JOB_NAME) {
+      // apps/v1 ValidateCronJob: the Jobs it creates append "-<minutes since epoch>", 11 characters
+      throw new HardenedInputError(this, 'name', this.name, `is ${this.name.length} characters long; the API server takes at most ${MAX_CRON_JOB_NAME} for a CronJob (its Jobs append 11)`,
+        `shorten the name to ${MAX_CRON_JOB_NAME} characters or fewer`);
+    }
     const schedule = cronSchedule(this, 'schedule', props.schedule);
     const zone = props.timeZone !== undefined ? timeZone(this, 'timeZone', props.timeZone) : undefined;
     this.concurrency = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;

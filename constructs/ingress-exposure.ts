@@ -59,6 +59,11 @@ export function validateExposure(scope: IConstruct, options: ExposeViaIngressOpt
   if (!HOST.test(host) || host.length > 253) {
     throw new HardenedInputError(scope, `${field}.host`, options?.host, 'is not a host name', 'write a DNS name such as "shop.example.com" or "*.example.com" (no scheme, port or path)');
   }
+  if (/^\d+(\.\d+){3}$/.test(host)) {
+    // networking/v1 ValidateIngressSpec: rules[].host must be a DNS name, not an IP address
+    throw new HardenedInputError(scope, `${field}.host`, host, 'is an IP address; the API server takes only DNS names as Ingress hosts',
+      'give the DNS name clients use, or leave the host out of the route at the load balancer');
+  }
   const className = v.dnsSubdomain(scope, `${field}.ingressClassName`, options.ingressClassName);
   if (!(options.tls instanceof IngressTls)) {
     throw new HardenedInputError(scope, `${field}.tls`, options.tls, 'is not set', 'give IngressTls.fromSecret("shop-tls") or IngressTls.fromCertManager("letsencrypt")');

@@ -48,6 +48,10 @@ const targeting = (props: HardenedAppProps, ns: HardenedNamespaceProps = {}) => 
 type Case = [string, (e: Env) => void, string, string, string];
 
 const CASES: Case[] = [
+  // --- found by the real API server (test/cluster boundary differential)
+  ['CronJob name of 53 characters (its Jobs append 11)', e => new HardenedCronJob(e.chart, 'c', { name: `c${'x'.repeat(52)}`, schedule: '@daily', containers: [batch('c')] }), 'w/c', 'name', `"c${'x'.repeat(52)}"`],
+  ['CronJob schedule with day of week 7', e => new HardenedCronJob(e.chart, 'c', { schedule: '0 0 * * 7', containers: [batch('c')] }), 'w/c', 'schedule', '"0 0 * * 7"'],
+  ['Ingress host that is an IP address', e => expose(e, { host: '10.0.0.1' }), 'w/web', 'exposeViaIngress.host', '"10.0.0.1"'],
   // --- HardenedNamespace
   ['namespace name with uppercase (IsDNS1123Label)', e => new HardenedNamespace(e.cluster, 'Shop2'), 'cluster/Shop2', 'name', '"Shop2"'],
   ['namespace name of 64 characters', e => new HardenedNamespace(e.cluster, 'n', { name: 'a'.repeat(64) }), 'cluster/n', 'name', `"${'a'.repeat(64)}"`],
@@ -186,6 +190,8 @@ const SYNTH_CASES: Case[] = [
   ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources', 'the cpu limit 8'],
   ['a quota that cannot hold the replicas', e => { new HardenedNamespace(e.cluster, 'tiny', { resourceQuota: { pods: '2' } }); new HardenedDeployment(new Chart(e.app, 't', { namespace: 'tiny' }), 'api', { containers: [c({})] }); }, 't/api', 'quota', 'up to 3 pods'],
   ['a container added through cdk8s-plus', e => e.web.deployment.addContainer({ name: 'raw', image: `busybox@${DIGEST}` }), 'w/web', 'containers', '"raw"'],
+  ['a pod-template label value of 64 characters set through the escape hatch (found by the real API server)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/tier', 'v'.repeat(64))), 'w/web/Resource/Resource', 'spec.template.metadata.labels["tier"]', `"${'v'.repeat(64)}"`],
+  ['a pod-template label key with an uppercase prefix set through the escape hatch', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/Example.COM~1x', 'x')), 'w/web/Resource/Resource', 'spec.template.metadata.labels["Example.COM/x"]', '"Example.COM/x"'],
   ['an escape-hatch patch the typed serializer drops (misspelled priorityClassname)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassname', 'critical')), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/priorityClassname)', '"critical"'],
   ['an escape-hatch patch our hardening overwrites (seccomp Unconfined)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'Unconfined' })), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/containers/0/securityContext/seccompProfile)', '{"type":"Unconfined"}'],
   ['annotations above 256 KiB (ValidateAnnotationsSize)', e => deploy(e, { image: ContainerImage.fromTag('registry.example.com/api:1.0', { reason: `${'Accepted by tag because the vendor publishes no digests. '.repeat(5000)}` }) }), 'w/api/Resource/Resource', 'spec.template.metadata.annotations', 'bytes'],

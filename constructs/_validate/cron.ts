@@ -12,7 +12,7 @@ const FIELDS: readonly { name: string; min: number; max: number; names?: readonl
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
   { name: 'month', min: 1, max: 12, names: MONTHS, nameBase: 1 },
-  { name: 'day of week', min: 0, max: 7, names: DAYS, nameBase: 0 },
+  { name: 'day of week', min: 0, max: 6, names: DAYS, nameBase: 0 }, // robfig/cron: 0-6, no 7 for Sunday
 ];
 
 /** Validates a CronJob schedule: five fields (`*`, `?`, numbers, names, ranges, lists, steps) or a macro such as `@daily`. */

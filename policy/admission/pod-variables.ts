@@ -43,7 +43,7 @@ const TEMPLATE = (holder: string) => `(has(${holder}.metadata) ? ${holder}.metad
 /**
  * The pod variables, in dependency order: `podSpec`, `podMeta`, `annotations`, `podSc`,
  * `containers` (init, regular, ephemeral), `isWindows`, `hostUsersFalse`, `specUnchanged` (an
- * update of a Pod that leaves its spec as it was).
+ * update that leaves the pod spec or pod template as it was).
  */
 export const POD_VARIABLES: readonly CelVariable[] = [
   {
@@ -69,7 +69,16 @@ export const POD_VARIABLES: readonly CelVariable[] = [
   },
   { name: 'isWindows', expression: "has(variables.podSpec.os) && has(variables.podSpec.os.name) && variables.podSpec.os.name == 'windows'" },
   { name: 'hostUsersFalse', expression: 'has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false' },
-  // like Pod Security Admission: an update of a Pod that leaves its spec as it was (labels,
-  // annotations, finalizers, owner references) is not judged again
-  { name: 'specUnchanged', expression: "object.kind == 'Pod' && oldObject != null && has(oldObject.spec) && oldObject.spec == object.spec" },
+  // an update that leaves the pod spec (of a Pod) or the pod template (of the other kinds) as it
+  // was is not judged again: like Pod Security Admission for Pods, and so that controllers keep
+  // working on workloads admitted before a policy denied (the ReplicaSet replicas the Deployment
+  // controller sets, the finalizer the garbage collector removes, labels, owner references)
+  {
+    name: 'specUnchanged',
+    expression: 'oldObject != null && ('
+      + "object.kind == 'Pod' ? has(oldObject.spec) && oldObject.spec == object.spec"
+      + " : object.kind == 'CronJob' ? has(oldObject.spec) && has(oldObject.spec.jobTemplate) && oldObject.spec.jobTemplate == object.spec.jobTemplate"
+      + " : object.kind == 'PodTemplate' ? has(oldObject.template) && oldObject.template == object.template"
+      + ' : has(oldObject.spec) && has(oldObject.spec.template) && oldObject.spec.template == object.spec.template)',
+  },
 ];

@@ -29,6 +29,8 @@ export interface ApiResource {
 export interface KubeResponse {
   readonly status: number;
   readonly body: unknown;
+  /** The texts of the response's `Warning` headers (`299 - "text"`), in order. */
+  readonly warnings: readonly string[];
 }
 
 /** A Kubernetes object as JSON. */
@@ -78,7 +80,13 @@ export class KubeClient {
           } catch {
             // not JSON: keep the text (healthz answers "ok")
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
+          const warnings: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            if (res.rawHeaders[i].toLowerCase() !== 'warning') continue;
+            const m = /^\d{3} \S+ "(.*)"$/.exec(res.rawHeaders[i + 1]);
+            warnings.push(m ? m[1].replace(/\\(.)/g, '$1') : res.rawHeaders[i + 1]);
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
         });
       });
       req.on('error', reject);
@@ -138,7 +146,7 @@ export class KubeClient {
   public async apply(object: KubeJson, manager = 'cdk8s-hardened'): Promise<KubeResponse> {
     const resource = await this.resourceOf(String(object.apiVersion), String(object.kind));
     if (!resource) {
-      return { status: 404, body: { message: `the server has no resource for apiVersion ${object.apiVersion} kind ${object.kind}` } };
+      return { status: 404, body: { message: `the server has no resource for apiVersion ${object.apiVersion} kind ${object.kind} (is its CustomResourceDefinition applied?)` }, warnings: [] };
     }
     const path = this.pathOf(resource, object.metadata?.namespace, String(object.metadata?.name ?? ''));
     return this.request('PATCH', `${path}?fieldManager=${manager}&fieldValidation=Strict&force=true`, object, 'application/apply-patch+yaml');

@@ -224,6 +224,7 @@ export async function startCluster(minor: string, options: StartOptions = {}): P
     `--service-account-signing-key-file=${path.join(dir, 'sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16',
     '--allow-privileged=true', // as kubeadm and managed clusters run it: Pod Security, not this flag, decides
+    '--endpoint-reconciler-type=none', // no kubelet or Service traffic here; from 1.37 the lease reconciler refuses loopback
     '--profiling=false',
     '--v=0',
   ], apiLog);

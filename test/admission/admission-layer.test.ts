@@ -154,6 +154,16 @@ describe.each([
     const spec = pod.spec as Json;
     const reimaged = { ...pod, spec: { ...spec, containers: [{ ...spec.containers[0], image: 'nginx:1.27' }] } };
     expect(sim.review(reimaged, undefined, pod).filter(v => v.denials.length > 0).length).toBeGreaterThan(0);
+    // so may its ReplicaSet be scaled (the Deployment controller's update) and the Deployment lose a
+    // finalizer (the garbage collector's update): the template is unchanged; a template change is judged
+    const replicaSet = controllerCreated(bad)[0];
+    expect(replicaSet.kind).toBe('ReplicaSet');
+    const scaled = { ...replicaSet, spec: { ...(replicaSet.spec as Json), replicas: 5 } };
+    expect(sim.review(scaled, undefined, replicaSet).filter(v => v.denials.length > 0)).toEqual([]);
+    const finalized = { ...bad, metadata: { ...bad.metadata, finalizers: ['foregroundDeletion'] } };
+    expect(sim.review(bad, undefined, finalized).filter(v => v.denials.length > 0)).toEqual([]);
+    const retemplated = { ...bad, spec: { ...(bad.spec as Json), template: { ...(bad.spec as Json).template, metadata: { labels: { app: 'legacy', v: '2' } } } } };
+    expect(sim.review(retemplated, undefined, bad).filter(v => v.denials.length > 0).length).toBeGreaterThan(0);
     // an excluded namespace is left alone
     expect(sim.review({ ...bad, metadata: { name: 'legacy', namespace: 'kube-system' } })).toEqual([]);
   });

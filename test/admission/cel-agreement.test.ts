@@ -7,12 +7,10 @@ import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, podSecurityAdmissionRules, ruleAdmissionRules,
   validatingPolicyVariables, type AdmissionRule,
 } from '../../policy/admission';
-import { checkPodSecurity, HARDENED_PACK, podTemplateOf } from '../../policy';
+import { checkPodSecurity, HARDENED_PACK } from '../../policy';
 import type { KubeObject } from '../../policy/kube-object';
-import { HardenedApp } from '../../constructs';
-import { buildDefaultBlueprint } from '../../src/blueprint';
 import { compilePolicy, KUBERNETES_EXTENSIONS } from './_cel-engine';
-import { loadFixtures, wrappings } from './_fixtures';
+import { loadFixtures, ruleCorpus, wrappings } from './_fixtures';
 
 const fixtures = loadFixtures();
 const groups = [...new Set(fixtures.map(f => `${f.level} ${f.version}`))];
@@ -69,46 +67,6 @@ describe.each(groups)('Pod Security %s', group => {
     expect(agree).toBe(mine.length);
   });
 });
-
-/**
- * The objects the rule forms are compared on: every fixture as Pod, Deployment, StatefulSet and
- * CronJob, the pod-bearing objects of the default blueprint (which pass), and variants of its api
- * Deployment that each break or bend one rule (image references, probes, resources, identity,
- * namespace, containers).
- */
-function ruleCorpus(): { readonly name: string; readonly object: KubeObject }[] {
-  const app = new HardenedApp();
-  buildDefaultBlueprint(app);
-  const blueprint = app.synthObjects().objects.map(o => o.object).filter(o => podTemplateOf(o) !== undefined);
-  const api = blueprint.find(o => o.metadata?.name === 'api')!;
-  const container = (o: KubeObject) => (o.spec as Json).template.spec.containers[0] as Json;
-  const variant = (name: string, change: (copy: Json) => void) => {
-    const copy = JSON.parse(JSON.stringify(api)) as Json;
-    change(copy);
-    return { name: `api ${name}`, object: copy as KubeObject };
-  };
-  const images = ['nginx', 'nginx:latest', 'nginx:1.27', 'registry:5000/team/app', 'registry:5000/team/app:v2', 'registry:5000/team/app:latest',
-    'app@sha256:abc', 'app:latest@sha256:' + 'b'.repeat(64), 'app@sha512:' + 'c'.repeat(128), 'a/b/c:latest-1', 'a/b:x:latest', ''];
-  return [
-    ...fixtures.flatMap(f => wrappings(f.pod).map(({ form, object }) => ({ name: `${f.rel} as ${form}`, object }))),
-    ...blueprint.map(o => ({ name: `blueprint ${o.kind} ${o.metadata?.name}`, object: o })),
-    ...images.map(image => variant(`image ${JSON.stringify(image)}`, o => { container(o as KubeObject).image = image; })),
-    variant('without readiness probe', o => { delete container(o as KubeObject).readinessProbe; }),
-    variant('as a Job without probes', o => { o.kind = 'Job'; o.apiVersion = 'batch/v1'; delete container(o as KubeObject).livenessProbe; }),
-    variant('without limits.memory', o => { delete container(o as KubeObject).resources.limits.memory; }),
-    variant('with an init container without resources', o => { o.spec.template.spec.initContainers = [{ name: 'init', image: container(o as KubeObject).image }]; }),
-    variant('with a writable root filesystem', o => { container(o as KubeObject).securityContext.readOnlyRootFilesystem = false; }),
-    variant('as serviceAccountName default', o => { o.spec.template.spec.serviceAccountName = 'default'; }),
-    variant('with serviceAccount (deprecated) only', o => { delete o.spec.template.spec.serviceAccountName; o.spec.template.spec.serviceAccount = 'api'; }),
-    variant('without a service account', o => { delete o.spec.template.spec.serviceAccountName; }),
-    variant('in namespace default', o => { o.metadata.namespace = 'default'; }),
-    variant('without a namespace', o => { delete o.metadata.namespace; }),
-    variant('with a second main container', o => { o.spec.template.spec.containers.push({ ...container(o as KubeObject), name: 'second' }); }),
-    variant('with a native sidecar', o => { o.spec.template.spec.initContainers = [{ ...container(o as KubeObject), name: 'proxy', restartPolicy: 'Always' }]; }),
-  ];
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Compares a rule's CEL verdict with its TypeScript verdict on every object of `corpus`. */
 function agreement(rule: AdmissionRule, corpus: readonly { readonly name: string; readonly object: KubeObject }[]) {

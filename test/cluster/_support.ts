@@ -55,7 +55,7 @@ export function useCluster(minor: string): () => KubeClient {
 }
 
 /** Objects as manifest objects (file unknown). */
-export function asManifests(objects: readonly KubeJson[], file = ''): ManifestObject[] {
+export function asManifests(objects: readonly KubeJson[], file = '<synthesized>'): ManifestObject[] {
   return objects.map(object => ({ object: JSON.parse(JSON.stringify(object)) as KubeJson, file }));
 }
 
@@ -87,12 +87,12 @@ export async function admission(client: KubeClient, object: KubeJson): Promise<{
 }
 
 /** Polls `check` every 200 ms until it returns a value, or throws `what` after `timeoutMs`. */
-export async function eventually<T>(what: () => string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+export async function eventually<T>(what: () => string | Promise<string>, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what()} (after ${timeoutMs / 1000} s)`);
+    if (Date.now() > deadline) throw new Error(`${await what()} (after ${timeoutMs / 1000} s)`);
     await new Promise(r => setTimeout(r, 200));
   }
 }

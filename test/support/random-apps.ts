@@ -26,19 +26,22 @@ export interface Plan {
 export const batch = (name: string) => container({ name, ports: [], readiness: undefined, liveness: undefined });
 const REASON = 'A single replica is enough for this property test; nothing here is production.';
 
-/** The app of `plan` and its declared flows (`ns/client -> ns/server`). */
-export function build(plan: Plan, kubernetesVersion: string = plan.kubernetesVersion) {
-  const app = testApp({ kubernetesVersion });
+/**
+ * The app of `plan` and its declared flows (`ns/client -> ns/server`), for the plan's Kubernetes
+ * version or another one; `prefix` starts every namespace name (apps applied to one cluster).
+ */
+export function build(plan: Plan, kubernetesVersion: string = plan.kubernetesVersion, prefix = '', istioVersion?: string) {
+  const app = testApp({ kubernetesVersion, istioVersion });
   const cluster = new Chart(app, 'cluster');
   if (plan.mesh) new IstioMesh(cluster, 'mesh');
-  const namespaces = plan.modes.map((mode, i) => new HardenedNamespace(cluster, `ns${i}`, {
+  const namespaces = plan.modes.map((mode, i) => new HardenedNamespace(cluster, `${prefix}ns${i}`, {
     ...(plan.mesh ? { mesh: mode === 'ambient' ? NamespaceMesh.ambient() : NamespaceMesh.sidecar() } : {}),
   }));
   const workloads: HardenedWorkload[] = plan.workloads.map((w, i) => {
     const ns = namespaces[w.ns % namespaces.length];
     const chart = new Chart(app, `c${i}`, { namespace: ns.name });
     const name = `w${i}`;
-    const sidecarBeforeNative = plan.mesh && plan.modes[w.ns % namespaces.length] !== 'ambient' && plan.kubernetesVersion === '1.28';
+    const sidecarBeforeNative = plan.mesh && plan.modes[w.ns % namespaces.length] !== 'ambient' && kubernetesVersion === '1.28';
     const kind: Kind = sidecarBeforeNative && (w.kind === 'job' || w.kind === 'cronjob') ? 'deployment' : w.kind; // a pre-1.29 sidecar never exits
     switch (kind) {
       case 'deployment': return new HardenedDeployment(chart, name, { containers: [container({ name })] });
