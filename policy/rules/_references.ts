@@ -1,7 +1,7 @@
 /** Constructors for compliance references, so that rule files stay short. Private module. */
 import { ComplianceFramework, type ComplianceReference } from './types';
 
-/** A CIS Kubernetes Benchmark v1.9.0 recommendation. */
+/** A CIS Kubernetes Benchmark v1.11 recommendation. */
 export function cis(item: string, title: string, partial = false): ComplianceReference {
   return { framework: ComplianceFramework.CIS, item, title, ...(partial ? { partial } : {}) };
 }

@@ -27,7 +27,7 @@ function refs(references: readonly ComplianceReference[], framework: ComplianceF
 /** The generated Markdown: a table of every rule, then one section per rule with why and fix. */
 export function renderRulesReference(pack: RulePack = HARDENED_PACK): string {
   const lines = [
-    '| Id | Name | Requires | CIS Kubernetes Benchmark v1.9.0 | NSA/CISA Hardening Guidance v1.2 | Other source | Applies to |',
+    '| Id | Name | Requires | CIS Kubernetes Benchmark v1.11 | NSA/CISA Hardening Guidance v1.2 | Other source | Applies to |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of pack.rules) {

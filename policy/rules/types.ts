@@ -7,7 +7,7 @@ import type { KubeObject } from '../kube-object';
 
 /** The benchmark or guide a rule implements. */
 export enum ComplianceFramework {
-  /** CIS Kubernetes Benchmark v1.9.0, section 5 "Kubernetes Policies" (numbering as in kube-bench `cfg/cis-1.9/policies.yaml`). */
+  /** CIS Kubernetes Benchmark v1.11, section 5 "Kubernetes Policies" (numbered as in v1.11 and v1.12: "General Policies" is 5.6). */
   CIS = 'CIS',
   /** NSA/CISA Kubernetes Hardening Guidance v1.2 (August 2022); cited by section title, since the guide does not number them. */
   NSA = 'NSA',

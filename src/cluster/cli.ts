@@ -6,6 +6,7 @@
  *   status [--kubernetes 1.N]            print whether it runs, and where
  *   build [--kubernetes 1.N]             build the binary (cached)
  *   apply [--kubernetes 1.N] DIR...      start (or reuse), then apply every manifest of each DIR
+ *   --instance NAME                      a second cluster of the same minor, with its own state
  *
  * Exit codes: 0 success (apply: nothing rejected), 1 something rejected or failed, 2 bad usage.
  */
@@ -25,7 +26,8 @@ commands:
   build             build its binary from the Go modules (cached)
   apply DIR...      start or reuse it, then apply every manifest of each DIR (server-side apply,
                     strict field validation): one ACCEPTED/REJECTED line per object
---kubernetes 1.N    the Kubernetes minor (default ${DEFAULT_CLUSTER_MINOR}; built: ${buildableMinors().join(', ')})`;
+--kubernetes 1.N    the Kubernetes minor (default ${DEFAULT_CLUSTER_MINOR}; built: ${buildableMinors().join(', ')})
+--instance NAME     another cluster of that minor beside the default one (its own state directory)`;
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -37,12 +39,19 @@ export interface CliIo {
 export async function runClusterCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   let minor = DEFAULT_CLUSTER_MINOR;
+  let instance: string | undefined;
   const dirs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--kubernetes') {
       minor = rest[++i] ?? '';
     } else if (rest[i].startsWith('--kubernetes=')) {
       minor = rest[i].slice('--kubernetes='.length);
+    } else if (rest[i] === '--instance') {
+      instance = rest[++i] ?? '';
+      if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(instance)) {
+        io.err(`--instance ${JSON.stringify(instance)}: use lowercase letters, digits and "-"\n${USAGE}`);
+        return 2;
+      }
     } else if (rest[i].startsWith('-')) {
       io.err(`unknown option ${rest[i]}\n${USAGE}`);
       return 2;
@@ -58,15 +67,15 @@ export async function runClusterCli(argv: readonly string[], io: CliIo): Promise
   switch (command) {
     case 'start':
       if (dirs.length > 0) break;
-      io.out(`cluster ${minor}: ready at ${(await startCluster(minor, { log })).server} (state in ${stateDir(minor)})`);
+      io.out(`cluster ${minor}: ready at ${(await startCluster(minor, { log, instance })).server} (state in ${stateDir(minor, instance)})`);
       return 0;
     case 'stop':
       if (dirs.length > 0) break;
-      io.out(`cluster ${minor}: ${await stopCluster(minor) ? 'stopped' : 'was not running'}`);
+      io.out(`cluster ${minor}: ${await stopCluster(minor, instance) ? 'stopped' : 'was not running'}`);
       return 0;
     case 'status':
       if (dirs.length > 0) break;
-      io.out(await isRunning(minor) ? `cluster ${minor}: running at ${endpointOf(minor)!.server}` : `cluster ${minor}: not running`);
+      io.out(await isRunning(minor, instance) ? `cluster ${minor}: running at ${endpointOf(minor, instance)!.server}` : `cluster ${minor}: not running`);
       return 0;
     case 'build':
       if (dirs.length > 0) break;
@@ -81,7 +90,7 @@ export async function runClusterCli(argv: readonly string[], io: CliIo): Promise
           return 2;
         }
       }
-      const client = new KubeClient(await startCluster(minor, { log }));
+      const client = new KubeClient(await startCluster(minor, { log, instance }));
       let verdicts: ApplyVerdict[];
       try {
         verdicts = await applyDirectories(client, dirs, { log: line => (line.startsWith('ACCEPTED') || line.startsWith('REJECTED') ? io.out(line) : io.err(line)) });

@@ -38,9 +38,13 @@ interface ClusterState {
   readonly pids: { readonly etcd: number; readonly apiserver: number; readonly controllerManager: number };
 }
 
-/** The directory a cluster of `minor` keeps its state, certificates, logs and etcd data in. */
-export function stateDir(minor: string): string {
-  return path.join(REPO_ROOT, '.cluster', minor);
+/**
+ * The directory a cluster of `minor` keeps its state, certificates, logs and etcd data in. The
+ * command line uses the default instance; the test suites name their own, so that a person's
+ * cluster and the suites' never meet.
+ */
+export function stateDir(minor: string, instance?: string): string {
+  return path.join(REPO_ROOT, '.cluster', instance === undefined ? minor : `${minor}-${instance}`);
 }
 
 /** The path of the built binary of `minor`. */
@@ -54,8 +58,9 @@ export function hasGo(): boolean {
 }
 
 /**
- * Builds the binary of `minor` unless it is up to date (cluster/build.sh: the Go build cache and
- * a stamp of the module and source files), printing Go's progress to stderr.
+ * Builds the binary of a minor (`1.36`), or Gatekeeper's tools (`gatekeeper`), unless it is up to
+ * date (cluster/build.sh: the Go build cache and a stamp of the module and source files); Go's
+ * errors go to stderr.
  * @throws Error when the build fails
  */
 export function buildCluster(minor: string, log: (line: string) => void = () => undefined): void {
@@ -66,9 +71,9 @@ export function buildCluster(minor: string, log: (line: string) => void = () => 
   if (out !== '') log(`${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-function readState(minor: string): ClusterState | undefined {
+function readState(minor: string, instance?: string): ClusterState | undefined {
   try {
-    return JSON.parse(fs.readFileSync(path.join(stateDir(minor), 'state.json'), 'utf8')) as ClusterState;
+    return JSON.parse(fs.readFileSync(path.join(stateDir(minor, instance), 'state.json'), 'utf8')) as ClusterState;
   } catch {
     return undefined;
   }
@@ -84,10 +89,10 @@ function alive(pid: number): boolean {
 }
 
 /** The endpoint of the cluster of `minor` as the admin, when its state files exist. */
-export function endpointOf(minor: string): KubeEndpoint | undefined {
-  const state = readState(minor);
+export function endpointOf(minor: string, instance?: string): KubeEndpoint | undefined {
+  const state = readState(minor, instance);
   if (!state) return undefined;
-  const dir = stateDir(minor);
+  const dir = stateDir(minor, instance);
   try {
     return {
       server: state.server,
@@ -100,10 +105,10 @@ export function endpointOf(minor: string): KubeEndpoint | undefined {
 }
 
 /** True when every process of the cluster of `minor` runs and the API server is ready. */
-export async function isRunning(minor: string): Promise<boolean> {
-  const state = readState(minor);
+export async function isRunning(minor: string, instance?: string): Promise<boolean> {
+  const state = readState(minor, instance);
   if (!state || !Object.values(state.pids).every(alive)) return false;
-  const endpoint = endpointOf(minor);
+  const endpoint = endpointOf(minor, instance);
   if (!endpoint) return false;
   const client = new KubeClient(endpoint);
   try {
@@ -173,6 +178,8 @@ function exitedEarly(child: ChildProcess, logFile: string): () => string | undef
 export interface StartOptions {
   /** Progress lines (one per component). @default - none */
   readonly log?: (line: string) => void;
+  /** A named instance, with its own state directory (see {@link stateDir}). @default - the command line's */
+  readonly instance?: string;
 }
 
 /**
@@ -183,15 +190,16 @@ export interface StartOptions {
  */
 export async function startCluster(minor: string, options: StartOptions = {}): Promise<KubeEndpoint> {
   const log = options.log ?? (() => undefined);
-  if (await isRunning(minor)) {
-    log(`cluster ${minor}: running, reused (${readState(minor)!.server})`);
-    return endpointOf(minor)!;
+  const instance = options.instance;
+  if (await isRunning(minor, instance)) {
+    log(`cluster ${minor}: running, reused (${readState(minor, instance)!.server})`);
+    return endpointOf(minor, instance)!;
   }
-  await stopCluster(minor);
+  await stopCluster(minor, instance);
   buildCluster(minor, log);
   const started = Date.now();
   const binary = binaryPath(minor);
-  const dir = stateDir(minor);
+  const dir = stateDir(minor, instance);
   const certs = path.join(dir, 'certs');
   fs.mkdirSync(certs, { recursive: true, mode: 0o700 });
   const keys = spawnSync(binary, ['keys', dir], { encoding: 'utf8' });
@@ -262,7 +270,7 @@ export async function startCluster(minor: string, options: StartOptions = {}): P
     '--v=0',
   ], kcmLog);
   writeState(kcm.pid!);
-  const endpoint = endpointOf(minor)!;
+  const endpoint = endpointOf(minor, instance)!;
   const client = new KubeClient(endpoint);
   try {
     await waitFor('kube-controller-manager', 60_000,
@@ -279,8 +287,8 @@ function elapsed(since: number): string {
 }
 
 /** Stops every process of the cluster of `minor` and removes its state; does nothing when none runs. */
-export async function stopCluster(minor: string): Promise<boolean> {
-  const state = readState(minor);
+export async function stopCluster(minor: string, instance?: string): Promise<boolean> {
+  const state = readState(minor, instance);
   let stopped = false;
   if (state) {
     const pids = [state.pids.controllerManager, state.pids.apiserver, state.pids.etcd];
@@ -297,6 +305,6 @@ export async function stopCluster(minor: string): Promise<boolean> {
       if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
   }
-  fs.rmSync(stateDir(minor), { recursive: true, force: true });
+  fs.rmSync(stateDir(minor, instance), { recursive: true, force: true });
   return stopped;
 }

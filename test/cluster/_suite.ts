@@ -5,7 +5,10 @@
  * Security Admission, the ValidatingAdmissionPolicy plugin, ResourceQuota and LimitRanger; and
  * the upstream kube-controller-manager creates the Pods. Our code only synthesizes and counts.
  */
+import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { AdmissionAction, HardenedApp, type AdmissionProps } from '../../constructs';
 import { evaluatePolicy } from '../../policy';
@@ -13,6 +16,8 @@ import { allowedCapabilitiesRule, allowedHostPathsRule, podSecurityAdmissionRule
 import type { KubeObject } from '../../policy/kube-object';
 import { effectivePssVersion } from '../../policy/pss';
 import { buildDefaultBlueprint } from '../../src/blueprint';
+import { buildCluster } from '../../src/cluster/test-cluster';
+import { GATEKEEPER_BIN } from '../../src/cluster/gatekeeper-crds';
 import type { KubeClient, KubeJson } from '../../src/cluster/kube-client';
 import { ApplyPhase, phaseOf, readManifests, type ManifestObject } from '../../src/cluster/manifests';
 import { loadFixtures, ruleCorpus } from '../admission/_fixtures';
@@ -81,6 +86,30 @@ function into(namespace: string, object: KubeObject, name: string): KubeJson {
   const jobTemplate = copy.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : copy.kind === 'Job' ? spec?.template : undefined;
   if (jobTemplate?.spec && jobTemplate.spec.restartPolicy === undefined) jobTemplate.spec.restartPolicy = 'OnFailure';
   return copy;
+}
+
+/**
+ * Runs Gatekeeper's gator (`gator test`, v3.23.1, its CEL driver) on templates, constraints and
+ * objects; returns the rules (`cdk8s-hardened.io/rule` of the violated constraints) per object,
+ * `Kind/namespace/name`.
+ */
+function runGator(objects: readonly KubeJson[]): Map<string, string[]> {
+  buildCluster('gatekeeper');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gator-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'input.yaml'), objects.map(o => JSON.stringify(o)).join('\n---\n'));
+    const r = spawnSync(path.join(GATEKEEPER_BIN, 'gator'), ['test', '-o', 'json', '-f', path.join(dir, 'input.yaml')], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`gator: ${r.stderr}`);
+    const results = ((r.stdout.trim() === '' ? null : JSON.parse(r.stdout)) ?? []) as { constraint: KubeJson; violatingObject: KubeJson }[]; // null: no violation
+    const out = new Map<string, string[]>();
+    for (const v of results) {
+      const key = `${v.violatingObject.kind}/${v.violatingObject.metadata?.namespace}/${v.violatingObject.metadata?.name}`;
+      out.set(key, [...(out.get(key) ?? []), String((v.constraint.metadata?.labels as Record<string, string>)['cdk8s-hardened.io/rule'])]);
+    }
+    return out;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A namespace Pod Security Admission leaves alone, where only our policies judge. */
@@ -258,6 +287,29 @@ export function realServerSuite(minor: string): void {
     test('the controllers create every Pod of the blueprint, each admitted by Pod Security Admission and every policy', async () => {
       const byKind = await expectPodsCreated(client(), blueprint.map(m => m.object));
       tally.push(`${minor}: blueprint Pods created by the controllers and admitted: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }, 180_000);
+
+    test('Gatekeeper\'s own engine (gator) judges the proof corpus as synth does, and admits every Pod the controllers created', async () => {
+      const objects = blueprint.map(m => m.object);
+      const gatekeeper = objects.filter(o => o.kind === 'ConstraintTemplate' || String(o.apiVersion).startsWith('constraints.gatekeeper.sh/'));
+      const rules = admissionRulesAt(minor);
+      // the corpus, named by index (gator reports the violating object), in a namespace no exemption names
+      const corpus = quietly(() => ruleCorpus(targetOf(minor))).map(({ object }, i) => into('probe-gator', object, `c${i}`));
+      const corpusVerdicts = runGator([...gatekeeper, ...corpus]);
+      const disagreements: string[] = [];
+      corpus.forEach((object, i) => {
+        const ours = rules.filter(rule => !rule.admits(object as KubeObject)).map(rule => rule.id).sort();
+        const theirs = [...new Set(corpusVerdicts.get(`${object.kind}/${object.metadata?.namespace}/${object.metadata?.name}`) ?? [])].sort();
+        if (JSON.stringify(ours) !== JSON.stringify(theirs)) disagreements.push(`corpus ${i} (${object.kind}): gator ${JSON.stringify(theirs)}, synth ${JSON.stringify(ours)}`);
+      });
+      expect(disagreements).toEqual([]);
+      // the Pods the controllers created, as the server stored them (owner references, defaults)
+      const pods: KubeJson[] = [];
+      for (const ns of new Set(objects.filter(o => o.kind === 'Namespace').map(o => String(o.metadata?.name)))) pods.push(...await podsIn(client(), ns));
+      expect(pods.length).toBeGreaterThan(5);
+      const podVerdicts = runGator([...gatekeeper, ...pods.map(p => ({ ...p, apiVersion: 'v1', kind: 'Pod' }))]);
+      expect([...podVerdicts].map(([o, r]) => `${o}: ${r.join(', ')}`)).toEqual([]);
+      tally.push(`${minor}: gator (Gatekeeper v3.23.1): ${corpus.length} corpus objects, 0 disagreements with synth; ${pods.length} controller-created Pods, 0 violations`);
     }, 180_000);
 
     test('negative controls: a Pod breaking each restricted check is rejected by Pod Security Admission in a blueprint namespace, and one breaking each admission rule by that rule', async () => {

@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { applyObjects, verdictLine, type ApplyVerdict } from '../../src/cluster/apply';
 import { KubeClient, statusMessage, type KubeJson, type KubeResponse } from '../../src/cluster/kube-client';
 import { describeObject, readManifests, type ManifestObject } from '../../src/cluster/manifests';
-import { buildableMinors, hasGo, startCluster, stopCluster } from '../../src/cluster/test-cluster';
+import { buildableMinors, buildCluster, hasGo, startCluster, stopCluster } from '../../src/cluster/test-cluster';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -25,28 +25,25 @@ export function clusterMinors(): string[] {
   return wanted.filter(m => buildableMinors().includes(m));
 }
 
-let noted = false;
-
-/** `describe` when Go is on PATH, else `describe.skip` with one line that says how to run the suites. */
+/** `describe` when Go is on PATH, else `describe.skip` (test/cluster/_note-without-go.js says so once per run). */
 export function describeIfGo(): jest.Describe {
-  if (hasGo()) return describe;
-  if (!noted) {
-    noted = true;
-    console.log('cluster suites skipped: no `go` on PATH; install Go 1.26+ and run `npm test` (or `npm run cluster -- build` first) to run them against a real kube-apiserver');
-  }
-  return describe.skip;
+  return hasGo() ? describe : describe.skip;
 }
+
+/** The instance the suites start (their own state directory; a person's `npm run cluster` cluster is not touched). */
+const SUITE_INSTANCE = 'suite';
 
 /** A client of a fresh cluster of `minor` for the enclosing describe block (started in beforeAll, stopped in afterAll). */
 export function useCluster(minor: string): () => KubeClient {
   let client: KubeClient | undefined;
   beforeAll(async () => {
-    await stopCluster(minor);
-    client = new KubeClient(await startCluster(minor, { log: line => process.stderr.write(`${line}\n`) }));
+    await stopCluster(minor, SUITE_INSTANCE);
+    buildCluster('gatekeeper', line => process.stderr.write(`${line}\n`)); // the suites use Gatekeeper's code too
+    client = new KubeClient(await startCluster(minor, { instance: SUITE_INSTANCE, log: line => process.stderr.write(`${line}\n`) }));
   }, 20 * 60_000); // a cold build of the binary takes minutes
   afterAll(async () => {
     client?.close();
-    await stopCluster(minor);
+    await stopCluster(minor, SUITE_INSTANCE);
   }, 60_000);
   return () => {
     if (!client) throw new Error('the cluster did not start');

@@ -3,10 +3,12 @@
  * (Kubernetes 1.36, Istio 1.31), with every difference between the two outputs asserted; the
  * Istio table's edges: no line for Kubernetes 1.37 (override warns), lines before 1.22 refused.
  */
-import { HardenedAppProps, IstioMesh } from '../../constructs';
+import { Chart } from 'cdk8s';
+import { HardenedAppProps, HardenedDeployment, HardenedNamespace, IstioMesh } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { checkPodSecurity, podTemplateOf } from '../../policy/pss';
-import { synthApp } from '../support/manifests';
+import { container } from '../support/fixtures';
+import { synthApp, testApp } from '../support/manifests';
 import { isIstioObject, meshedStorefront, validateAgainstIstioCrd } from './_support';
 
 function synth(app: HardenedAppProps, mode: 'sidecar' | 'ambient' = 'sidecar'): { objects: KubeObject[]; mesh: IstioMesh; istio: string } {
@@ -91,6 +93,16 @@ describe('version matrix', () => {
       warn.mockRestore();
     }
     expect(warnings).toContainEqual(expect.stringMatching(/^warning: \[HardenedApp\] istioVersion: Istio 1.31 does not support Kubernetes 1.37 \(it supports 1.32 to 1.36\); no Istio line does yet/));
+  });
+
+  test('without a mesh, Kubernetes 1.35, 1.36 and 1.37 synthesize (Istio is not consulted), each namespace pinned to its target', () => {
+    for (const kubernetesVersion of ['1.35', '1.36', '1.37']) {
+      const app = testApp({ kubernetesVersion });
+      new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+      new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })] });
+      const ns = synthApp(app).find(o => o.kind === 'Namespace')!;
+      expect(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe(`v${kubernetesVersion}`);
+    }
   });
 
   test('an Istio line past its end of life warns; lines before 1.22 and unknown lines are refused', () => {

@@ -8,7 +8,7 @@ import { judge, NOT_APPLICABLE, type Rule, type RuleViolation } from '../types';
  * `securityContext.readOnlyRootFilesystem: true` (there is no pod-level field).
  *
  * Implements: NSA/CISA "Kubernetes Pod security / Immutable container file systems"; in part,
- * CIS Kubernetes Benchmark 5.7.3 "Apply SecurityContext to your Pods and Containers".
+ * CIS Kubernetes Benchmark 5.6.3 "Apply SecurityContext to your Pods and Containers".
  */
 export const readOnlyRootFilesystem: Rule = {
   id: 'HARDENED-5',
@@ -20,7 +20,7 @@ export const readOnlyRootFilesystem: Rule = {
   appliesTo: 'pod-bearing objects; all containers',
   references: [
     nsa('Kubernetes Pod security / Immutable container file systems'),
-    cis('5.7.3', 'Apply SecurityContext to your Pods and Containers', true),
+    cis('5.6.3', 'Apply SecurityContext to your Pods and Containers', true),
   ],
   admission: {
     cel: 'variables.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)',

@@ -8,8 +8,8 @@ import { judge, NOT_APPLICABLE, type Rule } from '../types';
  * (an unset namespace lands in the current namespace of whoever applies the manifest, usually
  * `default`). Workloads are the pod-bearing kinds.
  *
- * Implements: CIS Kubernetes Benchmark 5.7.4 "The default namespace should not be used" and, in
- * part, 5.7.1 "Create administrative boundaries between resources using namespaces"; in part,
+ * Implements: CIS Kubernetes Benchmark 5.6.4 "The default namespace should not be used" and, in
+ * part, 5.6.1 "Create administrative boundaries between resources using namespaces"; in part,
  * NSA/CISA "Network separation and hardening / Namespaces".
  */
 export const defaultNamespace: Rule = {
@@ -21,8 +21,8 @@ export const defaultNamespace: Rule = {
   fix: 'set metadata.namespace to a namespace of the application (with Pod Security labels, a quota and a default-deny NetworkPolicy)',
   appliesTo: 'pod-bearing objects',
   references: [
-    cis('5.7.4', 'The default namespace should not be used'),
-    cis('5.7.1', 'Create administrative boundaries between resources using namespaces', true),
+    cis('5.6.4', 'The default namespace should not be used'),
+    cis('5.6.1', 'Create administrative boundaries between resources using namespaces', true),
     nsa('Network separation and hardening / Namespaces', true),
   ],
   admission: {
