@@ -6,7 +6,7 @@ import type { HardenedNamespace } from './hardened-namespace';
 import { DEFAULT_KUBERNETES_VERSION, kubernetesEndOfLifeWarning, parseKubernetesVersion } from './kubernetes-version';
 import { istioFeatures, IstioFeatures } from './mesh/istio-version';
 import type { PolicyException } from './policy-exception';
-import { todayUtc } from '../policy';
+import { HARDENED_PACK, rulePackProblems, todayUtc, type RulePack } from '../policy';
 
 /** Context key that sets the Kubernetes version of a whole app (see {@link AppModel.kubernetesVersion}). */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-hardened:kubernetesVersion';
@@ -69,6 +69,11 @@ export interface AppModelProps {
    * the Kubernetes version ("1.31" for "1.36"; none for "1.37": synth fails and says how to override)
    */
   readonly istioVersion?: string;
+  /**
+   * The rule packs the app's policy pass runs: exceptions may name their rules.
+   * @default [HARDENED_PACK]
+   */
+  readonly rulePacks?: readonly RulePack[];
 }
 
 /**
@@ -110,9 +115,17 @@ export class AppModel {
   private readonly _warnings: string[] = [];
   private prepared = false;
 
+  /** The rule packs the policy pass runs (validated: no rule id twice); exceptions may name their rules. */
+  public readonly rulePacks: readonly RulePack[];
+
   constructor(root: IConstruct, props: AppModelProps = {}) {
     this.root = root;
     this.props = props;
+    this.rulePacks = [...(props.rulePacks ?? [HARDENED_PACK])];
+    const problems = rulePackProblems(this.rulePacks);
+    if (problems.length > 0) {
+      throw new HardenedInputError(this.where, 'rulePacks', this.rulePacks.map(p => p?.name), problems.join('; '), 'give each rule pack a name and rules with ids used once across all packs');
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { HARDENED_PACK, type KubeObject, type PolicyResult, type RulePack, type RuleException } from '../policy';
+import { type KubeObject, type PolicyResult, type RulePack, type RuleException } from '../policy';
 import { AdmissionLayer } from './admission/admission-layer';
 import type { AdmissionProps } from './admission/admission-props';
 import { AppModel, IModelRoot, markModelRoot } from './app-model';
@@ -131,10 +131,10 @@ export class HardenedApp extends App implements IModelRoot {
     const fromCli = process.env.CDK8S_OUTDIR || undefined;
     super({ ...appProps, outdir: props.outdir ?? fromCli, outputFileExtension: props.outputFileExtension ?? '.yaml' });
     markModelRoot(this);
-    this.model = new AppModel(this, { kubernetesVersion, istioVersion });
+    this.model = new AppModel(this, { kubernetesVersion, istioVersion, rulePacks });
     if (admission !== undefined) this.model.addLayer(new AdmissionLayer(this, admission));
     this.reporters = [...(reporters ?? [])];
-    this.rulePacks = [...(rulePacks ?? [HARDENED_PACK])];
+    this.rulePacks = this.model.rulePacks;
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     if (fromCli !== undefined && !sameDirectory(fromCli, this.outdir)) this.cliOutdir = fromCli;
   }

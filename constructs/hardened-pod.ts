@@ -8,6 +8,7 @@ import { HardenedInputError } from './errors';
 import { ContainerConfiguration, containerConfiguration, HardenedContainerProps, toKplusContainer, toResourcesJson } from './hardened-container';
 import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { AppModel } from './app-model';
+import { KUBERNETES_FEATURES } from './kubernetes-version';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 import { IRuntimeClass } from './sandbox-runtime-class';
 import { SeccompProfile } from './seccomp-profile';
@@ -83,8 +84,6 @@ export interface PodTemplateOptions {
   readonly restartPolicy?: kplus.RestartPolicy;
 }
 
-/** The native sidecar feature is on by default from this Kubernetes minor. */
-export const NATIVE_SIDECAR_MINOR = 29;
 
 /**
  * The validated, resolved pod hardening of one workload: the props to give the cdk8s-plus
@@ -183,9 +182,9 @@ export class HardenedPodTemplate {
    * @returns the cdk8s-plus props to add it with
    */
   public add(list: ContainerList, c: HardenedContainerProps, field: string): kplus.ContainerProps {
-    if (list === ContainerList.SIDECAR && this.minor < NATIVE_SIDECAR_MINOR) {
-      throw new HardenedInputError(this.scope, `${field}`, c?.name, `is a native sidecar, which Kubernetes 1.${this.minor} does not run by default (from 1.${NATIVE_SIDECAR_MINOR})`,
-        `target Kubernetes 1.${NATIVE_SIDECAR_MINOR} or later (HardenedAppProps.kubernetesVersion), or add it with addContainer as a second main container and a PolicyException for HARDENED-11`);
+    if (list === ContainerList.SIDECAR && this.minor < KUBERNETES_FEATURES.nativeSidecars) {
+      throw new HardenedInputError(this.scope, `${field}`, c?.name, `is a native sidecar, which Kubernetes 1.${this.minor} does not run by default (from 1.${KUBERNETES_FEATURES.nativeSidecars})`,
+        `target Kubernetes 1.${KUBERNETES_FEATURES.nativeSidecars} or later (HardenedAppProps.kubernetesVersion), or add it with addContainer as a second main container and a PolicyException for HARDENED-11`);
     }
     const props = this.validate(list, c, field);
     this.annotate();
@@ -211,7 +210,7 @@ export class HardenedPodTemplate {
     const metadata = this.target.podMetadata;
     const unpinned: string[] = [];
     for (const { props: c } of this.entries) {
-      if (this.minor < 30) {
+      if (this.minor < KUBERNETES_FEATURES.appArmorField) {
         const annotation = this.appArmor.toAnnotation();
         if (annotation) metadata.addAnnotation(`container.apparmor.security.beta.kubernetes.io/${c.name}`, annotation);
       }
@@ -230,7 +229,7 @@ export class HardenedPodTemplate {
       container.resources = toResourcesJson(c);
       const securityContext = (container.securityContext ??= {}) as Record<string, unknown>;
       securityContext.seccompProfile = this.seccomp.toJson();
-      if (this.minor >= 30) {
+      if (this.minor >= KUBERNETES_FEATURES.appArmorField) {
         const profile = this.appArmor.toField();
         if (profile) securityContext.appArmorProfile = profile;
       }

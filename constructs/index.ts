@@ -10,7 +10,7 @@ export * from './mesh/istio-version';
 export * from './mesh/namespace-mesh';
 export * from './mesh/istio-mesh';
 export { HostAuthorizationPolicy, HostAuthorizationPolicyProps, MeshAllowRule, MeshSource } from './mesh/host-authorization-policy';
-export { MeshLayer, MESH_LAYER_NAME, MAX_MESH_PORT_RANGE, NATIVE_SIDECARS_FROM } from './mesh/mesh-layer';
+export { MeshLayer, MESH_LAYER_NAME, MAX_MESH_PORT_RANGE } from './mesh/mesh-layer';
 export * from './sandbox-runtime-class';
 export * from './container-image';
 export * from './seccomp-profile';

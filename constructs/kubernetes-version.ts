@@ -31,6 +31,19 @@ export const KUBERNETES_RELEASES: Readonly<Record<number, KubernetesRelease>> = 
 };
 
 /**
+ * The Kubernetes minors from which the version-dependent output changes: the one table of them
+ * (each is read by the construct that writes the output; docs quote them).
+ */
+export const KUBERNETES_FEATURES = {
+  /** Native sidecars (init containers with `restartPolicy: Always`) run by default (SidecarContainers beta). */
+  nativeSidecars: 29,
+  /** The `securityContext.appArmorProfile` field replaces the `container.apparmor.security.beta.kubernetes.io/*` annotation. */
+  appArmorField: 30,
+  /** `admissionregistration.k8s.io/v1` ValidatingAdmissionPolicy (GA); v1beta1 before. */
+  validatingAdmissionPolicyV1: 30,
+} as const;
+
+/**
  * The Kubernetes version a blueprint targets when none is given: the newest minor that the newest
  * Istio line supports (Istio 1.31 supports 1.32 to 1.36), so that a meshed blueprint needs no
  * override.

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { exceptionMatches, HARDENED_PACK, isIsoDate, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
+import { exceptionMatches, isIsoDate, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
 import { AppModel } from './app-model';
 import { HardenedInputError } from './errors';
 
@@ -82,9 +82,11 @@ export class PolicyException implements RuleException {
   public readonly expires?: string;
 
   private constructor(scope: IConstruct, props: PolicyExceptionProps) {
-    if (!isKnownExceptionId(props.id)) {
-      throw new HardenedInputError(scope, 'PolicyException.id', props.id, 'is not a rule id or a Pod Security Standards check id',
-        `use a rule id from docs/rules.md (${HARDENED_PACK.rules[0].id} to ${HARDENED_PACK.rules[HARDENED_PACK.rules.length - 1].id}) or a Pod Security Standards check id such as "runAsNonRoot"`);
+    const packs = AppModel.of(scope).rulePacks;
+    if (!isKnownExceptionId(props.id, packs)) {
+      const ids = packs.map(p => `${p.name}: ${p.rules[0].id}${p.rules.length > 1 ? ` to ${p.rules[p.rules.length - 1].id}` : ''}`).join('; ');
+      throw new HardenedInputError(scope, 'PolicyException.id', props.id, 'is not a rule id of the app\'s rule packs or a Pod Security Standards check id',
+        `use a rule id of the app's packs (${ids}; see docs/rules.md) or a Pod Security Standards check id such as "runAsNonRoot"`);
     }
     const problem = reasonProblem(props.reason);
     if (problem !== undefined) {

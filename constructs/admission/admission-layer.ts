@@ -8,6 +8,7 @@ import { effectivePssVersion, podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type Ku
 import type { AppModel, IModelLayer } from '../app-model';
 import { addPostRenderTransform } from '../_post-render-patch';
 import { HardenedInputError } from '../errors';
+import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
 import { atLeastAsStrict, PodSecurityLevel, podSecurityVersionFor } from '../pod-security';
 import {
@@ -216,7 +217,7 @@ function lateExemptions(exemptions: readonly AdmissionExemption[], late: Accepte
 function writeValidatingPolicy(
   chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number, late?: AcceptedTags,
 ): void {
-  const apiVersion = minor >= 30 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
+  const apiVersion = minor >= KUBERNETES_FEATURES.validatingAdmissionPolicyV1 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
   const name = `cdk8s-hardened-${admissionObjectName(rule.id)}`;
   const policy = new ApiObject(chart, `vap-${rule.id}`, {
     apiVersion,

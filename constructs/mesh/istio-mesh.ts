@@ -5,7 +5,8 @@ import { AppModel } from '../app-model';
 import { IPeer, Peer } from '../connectivity';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio/security.istio.io';
-import { MeshLayer, NATIVE_SIDECARS_FROM } from './mesh-layer';
+import { KUBERNETES_FEATURES } from '../kubernetes-version';
+import { MeshLayer } from './mesh-layer';
 import { DataPlaneMode } from './namespace-mesh';
 
 /** Props of {@link IstioMesh}. */
@@ -83,7 +84,7 @@ export class IstioMesh extends Construct {
     const model = AppModel.of(this);
     const istio = model.istio;
     const ambient = model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.AMBIENT);
-    const nativeSidecars = model.kubernetesMinor >= NATIVE_SIDECARS_FROM && model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.SIDECAR);
+    const nativeSidecars = model.kubernetesMinor >= KUBERNETES_FEATURES.nativeSidecars && model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.SIDECAR);
     return {
       ...(ambient ? { profile: 'ambient' } : {}),
       meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain },

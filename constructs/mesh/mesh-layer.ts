@@ -1,6 +1,7 @@
 import type { AppModel, IHardenedWorkload, IModelLayer } from '../app-model';
 import { Flow, IPeer, IPolicyHost, isPolicyHost, Peer, PeerKind, Port, Protocol } from '../connectivity';
 import { HardenedInputError } from '../errors';
+import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import type { HardenedNamespace } from '../hardened-namespace';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { denyAllAuthorizationPolicy, HostAuthorizationPolicy, MeshAllowRule, MeshSource } from './host-authorization-policy';
@@ -13,9 +14,6 @@ export const MESH_LAYER_NAME = 'istio-mesh';
 
 /** Workload kinds that must run to completion: an ordinary sidecar container keeps their pods running. */
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
-
-/** The Kubernetes minor from which native sidecars (init containers with restartPolicy Always) are on by default. */
-export const NATIVE_SIDECARS_FROM = 29;
 
 /** The most ports one port range of a flow into the mesh may span (AuthorizationPolicy lists ports one by one). */
 export const MAX_MESH_PORT_RANGE = 100;
@@ -71,9 +69,9 @@ export class MeshLayer implements IModelLayer {
     }
     for (const w of model.workloads) {
       if (model.namespace(w.namespaceName)?.mesh?.mode !== DataPlaneMode.SIDECAR || !RUN_TO_COMPLETION.has(w.podTemplateObject.kind)) continue;
-      if (model.kubernetesMinor < NATIVE_SIDECARS_FROM) {
+      if (model.kubernetesMinor < KUBERNETES_FEATURES.nativeSidecars) {
         throw new HardenedInputError(w, 'namespace', w.namespaceName, `is a sidecar-mode mesh namespace, and on Kubernetes ${model.kubernetesVersion} the injected istio-proxy is an ordinary container that never exits, so this ${w.podTemplateObject.kind} would never complete`,
-          `put namespace "${w.namespaceName}" in the ambient mesh (NamespaceMesh.ambient(): no sidecar), or target Kubernetes 1.${NATIVE_SIDECARS_FROM}+, where Istio injects the proxy as a native sidecar`);
+          `put namespace "${w.namespaceName}" in the ambient mesh (NamespaceMesh.ambient(): no sidecar), or target Kubernetes 1.${KUBERNETES_FEATURES.nativeSidecars}+, where Istio injects the proxy as a native sidecar`);
       }
     }
     mesh._write();

@@ -4,6 +4,7 @@
  * Shared by the construct API (`PolicyException`) and by `cdk8s-hardened check`.
  */
 import { PSS_CHECKS } from '../pss';
+import type { RulePack } from './types';
 import { HARDENED_PACK } from './hardened-pack';
 
 /** The annotation that lists, on each object, the exceptions that covered a finding on it (a JSON array). */
@@ -87,14 +88,41 @@ export function reasonProblem(reason: unknown): string | undefined {
   return undefined;
 }
 
-/** The ids an exception may name: every rule of the `hardened` pack, then every Pod Security Standards check. */
-export function knownExceptionIds(): readonly string[] {
-  return [...HARDENED_PACK.rules.map(r => r.id), ...PSS_CHECKS.map(c => c.id)];
+/** The ids an exception may name: every rule of `packs` (the `hardened` pack unless told), then every Pod Security Standards check. */
+export function knownExceptionIds(packs: readonly RulePack[] = [HARDENED_PACK]): readonly string[] {
+  return [...packs.flatMap(p => p.rules.map(r => r.id)), ...PSS_CHECKS.map(c => c.id)];
 }
 
-/** Whether `id` names a rule of the `hardened` pack or a Pod Security Standards check. */
-export function isKnownExceptionId(id: unknown): boolean {
-  return typeof id === 'string' && knownExceptionIds().includes(id);
+/** Whether `id` names a rule of `packs` (the `hardened` pack unless told) or a Pod Security Standards check. */
+export function isKnownExceptionId(id: unknown, packs: readonly RulePack[] = [HARDENED_PACK]): boolean {
+  return typeof id === 'string' && knownExceptionIds(packs).includes(id);
+}
+
+/**
+ * What is wrong with a set of rule packs, one line each: a pack without a name or rules, a rule
+ * without an id, and a rule id two rules share (within a pack or across packs, or with a Pod
+ * Security Standards check), which would make findings and exceptions ambiguous.
+ */
+export function rulePackProblems(packs: readonly RulePack[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>(PSS_CHECKS.map(c => [c.id, 'Pod Security Standards']));
+  for (const pack of packs) {
+    if (typeof pack?.name !== 'string' || pack.name === '') problems.push(`a rule pack has no name`);
+    if (!Array.isArray(pack?.rules) || pack.rules.length === 0) {
+      problems.push(`rule pack ${JSON.stringify(pack?.name)} has no rules`);
+      continue;
+    }
+    for (const rule of pack.rules) {
+      if (typeof rule?.id !== 'string' || rule.id === '') {
+        problems.push(`rule pack ${JSON.stringify(pack.name)} has a rule without an id`);
+        continue;
+      }
+      const other = seen.get(rule.id);
+      if (other !== undefined) problems.push(`rule id ${JSON.stringify(rule.id)} of pack ${JSON.stringify(pack.name)} is already used by ${other}`);
+      seen.set(rule.id, `pack ${JSON.stringify(pack.name)}`);
+    }
+  }
+  return problems;
 }
 
 /** Whether `exception` covers a finding of `rule` at `path`. */

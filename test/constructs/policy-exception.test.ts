@@ -6,7 +6,8 @@ import {
 } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { buildDefaultBlueprint } from '../../src/blueprint';
-import { runRulePacks } from '../../policy/rules';
+import { HARDENED_PACK, runRulePacks } from '../../policy/rules';
+import { allowedRegistriesPack } from '../../policy/supply-chain';
 import { container, DIGEST } from '../support/fixtures';
 import { findObject } from '../support/manifests';
 
@@ -36,7 +37,7 @@ describe('PolicyException.add checks its input', () => {
   test('an unknown id names the construct, field, value and fix', () => {
     expect(() => PolicyException.add(web, { id: 'HARDENED-99', reason: REASON })).toThrow(HardenedInputError);
     expect(() => PolicyException.add(web, { id: 'image-digest', reason: REASON }))
-      .toThrow(/^\[shop-workloads\/web\] PolicyException\.id: "image-digest" is not a rule id or a Pod Security Standards check id\. Fix: use a rule id from docs\/rules\.md/);
+      .toThrow(/^\[shop-workloads\/web\] PolicyException\.id: "image-digest" is not a rule id of the app's rule packs or a Pod Security Standards check id\. Fix: use a rule id of the app's packs \(hardened: HARDENED-1 to HARDENED-16; see docs\/rules\.md\)/);
   });
 
   test.each(['', 'n/a', 'TODO later', 'False positive!!', 'exempt'])('reason %j is refused', reason => {
@@ -219,5 +220,25 @@ describe('the default blueprint', () => {
     expect(annotation(postgres)).toEqual([{ id: 'HARDENED-10', reason: expect.stringMatching(/^Single-primary PostgreSQL/) }]);
     expect(objects.filter(o => annotation(o) !== undefined)).toEqual([postgres]);
     expect(runRulePacks(objects).map(f => `${f.rule} ${objects[f.objectIndex].kind}/${objects[f.objectIndex].metadata?.name}`)).toEqual(['HARDENED-10 StatefulSet/postgres']);
+  });
+});
+
+describe('the app owns its rule packs', () => {
+  const registries = allowedRegistriesPack(['registry.example.com']);
+  const outdir = path.join(os.tmpdir(), 'cdk8s-hardened-never-written');
+
+  test('an exception may name a rule of any pack the app runs, and only those', () => {
+    const withPack = new HardenedApp({ outdir, rulePacks: [HARDENED_PACK, registries] });
+    const chart = new Chart(withPack, 'w', { namespace: 'shop' });
+    expect(() => PolicyException.add(chart, { id: 'allowedRegistries', reason: REASON })).not.toThrow();
+    const without = new Chart(new HardenedApp({ outdir }), 'w', { namespace: 'shop' });
+    expect(() => PolicyException.add(without, { id: 'allowedRegistries', reason: REASON }))
+      .toThrow(/PolicyException\.id: "allowedRegistries" is not a rule id of the app's rule packs.*Fix: use a rule id of the app's packs \(hardened: HARDENED-1 to HARDENED-\d+; see docs\/rules\.md\)/);
+  });
+
+  test('packs are validated when the app is built: a rule id used twice, a Pod Security check id, an empty pack', () => {
+    expect(() => new HardenedApp({ outdir, rulePacks: [HARDENED_PACK, HARDENED_PACK] })).toThrow(/\[HardenedApp\] rulePacks: \["hardened","hardened"\] rule id "HARDENED-1" of pack "hardened" is already used by pack "hardened"/);
+    expect(() => new HardenedApp({ outdir, rulePacks: [{ name: 'mine', rules: [{ ...HARDENED_PACK.rules[0], id: 'runAsNonRoot' }] }] })).toThrow(/rule id "runAsNonRoot" of pack "mine" is already used by Pod Security Standards/);
+    expect(() => new HardenedApp({ outdir, rulePacks: [{ name: 'empty', rules: [] }] })).toThrow(/rule pack "empty" has no rules/);
   });
 });
