@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
-  ContainerImage, EnvValueFrom, HardenedContainerProps, HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet,
-  IngressTls, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
-} from '../constructs';
+  ContainerImage, EnvValueFrom, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment, HardenedJob,
+  HardenedNamespace, HardenedStatefulSet, IngressTls, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
+} from 'cdk8s-hardened';
 
 /**
  * An example image in an example registry, pinned by a digest derived from its name. Real
@@ -16,12 +16,18 @@ export function exampleImage(name: string): ContainerImage {
   return ContainerImage.fromDigest(`registry.example.com/storefront/${name}@sha256:${digest}`);
 }
 
+/** Requests and limits of a small service. */
+const SMALL: HardenedContainerResources = { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } };
+
+/** Where the database answers, for its clients. */
+const DATABASE_HOST = 'postgres.data.svc';
+
 function httpContainer(name: string, port: number, extra: Partial<HardenedContainerProps> = {}): HardenedContainerProps {
   return {
     name,
     image: exampleImage(name),
     ports: [{ number: port, name: 'http' }],
-    resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+    resources: SMALL,
     readiness: Probe.fromHttpGet('/ready', { port }),
     liveness: Probe.fromHttpGet('/healthz', { port }),
     writablePaths: ['/tmp'],
@@ -47,12 +53,11 @@ export const PROMETHEUS = Peer.pods('monitoring', { 'app.kubernetes.io/name': 'p
  * Every namespace denies all traffic but cluster DNS and these flows, at L4 (NetworkPolicies) and
  * in the Istio mesh (STRICT mTLS, ALLOW rules by workload identity derived from the same flows).
  */
-export function buildDefaultBlueprint(app: App): void {
+export function buildDefaultBlueprint(app: HardenedApp): void {
   const cluster = new Chart(app, 'cluster');
   const gvisor = new SandboxRuntimeClass(cluster, 'gvisor', { runtime: SandboxRuntime.GVISOR });
-  new SandboxRuntimeClass(cluster, 'kata', { runtime: SandboxRuntime.KATA_QEMU });
-  // Istio 1.24 (the newest line for Kubernetes 1.28): mesh-wide STRICT mTLS. backend and data run a
-  // Job and a CronJob, which a pre-1.29 sidecar would keep running forever: they use ambient mode.
+  // Istio 1.31 (the newest line for Kubernetes 1.36): mesh-wide STRICT mTLS; storefront with
+  // sidecars, backend and data (a Job, a CronJob) in ambient mode, which also runs them on 1.28.
   new IstioMesh(cluster, 'mesh', { monitoring: PROMETHEUS });
   const storefront = new HardenedNamespace(cluster, 'storefront', { mesh: NamespaceMesh.sidecar() });
   const backend = new HardenedNamespace(cluster, 'backend', { mesh: NamespaceMesh.ambient() });
@@ -75,7 +80,7 @@ export function buildDefaultBlueprint(app: App): void {
 
   const backendChart = new Chart(app, 'backend-workloads', { namespace: backend.name });
   const api = new HardenedDeployment(backendChart, 'api', {
-    containers: [httpContainer('api', 8080, { envValueFrom: { DATABASE_PASSWORD: databasePassword }, env: { DATABASE_HOST: 'postgres.data.svc' } })],
+    containers: [httpContainer('api', 8080, { envValueFrom: { DATABASE_PASSWORD: databasePassword }, env: { DATABASE_HOST } })],
     replicas: 3,
   });
   web.allowTo(api, { ports: [Port.tcp(8080)] });
@@ -86,8 +91,8 @@ export function buildDefaultBlueprint(app: App): void {
       name: 'migrate',
       image: exampleImage('migrate'),
       args: ['up'],
-      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
-      env: { DATABASE_HOST: 'postgres.data.svc' },
+      resources: SMALL,
+      env: { DATABASE_HOST },
       envValueFrom: { DATABASE_PASSWORD: databasePassword },
     }],
     backoffLimit: 2,
@@ -135,7 +140,7 @@ export function buildDefaultBlueprint(app: App): void {
       name: 'export',
       image: exampleImage('pg-export'),
       resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
-      env: { PGHOST: 'postgres.data.svc' },
+      env: { PGHOST: DATABASE_HOST },
       envValueFrom: { PGPASSWORD: databasePassword },
       writablePaths: ['/export'],
       writablePathSizesMiB: { '/export': 1024 },

@@ -1,4 +1,4 @@
-import { HardenedApp } from '../constructs';
+import { HardenedApp } from 'cdk8s-hardened';
 import { buildDefaultBlueprint } from './blueprint';
 import { securityReportReporter } from './security-report-file';
 

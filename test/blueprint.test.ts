@@ -44,7 +44,7 @@ describe('default blueprint', () => {
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual({
       AuthorizationPolicy: 7, CronJob: 1, Deployment: 3, HorizontalPodAutoscaler: 1, Ingress: 1, Job: 1, LimitRange: 3, Namespace: 3, NetworkPolicy: 17,
-      PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 3, RuntimeClass: 2, Service: 4, ServiceAccount: 6, StatefulSet: 1,
+      PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 3, RuntimeClass: 1, Service: 4, ServiceAccount: 6, StatefulSet: 1,
     });
   });
 

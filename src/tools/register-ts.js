@@ -25,5 +25,15 @@ if (!require.extensions[MARK]) {
     });
     module._compile(code, filename);
   };
+  // the default blueprint imports the package by its name, as a user's app does: from its sources
+  // here (an installed package resolves the name to its own lib/ through package.json exports)
+  const Module = require('module');
+  const path = require('path');
+  const root = path.join(__dirname, '..', 'index.ts');
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function resolveSelf(request, parent, ...rest) {
+    if (request === 'cdk8s-hardened' && parent && parent.filename && parent.filename.endsWith('.ts')) return root;
+    return resolve.call(this, request, parent, ...rest);
+  };
   require.extensions[MARK] = true;
 }

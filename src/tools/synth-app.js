@@ -31,6 +31,8 @@ try {
     target: 'node20',
     format: 'cjs',
     packages: 'external',
+    // the default blueprint imports the package by its name, as a user's app does: its sources here
+    alias: { 'cdk8s-hardened': path.join(__dirname, '..', 'index.ts') },
     sourcemap: 'inline',
     metafile: true,
     write: false,
