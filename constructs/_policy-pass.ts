@@ -3,9 +3,8 @@ import {
   evaluatePolicy, exceptionExpiry, EXCEPTIONS_ANNOTATION, FindingSource, formatExceptionsAnnotation, isOpenError, todayUtc,
   type KubeObject, type PolicyFinding, type PolicyResult, type RulePack,
 } from '../policy';
-import type { AppModel } from './app-model';
+import type { AppModel, IPolicyException } from './app-model';
 import type { RenderedObject } from './_output-layout';
-import type { PolicyException } from './policy-exception';
 
 // Private module: the synth side of the one policy pass. The pure engine (policy/evaluate-policy)
 // judges the final objects once; this module supplies the exceptions of the app model, turns the
@@ -15,7 +14,7 @@ import type { PolicyException } from './policy-exception';
 /** The outcome of {@link runPolicyPass}. */
 export interface PolicyPass {
   /** The engine's result: the one that the report and the CLI also read. */
-  readonly result: PolicyResult<PolicyException>;
+  readonly result: PolicyResult<IPolicyException>;
   /** `[construct path] ...` for every open error and every exception that covered nothing; synth fails when there are any. */
   readonly errors: readonly string[];
   /** `[construct path] ...` for every open warning (Pod Security warn/audit levels). */
@@ -29,12 +28,12 @@ export interface PolicyPass {
 export function runPolicyPass(model: AppModel, objects: readonly RenderedObject[], packs: readonly RulePack[]): PolicyPass {
   const exceptionsOf = objects.map(o => model.exceptionsCovering(o.apiObject));
   const today = todayUtc(); // one day for the whole pass: which exceptions expired, which expire soon
-  const result = evaluatePolicy<PolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i], today, kubernetesMinor: model.kubernetesMinor });
+  const result = evaluatePolicy<IPolicyException>(objects.map(o => o.object), { packs, exceptionsOf: i => exceptionsOf[i], today, kubernetesMinor: model.kubernetesMinor });
   const workloadOf = new Map<IConstruct, IConstruct>(model.workloads.map(w => [w.podTemplateObject, w]));
 
   const errors: string[] = [];
   const warnings: string[] = [];
-  const covering = new Map<number, PolicyException[]>();
+  const covering = new Map<number, IPolicyException[]>();
   for (const f of result.findings) {
     const { object, apiObject } = objects[f.objectIndex];
     if (f.exceptedBy.length > 0) {

@@ -1,18 +1,44 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConnectivityGraph, FlowDirection, IPolicyHost } from './connectivity';
+import { ConnectivityGraph, FlowDirection, IPeer, IPolicyHost } from './connectivity';
 import { HardenedInputError } from './errors';
-import type { HardenedNamespace } from './hardened-namespace';
 import { DEFAULT_KUBERNETES_VERSION, kubernetesEndOfLifeWarning, parseKubernetesVersion } from './kubernetes-version';
 import { istioFeatures, IstioFeatures } from './mesh/istio-version';
-import type { PolicyException } from './policy-exception';
-import { HARDENED_PACK, rulePackProblems, todayUtc, type RulePack } from '../policy';
+import type { NamespaceMesh } from './mesh/namespace-mesh';
+import type { PodSecurityTarget } from './pod-security';
+import { HARDENED_PACK, rulePackProblems, todayUtc, type RuleException, type RulePack } from '../policy';
 
 /** Context key that sets the Kubernetes version of a whole app (see {@link AppModel.kubernetesVersion}). */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-hardened:kubernetesVersion';
 
 /** Context key that sets the Istio version of a whole app (see {@link AppModel.istio}). */
 export const ISTIO_VERSION_CONTEXT = 'cdk8s-hardened:istioVersion';
+
+/** A namespace of the app (a `HardenedNamespace`): what the layers and the cross-checks read of it. */
+export interface IHardenedNamespace extends IPeer, IPolicyHost {
+  /** The namespace's name. */
+  readonly name: string;
+  /** The level and version the namespace enforces. */
+  readonly enforced: PodSecurityTarget;
+  /** Its data-plane mode in the mesh, if it is in the mesh. */
+  readonly mesh?: NamespaceMesh;
+  /** The per-container values of its LimitRange, by resource (`cpu`, `memory`, `ephemeral-storage`). */
+  readonly limitRange: {
+    readonly defaultRequest: Readonly<Record<string, string>>;
+    readonly default: Readonly<Record<string, string>>;
+    readonly max: Readonly<Record<string, string>>;
+  };
+  /** The hard limits of its ResourceQuota. */
+  readonly resourceQuota: Readonly<Record<string, string>>;
+}
+
+/** An exception of the app (a `PolicyException`): a rule exception attached to a construct. */
+export interface IPolicyException extends RuleException {
+  /** The construct it is attached to; it covers the objects of it and its descendants. */
+  readonly scope: IConstruct;
+  /** Why, for a reviewer. */
+  readonly reason: string;
+}
 
 /** A workload this app runs, with a typed link to the object that carries its pod template. */
 export interface IHardenedWorkload extends IPolicyHost {
@@ -106,11 +132,11 @@ export class AppModel {
   private version?: number;
   private istioLine?: IstioFeatures;
 
-  private readonly _namespaces = new Map<string, HardenedNamespace>();
+  private readonly _namespaces = new Map<string, IHardenedNamespace>();
   private readonly _workloads: IHardenedWorkload[] = [];
   private readonly _workloadsByNamespace = new Map<string, IHardenedWorkload[]>();
-  private readonly _exceptions: PolicyException[] = [];
-  private readonly _exceptionsByScope = new Map<IConstruct, PolicyException[]>();
+  private readonly _exceptions: IPolicyException[] = [];
+  private readonly _exceptionsByScope = new Map<IConstruct, IPolicyException[]>();
   private readonly layers: IModelLayer[] = [];
   private readonly _warnings: string[] = [];
   private prepared = false;
@@ -188,7 +214,7 @@ export class AppModel {
   }
 
   /** Registers a namespace; its name must be unique in the app. */
-  public addNamespace(namespace: HardenedNamespace): void {
+  public addNamespace(namespace: IHardenedNamespace): void {
     const existing = this._namespaces.get(namespace.name);
     if (existing) {
       throw new HardenedInputError(namespace, 'name', namespace.name, `is already used by ${existing.node.path}`, 'give each HardenedNamespace a unique name');
@@ -196,13 +222,13 @@ export class AppModel {
     this._namespaces.set(namespace.name, namespace);
   }
 
-  /** The HardenedNamespace named `name`, if the app has one. */
-  public namespace(name: string): HardenedNamespace | undefined {
+  /** The namespace `name`, if the app has one. */
+  public namespace(name: string): IHardenedNamespace | undefined {
     return this._namespaces.get(name);
   }
 
-  /** Every HardenedNamespace, in the order they were created. */
-  public get namespaces(): readonly HardenedNamespace[] {
+  /** Every namespace, in the order they were created. */
+  public get namespaces(): readonly IHardenedNamespace[] {
     return [...this._namespaces.values()];
   }
 
@@ -228,7 +254,7 @@ export class AppModel {
    * Registers an exception.
    * @throws HardenedInputError when the same id and path are already excepted on the same construct
    */
-  public addException(exception: PolicyException): void {
+  public addException(exception: IPolicyException): void {
     const list = this._exceptionsByScope.get(exception.scope) ?? [];
     const duplicate = list.find(e => e.id === exception.id && e.path === exception.path);
     if (duplicate) {
@@ -241,17 +267,17 @@ export class AppModel {
   }
 
   /** Every exception of the app, in the order they were added. */
-  public get exceptions(): readonly PolicyException[] {
+  public get exceptions(): readonly IPolicyException[] {
     return [...this._exceptions];
   }
 
   /** The exceptions attached to `scope` itself (not its ancestors). */
-  public exceptionsAt(scope: IConstruct): readonly PolicyException[] {
+  public exceptionsAt(scope: IConstruct): readonly IPolicyException[] {
     return this._exceptionsByScope.get(scope) ?? [];
   }
 
   /** The exceptions that apply to the objects `construct` renders: those on it and on its ancestors. */
-  public exceptionsCovering(construct: IConstruct): readonly PolicyException[] {
+  public exceptionsCovering(construct: IConstruct): readonly IPolicyException[] {
     if (this._exceptions.length === 0) return [];
     return construct.node.scopes.flatMap(s => this._exceptionsByScope.get(s) ?? []);
   }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
-import { AppModel } from './app-model';
+import { AppModel, IHardenedNamespace } from './app-model';
 import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
@@ -107,14 +107,6 @@ export const POD_SECURITY_REASON_ANNOTATION = 'cdk8s-hardened.io/pod-security-re
 /** Namespaces of the cluster itself, which a blueprint must not put default-deny policies into. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'gatekeeper-system']);
 
-/** A namespace that this blueprint owns, as other constructs reference it. */
-export interface IHardenedNamespace extends IPeer, IConstruct {
-  /** The namespace's name. */
-  readonly name: string;
-  /** The level and version the namespace enforces. */
-  readonly enforced: PodSecurityTarget;
-}
-
 /**
  * A Namespace with secure defaults: Pod Security Standards labels (restricted, pinned version,
  * for enforce, audit and warn), a ResourceQuota, a LimitRange, a default-deny NetworkPolicy for
@@ -126,7 +118,8 @@ export interface IHardenedNamespace extends IPeer, IConstruct {
 export class HardenedNamespace extends Construct implements IHardenedNamespace, IPolicyHost {
   /** The HardenedNamespace of this app named `name`, if there is one. */
   public static find(scope: IConstruct, name: string): HardenedNamespace | undefined {
-    return AppModel.of(scope).namespace(name);
+    const found = AppModel.of(scope).namespace(name);
+    return found instanceof HardenedNamespace ? found : undefined;
   }
 
   /** The namespace's name. */

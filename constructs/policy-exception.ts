@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { exceptionMatches, isIsoDate, isKnownExceptionId, reasonProblem, type RuleException } from '../policy/rules';
-import { AppModel } from './app-model';
+import { exceptionMatches, isIsoDate, isKnownExceptionId, reasonProblem } from '../policy/rules';
+import { AppModel, IPolicyException } from './app-model';
 import { HardenedInputError } from './errors';
 
 export { EXCEPTIONS_ANNOTATION } from '../policy/rules';
@@ -46,7 +46,7 @@ export interface PolicyExceptionProps {
  * @example
  *   PolicyException.add(postgres, { id: 'HARDENED-10', reason: 'Single-primary database: a second replica would be a second primary; HA is the operator\'s job.' });
  */
-export class PolicyException implements RuleException {
+export class PolicyException implements IPolicyException {
   /**
    * Attaches an exception to `scope`. Checked here: the id must name a rule or a Pod Security
    * Standards check, the reason must be meaningful, the same id and path may be excepted once per
@@ -62,12 +62,12 @@ export class PolicyException implements RuleException {
 
   /** The exceptions attached to `scope` itself (not its ancestors), in the order they were added. */
   public static of(scope: IConstruct): PolicyException[] {
-    return [...AppModel.of(scope).exceptionsAt(scope)];
+    return AppModel.of(scope).exceptionsAt(scope).filter(isPolicyException);
   }
 
   /** Every exception of the app that `scope` belongs to, in the order they were added. */
   public static allOf(scope: IConstruct): PolicyException[] {
-    return [...AppModel.of(scope).exceptions];
+    return AppModel.of(scope).exceptions.filter(isPolicyException);
   }
 
   /** The construct the exception is attached to. */
@@ -111,4 +111,8 @@ export class PolicyException implements RuleException {
   public covers(finding: { readonly rule: string; readonly path: string }): boolean {
     return exceptionMatches(this, finding);
   }
+}
+
+function isPolicyException(e: IPolicyException): e is PolicyException {
+  return e instanceof PolicyException;
 }

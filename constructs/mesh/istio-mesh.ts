@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import * as v from '../_validate';
 import { AppModel } from '../app-model';
 import { IPeer, Peer } from '../connectivity';
-import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio/security.istio.io';
+import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
-import { MeshLayer } from './mesh-layer';
+import { IMeshInstallation, MeshLayer } from './mesh-layer';
 import { DataPlaneMode } from './namespace-mesh';
+import { strictPeerAuthentication } from './peer-authentication';
 
 /** Props of {@link IstioMesh}. */
 export interface IstioMeshProps {
@@ -46,7 +46,7 @@ export interface IstioMeshProps {
  * One per app. The Istio version comes from the app (`HardenedAppProps.istioVersion`).
  * @see https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/
  */
-export class IstioMesh extends Construct {
+export class IstioMesh extends Construct implements IMeshInstallation {
   /** The mesh root namespace. */
   public readonly rootNamespace: string;
   /** The trust domain of the principals. */
@@ -98,10 +98,4 @@ export class IstioMesh extends Construct {
     if (this.peerAuthentication) return;
     this.peerAuthentication = strictPeerAuthentication(this, 'PeerAuthentication', this.rootNamespace);
   }
-}
-
-/** A STRICT PeerAuthentication named `default` without selector in `namespace` (security.istio.io/v1, every known Istio line). @internal */
-export function strictPeerAuthentication(scope: Construct, id: string, namespace: string): ApiObject {
-  const metadata = { name: 'default', namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } };
-  return new PeerAuthentication(scope, id, { metadata, spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } } });
 }

@@ -1,13 +1,24 @@
-import type { AppModel, IHardenedWorkload, IModelLayer } from '../app-model';
+import type { IConstruct } from 'constructs';
+import type { AppModel, IHardenedNamespace, IHardenedWorkload, IModelLayer } from '../app-model';
 import { Flow, IPeer, IPolicyHost, isPolicyHost, Peer, PeerKind, Port, Protocol } from '../connectivity';
 import { HardenedInputError } from '../errors';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
-import type { HardenedNamespace } from '../hardened-namespace';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { denyAllAuthorizationPolicy, HostAuthorizationPolicy, MeshAllowRule, MeshSource } from './host-authorization-policy';
-import type { IstioMesh } from './istio-mesh';
-import { strictPeerAuthentication } from './istio-mesh';
+import { strictPeerAuthentication } from './peer-authentication';
 import { DataPlaneMode } from './namespace-mesh';
+
+/** The app's mesh installation (its `IstioMesh`), as the mesh layer reads it. */
+export interface IMeshInstallation extends IConstruct {
+  /** istiod's pods, which sidecars reach for configuration and certificates. */
+  readonly controlPlane: IPeer;
+  /** The one peer allowed to scrape the sidecars' merged metrics, if any. */
+  readonly monitoring?: IPeer;
+  /** The SPIFFE principal of a ServiceAccount, `<trust domain>/ns/<namespace>/sa/<name>`. */
+  principal(namespace: string, serviceAccount: string): string;
+  /** Writes the mesh-wide policies; the mesh layer calls it once at synth. @internal */
+  _write(): void;
+}
 
 /** The name of the mesh layer in the app model. */
 export const MESH_LAYER_NAME = 'istio-mesh';
@@ -22,7 +33,7 @@ export const MAX_MESH_PORT_RANGE = 100;
  * The mesh layer of the app model. At synth, before the NetworkPolicy layer, it derives from the
  * finished model:
  *
- * - the mesh-wide STRICT PeerAuthentication (from the app's one {@link IstioMesh});
+ * - the mesh-wide STRICT PeerAuthentication (from the app's one `IstioMesh`);
  * - per meshed namespace: a STRICT PeerAuthentication and a deny-by-default AuthorizationPolicy;
  * - per owned host in a meshed namespace: one ALLOW AuthorizationPolicy with one rule per declared
  *   flow into it (the client's principal or namespace, the flow's TCP ports);
@@ -40,12 +51,12 @@ export class MeshLayer implements IModelLayer {
   }
 
   public readonly name = MESH_LAYER_NAME;
-  private mesh?: IstioMesh;
+  private mesh?: IMeshInstallation;
 
   private constructor() {}
 
   /** Registers the app's IstioMesh; a second one fails. @internal */
-  public _setMesh(mesh: IstioMesh): void {
+  public _setMesh(mesh: IMeshInstallation): void {
     if (this.mesh) {
       throw new HardenedInputError(mesh, 'IstioMesh', mesh.node.id, `is the second IstioMesh of the app (the first is ${this.mesh.node.path})`, 'declare one IstioMesh per app');
     }
@@ -131,7 +142,7 @@ function tcpPorts(flow: Flow): string[] {
 }
 
 /** The mesh identity of a flow's client; refuses clients that STRICT mTLS would refuse or that have no identity. */
-function sourceOf(flow: Flow, model: AppModel, mesh: IstioMesh): MeshSource {
+function sourceOf(flow: Flow, model: AppModel, mesh: IMeshInstallation): MeshSource {
   const client = flow.from.toPeerSelector();
   const server = flow.to.toPeerSelector();
   const into = `into the meshed namespace "${server.namespace}"`;
@@ -139,7 +150,7 @@ function sourceOf(flow: Flow, model: AppModel, mesh: IstioMesh): MeshSource {
     throw new HardenedInputError(flow.declaredBy, 'peer', client.cidr, `is an IP block sending ${into}, where STRICT mTLS refuses clients outside the mesh`,
       'let the traffic enter through a gateway in the mesh and declare the gateway as the peer (Peer.pods(<namespace>, <labels>, { serviceAccount }))');
   }
-  const clientNamespace: HardenedNamespace | undefined = model.namespace(client.namespace!);
+  const clientNamespace: IHardenedNamespace | undefined = model.namespace(client.namespace!);
   if (clientNamespace && !clientNamespace.mesh) {
     throw new HardenedInputError(flow.declaredBy, 'peer', client.key, `is in namespace "${client.namespace}", which is not in the mesh: its connections ${into} would be refused by STRICT mTLS`,
       `put namespace "${client.namespace}" in the mesh (HardenedNamespace mesh option), or remove the flow`);

@@ -1,6 +1,6 @@
 /** The items of a security diff between two sets of manifests, and how they are ordered. */
 import type { AllowedPorts } from '../report/ports';
-import type { ExternalPeer } from '../report/reachability';
+import type { ExternalPeer } from '../report/reachability-layer';
 import { compareStrings } from '../report/read';
 import type { WorkloadRef } from '../report/workloads';
 

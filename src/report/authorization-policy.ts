@@ -35,7 +35,7 @@ import type { KubeObject } from '../../policy/kube-object';
 import { AllowedPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpec, subtractPorts, unionPorts } from './ports';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from './posture';
 import { asArray, asDict, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
-import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability';
+import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability-layer';
 import { DEFAULT_NAMESPACE, extractNamespaces, flattenObjects, WorkloadInfo } from './workloads';
 
 /** The layer name shown in the report. */

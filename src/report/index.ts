@@ -4,6 +4,7 @@ export * from './selectors';
 export * from './workloads';
 export * from './network-policy';
 export * from './reachability';
+export * from './reachability-layer';
 export * from './authorization-policy';
 export * from './posture';
 export * from './markdown';

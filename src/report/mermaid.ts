@@ -16,7 +16,8 @@
  *
  * Ids are injective encodings of what they name ({@link mermaidIdFragment}), so they never collide.
  */
-import { describeExternalPeer, ExternalPeer, externalPeerKey } from './reachability';
+import { describeExternalPeer, externalPeerKey } from './reachability';
+import type { ExternalPeer } from './reachability-layer';
 import { AllowedPorts, formatPortSpec, formatPorts, normalizePorts, unionPorts } from './ports';
 import { mermaidIdFragment, mermaidLabel, stableHash } from './markdown';
 import { compareStrings } from './read';

@@ -23,9 +23,9 @@ import {
   computeReachability,
   defaultLayers,
   describeExternalPeer,
-  ReachabilityLayer,
   ReachabilityMatrix,
 } from './reachability';
+import type { ReachabilityLayer } from './reachability-layer';
 import { compareStrings } from './read';
 import { extractNamespaces, extractWorkloads, flattenObjects, workloadKey, WorkloadRef } from './workloads';
 
