@@ -1,22 +1,66 @@
 /**
- * The package root of `cdk8s-hardened`: everything a blueprint composes, from one import.
+ * The package root of `cdk8s-hardened`: what a blueprint composes and what its authors read, by
+ * name (nothing internal: layers, CEL helpers, validators and `@internal` functions stay in their
+ * modules). `test/package-root.test.ts` pins the list; add a name there with a reason.
  *
  * @example
  *   import { HardenedApp, HardenedNamespace, HardenedDeployment, securityReportReporter } from 'cdk8s-hardened';
  *   const app = new HardenedApp({ reporters: [securityReportReporter()] });
- *
- * - the constructs (constructs/): HardenedApp, HardenedNamespace, HardenedDeployment, PolicyException, ...;
- * - the policy engine (policy/), which judges plain Kubernetes objects, not constructs: the one
- *   policy pass (`evaluatePolicy`), the Pod Security Standards checker (`checkPodSecurity`,
- *   `namespacePodSecurity`, `Pss*`) and the rule packs (`HARDENED_PACK`, `runRulePacks`, the
- *   `Rule`/`RulePack` types to write your own);
- * - the synth-time security report (`securityReportReporter`, `buildSecurityReport`).
- *
- * A name exported by two of these modules is a compile error here (TS2308); resolve it below
- * with an explicit re-export rather than renaming at the call sites.
  */
-export * from '../constructs';
-export * from '../policy';
+
+// --- the app, its versions and its errors
+export {
+  HardenedApp, type HardenedAppProps, type Reporter, type Synthesis, type SynthesizedObject,
+  HardenedInputError, SynthValidationError,
+  AppModel, KUBERNETES_VERSION_CONTEXT, ISTIO_VERSION_CONTEXT, type IHardenedNamespace, type IHardenedWorkload,
+  DEFAULT_KUBERNETES_VERSION, KUBERNETES_RELEASES, KUBERNETES_FEATURES, type KubernetesRelease,
+  ISTIO_RELEASES, type IstioRelease,
+  RESTRICTED_DEFAULTS, MANAGED_BY_LABEL, MANAGED_BY, WORKLOAD_NAME_LABEL,
+} from '../constructs';
+
+// --- namespaces and who may talk to whom
+export {
+  HardenedNamespace, type HardenedNamespaceProps, type LimitRangeValues, POD_SECURITY_REASON_ANNOTATION,
+  PodSecurityLevel, type PodSecurityTarget,
+  Peer, Port, Protocol, type IPeer, type AllowOptions, type PeerPodsOptions,
+} from '../constructs';
+
+// --- workloads
+export {
+  HardenedWorkload, type HardenedWorkloadProps, type HardenedPodProps,
+  HardenedDeployment, type HardenedDeploymentProps, type HardenedAutoscaling,
+  HardenedStatefulSet, type HardenedStatefulSetProps, type StatefulSetVolumeClaim, PodManagementPolicy,
+  HardenedJob, type HardenedJobProps, JobRestartPolicy,
+  HardenedCronJob, type HardenedCronJobProps, ConcurrencyPolicy,
+  type HardenedContainerProps, type HardenedContainerResources, type HardenedContainerPort, type ResourceRange,
+  ContainerImage, type ContainerImageFromTagOptions, UNPINNED_IMAGES_ANNOTATION,
+  EnvValueFrom, type EnvValueFromOptions, PodVolume, VolumeAccessMode, type VolumeMount, type ServiceAccountTokenVolumeOptions,
+  IngressTls, type IngressTlsCertManagerOptions, type ExposeViaIngressOptions,
+  SeccompProfile, AppArmorProfile, SeLinuxType, type SeLinuxOptions,
+  SandboxRuntime, SandboxRuntimeClass, type SandboxRuntimeClassProps, type IRuntimeClass, type RuntimeTaint,
+} from '../constructs';
+
+// --- exceptions, the mesh, admission
+export {
+  PolicyException, type PolicyExceptionProps, EXCEPTIONS_ANNOTATION,
+  IstioMesh, type IstioMeshProps, NamespaceMesh, type NamespaceMeshSidecarOptions, DataPlaneMode,
+  AdmissionAction, AdmissionEngine, type AdmissionProps, ADMISSION_RULE_LABEL, DEFAULT_EXCLUDED_NAMESPACES,
+  scanGateReporter, type ScanGateProps, SCAN_GATE_FILE,
+} from '../constructs';
+
+// --- the policy engine: plain Kubernetes objects in, findings out
+export {
+  type KubeObject, type KubeMetadata,
+  evaluatePolicy, isOpenError, FindingSource, type EvaluatePolicyOptions, type PolicyResult, type PolicyFinding,
+  checkPodSecurity, checksInEffect, namespacePodSecurity, PSS_CHECKS, PSS_LATEST_VERSION,
+  type PssLevel, type PssFinding, type PssTarget, type NamespacePodSecurity,
+  HARDENED_PACK, runRulePacks, type RunRulePacksOptions,
+  type Rule, type RulePack, type RuleContext, type RuleResult, type RuleViolation, type RuleFinding, type RuleException, type Severity,
+  ComplianceFramework, type ComplianceReference,
+  allowedRegistriesPack, evaluateScanGate, type ScanGateOptions, type ScanGateResult, type TrivyReport,
+} from '../policy';
+
+// --- the security report and the cdk8s validation plugin
 export {
   buildSecurityReport, SECURITY_REPORT_FILE, securityReportReporter, type BuildSecurityReportOptions, type BuiltSecurityReport,
 } from './security-report-file';
