@@ -7,6 +7,7 @@ import * as v from './_validate';
 import { HardenedInputError } from './errors';
 import { HardenedJobSettings, jobSettings } from './hardened-job';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
+import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** What a CronJob does when a run is due while the previous one still runs. */
 export enum ConcurrencyPolicy {
@@ -39,7 +40,7 @@ export interface HardenedCronJobProps extends HardenedWorkloadProps, HardenedJob
   readonly concurrencyPolicy?: ConcurrencyPolicy;
   /**
    * Seconds after the scheduled time within which a missed run may still start.
-   * @default 300
+   * @default 300 (RESTRICTED_DEFAULTS.cronJobStartingDeadlineSeconds)
    */
   readonly startingDeadlineSeconds?: number;
 }
@@ -73,7 +74,7 @@ export class HardenedCronJob extends HardenedWorkload {
     if (!Object.values(ConcurrencyPolicy).includes(this.concurrency)) {
       throw new HardenedInputError(this, 'concurrencyPolicy', this.concurrency, 'is not a concurrency policy', `use one of ${Object.values(ConcurrencyPolicy).join(', ')}`);
     }
-    const startingDeadline = v.integer(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds ?? 300, 10, 86400,
+    const startingDeadline = v.integer(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds ?? RESTRICTED_DEFAULTS.cronJobStartingDeadlineSeconds, 10, 86400,
       'give at least 10 seconds (the controller checks every 10 s)');
     this.cronJob = new kplus.CronJob(this, 'Resource', {
       ...this.pod.kplusProps,

@@ -15,7 +15,7 @@ export interface HardenedAutoscaling {
   readonly maxReplicas: number;
   /**
    * Target average cpu utilisation, in percent of the request.
-   * @default 70
+   * @default 70 (RESTRICTED_DEFAULTS.autoscalingCpuUtilizationPercent)
    */
   readonly cpuUtilizationPercent?: number;
 }
@@ -63,7 +63,7 @@ export class HardenedDeployment extends HardenedWorkload {
     if (autoscaling) {
       v.integer(this, 'autoscaling.minReplicas', autoscaling.minReplicas, 2, 1000, 'use at least 2 so that one pod can be disrupted');
       v.integer(this, 'autoscaling.maxReplicas', autoscaling.maxReplicas, autoscaling.minReplicas, 1000, `use at least minReplicas (${autoscaling.minReplicas})`);
-      v.integer(this, 'autoscaling.cpuUtilizationPercent', autoscaling.cpuUtilizationPercent ?? 70, 1, 100);
+      v.integer(this, 'autoscaling.cpuUtilizationPercent', autoscaling.cpuUtilizationPercent ?? RESTRICTED_DEFAULTS.autoscalingCpuUtilizationPercent, 1, 100);
       if (props.replicas !== undefined) {
         throw new HardenedInputError(this, 'replicas', props.replicas, 'is set together with autoscaling, which owns the replica count',
           'remove replicas, or remove autoscaling');
@@ -99,7 +99,7 @@ export class HardenedDeployment extends HardenedWorkload {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas: autoscaling.minReplicas,
           maxReplicas: autoscaling.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } } }],
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? RESTRICTED_DEFAULTS.autoscalingCpuUtilizationPercent } } }],
         },
       });
     }

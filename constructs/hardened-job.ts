@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import * as v from './_validate';
 import { HardenedInputError } from './errors';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
+import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** When the kubelet restarts a Job's container; never `Always`, which Jobs cannot use. */
 export enum JobRestartPolicy {
@@ -17,17 +18,17 @@ export enum JobRestartPolicy {
 export interface HardenedJobSettings {
   /**
    * Retries before the Job is marked failed.
-   * @default 3
+   * @default 3 (RESTRICTED_DEFAULTS.job.backoffLimit)
    */
   readonly backoffLimit?: number;
   /**
    * Seconds the Job may run before it is stopped and marked failed.
-   * @default 3600
+   * @default 3600 (RESTRICTED_DEFAULTS.job.activeDeadlineSeconds)
    */
   readonly activeDeadlineSeconds?: number;
   /**
    * Seconds a finished Job is kept (with its pods and logs) before it is deleted.
-   * @default 86400
+   * @default 86400 (RESTRICTED_DEFAULTS.job.ttlSecondsAfterFinished)
    */
   readonly ttlSecondsAfterFinished?: number;
   /**
@@ -53,9 +54,9 @@ export function jobSettings(scope: Construct, props: HardenedJobSettings): { bac
     throw new HardenedInputError(scope, 'restartPolicy', restart, 'is not a restart policy a Job can use', 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE');
   }
   return {
-    backoffLimit: v.integer(scope, 'backoffLimit', props.backoffLimit ?? 3, 0, 100),
-    activeDeadlineSeconds: v.integer(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds ?? 3600, 1, 30 * 86400, 'give a deadline in seconds, at most 30 days'),
-    ttlSecondsAfterFinished: v.integer(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? 86400, 0, 365 * 86400),
+    backoffLimit: v.integer(scope, 'backoffLimit', props.backoffLimit ?? RESTRICTED_DEFAULTS.job.backoffLimit, 0, 100),
+    activeDeadlineSeconds: v.integer(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds ?? RESTRICTED_DEFAULTS.job.activeDeadlineSeconds, 1, 30 * 86400, 'give a deadline in seconds, at most 30 days'),
+    ttlSecondsAfterFinished: v.integer(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? RESTRICTED_DEFAULTS.job.ttlSecondsAfterFinished, 0, 365 * 86400),
     restartPolicy: restart === JobRestartPolicy.ON_FAILURE ? kplus.RestartPolicy.ON_FAILURE : kplus.RestartPolicy.NEVER,
   };
 }

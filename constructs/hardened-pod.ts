@@ -58,7 +58,7 @@ export interface HardenedPodProps {
   readonly runtimeClass?: IRuntimeClass;
   /**
    * Seconds the pod has to shut down gracefully.
-   * @default 30
+   * @default 30 (RESTRICTED_DEFAULTS.terminationGracePeriodSeconds)
    */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -132,7 +132,7 @@ export class HardenedPodTemplate {
       throw new HardenedInputError(scope, 'seLinuxOptions.level', props.seLinuxOptions.level, 'is not an SELinux MCS level', 'write e.g. "s0:c123,c456"');
     }
     this.minor = AppModel.of(scope).kubernetesMinor; // one place decides versions: the app
-    const grace = v.integer(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 0, 86400);
+    const grace = v.integer(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? RESTRICTED_DEFAULTS.terminationGracePeriodSeconds, 0, 86400);
 
     this.kplusProps = {
       containers: props.containers.map((c, i) => this.validate(ContainerList.MAIN, c, `containers[${i}]`)),

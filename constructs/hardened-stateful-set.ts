@@ -6,6 +6,7 @@ import * as v from './_validate';
 import { HardenedInputError } from './errors';
 import { ContainerList } from './hardened-pod';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
+import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** How the volumes of a claim may be mounted. */
 export enum VolumeAccessMode {
@@ -85,7 +86,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(scope, id, props, { longRunning: true });
-    this.replicas = v.integer(this, 'replicas', props.replicas ?? 2, 1, 1000);
+    this.replicas = v.integer(this, 'replicas', props.replicas ?? RESTRICTED_DEFAULTS.replicas, 1, 1000);
     this.service = this.createService({ headless: true });
     this.statefulSet = new kplus.StatefulSet(this, 'Resource', {
       ...this.pod.kplusProps,

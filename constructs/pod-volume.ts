@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import * as v from './_validate';
 import { HardenedInputError } from './errors';
+import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** Options of {@link PodVolume.fromServiceAccountToken}. */
 export interface ServiceAccountTokenVolumeOptions {
@@ -8,7 +9,7 @@ export interface ServiceAccountTokenVolumeOptions {
   readonly audience: string;
   /**
    * Lifetime of the token in seconds; the kubelet rotates it at 80 %. At least 600.
-   * @default 3600
+   * @default 3600 (RESTRICTED_DEFAULTS.serviceAccountTokenExpirationSeconds)
    */
   readonly expirationSeconds?: number;
   /**
@@ -52,7 +53,7 @@ export class PodVolume {
       if (typeof audience !== 'string' || audience.trim() === '' || audience !== audience.trim()) {
         throw new HardenedInputError(scope, 'volume.audience', audience, 'is not an audience', 'name the system the token is for, e.g. "vault"');
       }
-      const expirationSeconds = v.integer(scope, 'volume.expirationSeconds', options.expirationSeconds ?? 3600, 600, 2 ** 32 - 1,
+      const expirationSeconds = v.integer(scope, 'volume.expirationSeconds', options.expirationSeconds ?? RESTRICTED_DEFAULTS.serviceAccountTokenExpirationSeconds, 600, 2 ** 32 - 1,
         'use at least 600 seconds (the API server minimum)');
       const path = options.fileName ?? 'token';
       if (!/^[A-Za-z0-9._-]+$/.test(path) || path === '.' || path === '..') {

@@ -10,8 +10,18 @@ export const RESTRICTED_DEFAULTS = {
   runAsGroup: 65532,
   /** Group that owns mounted volumes. */
   fsGroup: 65532,
-  /** Replicas of a Deployment when none is given (>= 2 so that a PodDisruptionBudget can protect it). */
+  /** Replicas of a Deployment or StatefulSet when none is given (>= 2 so that a PodDisruptionBudget can protect it). */
   replicas: 2,
+  /** The average CPU utilization (percent of requests) a Deployment's HorizontalPodAutoscaler aims for. */
+  autoscalingCpuUtilizationPercent: 70,
+  /** Seconds a pod has to shut down after SIGTERM (the Kubernetes default). */
+  terminationGracePeriodSeconds: 30,
+  /** A Job's (and a CronJob's Jobs') retries, deadline and how long it is kept after it finished. */
+  job: { backoffLimit: 3, activeDeadlineSeconds: 3600, ttlSecondsAfterFinished: 86400 },
+  /** Seconds a CronJob's run may start late before it is skipped. */
+  cronJobStartingDeadlineSeconds: 300,
+  /** Lifetime of a projected ServiceAccount token (the kubelet rotates it at 80%). */
+  serviceAccountTokenExpirationSeconds: 3600,
   /** The Pod Security Standards level a HardenedNamespace enforces, audits and warns on. */
   podSecurityLevel: 'restricted',
   /** Size limit (MiB) of the emptyDir behind each writable path. */
