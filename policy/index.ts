@@ -4,6 +4,7 @@
  * objects in, findings out; nothing here depends on cdk8s.
  */
 export type { KubeMetadata, KubeObject } from './kube-object';
+export { apiGroupOf, POD_BEARING_KINDS, podBearingKindOf, type PodBearingKind } from './pod-bearing-kinds';
 export * from './pss';
 export * from './pss/namespace-policy';
 export * from './rules';

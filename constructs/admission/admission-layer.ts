@@ -2,9 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
-  AdmissionRuleSource, celLiteral, POD_BEARING_KINDS, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
+  AdmissionRuleSource, celLiteral, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
-import { effectivePssVersion, podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
+import { effectivePssVersion, POD_BEARING_KINDS, podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
 import type { AppModel, IModelLayer } from '../app-model';
 import { addPostRenderTransform } from '../_post-render-patch';
 import { HardenedInputError } from '../errors';

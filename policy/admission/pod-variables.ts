@@ -4,34 +4,6 @@
  * the rule files) reads only these variables (and `variables.params`, `variables.exempt`).
  */
 
-/** One pod-bearing kind, as admission matches it. */
-export interface PodBearingKind {
-  /** The kind, e.g. `Deployment`. */
-  readonly kind: string;
-  /** Its API group (`""` for core). */
-  readonly group: string;
-  /** Its API version. */
-  readonly version: string;
-  /** Its resource (plural), e.g. `deployments`. */
-  readonly resource: string;
-}
-
-/**
- * Pods and every kind that carries a pod template, as `podTemplateOf` reads them (the legacy
- * `extensions` group is gone from the API server, so admission matches the current groups).
- */
-export const POD_BEARING_KINDS: readonly PodBearingKind[] = [
-  { kind: 'Pod', group: '', version: 'v1', resource: 'pods' },
-  { kind: 'PodTemplate', group: '', version: 'v1', resource: 'podtemplates' },
-  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers' },
-  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets' },
-  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments' },
-  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets' },
-  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets' },
-  { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs' },
-  { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs' },
-];
-
 /** A named CEL expression, as in `spec.variables` of a ValidatingAdmissionPolicy. */
 export interface CelVariable {
   readonly name: string;

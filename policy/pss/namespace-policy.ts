@@ -36,6 +36,26 @@ export const PSS_LABEL_PREFIX = 'pod-security.kubernetes.io/';
  */
 export const CLUSTER_DEFAULT_PSS: PssTarget = Object.freeze({ level: 'restricted', version: 'latest' });
 
+/** A mode's labels as written: the level label's text, and the version label (`latest` when absent). */
+export interface DeclaredPodSecurity {
+  readonly level: string;
+  readonly version: string;
+}
+
+/**
+ * The Pod Security labels of a namespace as written, for the modes whose level label is set
+ * (unvalidated: a report shows what is there; {@link namespacePodSecurity} says what applies).
+ */
+export function declaredPodSecurityLabels(labels: Readonly<Record<string, unknown>>): Partial<Record<PssMode, DeclaredPodSecurity>> {
+  const out: Partial<Record<PssMode, DeclaredPodSecurity>> = {};
+  for (const mode of ['enforce', 'audit', 'warn'] as const) {
+    const level = labels[`${PSS_LABEL_PREFIX}${mode}`];
+    const version = labels[`${PSS_LABEL_PREFIX}${mode}-version`];
+    if (typeof level === 'string') out[mode] = { level, version: typeof version === 'string' ? version : 'latest' };
+  }
+  return out;
+}
+
 function validVersion(v: unknown): v is string {
   if (typeof v !== 'string') return false;
   try {

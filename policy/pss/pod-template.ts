@@ -1,4 +1,5 @@
 import type { KubeMetadata, KubeObject } from '../kube-object';
+import { podBearingKindOf } from '../pod-bearing-kinds';
 
 /** A plain JSON/YAML mapping, read-only. */
 export type PlainRecord = Readonly<Record<string, unknown>>;
@@ -20,39 +21,16 @@ export function asRecord(value: unknown): PlainRecord | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as PlainRecord) : undefined;
 }
 
-/** API groups each pod-bearing kind may come from ('' is the core group). */
-const POD_KINDS: Readonly<Record<string, { readonly groups: readonly string[]; readonly templatePath: readonly string[] }>> = {
-  Pod: { groups: [''], templatePath: [] },
-  PodTemplate: { groups: [''], templatePath: ['template'] },
-  ReplicationController: { groups: [''], templatePath: ['spec', 'template'] },
-  ReplicaSet: { groups: ['apps', 'extensions'], templatePath: ['spec', 'template'] },
-  Deployment: { groups: ['apps', 'extensions'], templatePath: ['spec', 'template'] },
-  StatefulSet: { groups: ['apps'], templatePath: ['spec', 'template'] },
-  DaemonSet: { groups: ['apps', 'extensions'], templatePath: ['spec', 'template'] },
-  Job: { groups: ['batch'], templatePath: ['spec', 'template'] },
-  CronJob: { groups: ['batch'], templatePath: ['spec', 'jobTemplate', 'spec', 'template'] },
-};
-
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /**
  * Finds the pod metadata and pod spec of a pod-bearing object.
  *
- * Supported kinds: `Pod` (`spec`), `PodTemplate` (`template.spec`), `ReplicationController`,
- * `ReplicaSet`, `Deployment`, `StatefulSet`, `DaemonSet`, `Job` (`spec.template.spec`) and
- * `CronJob` (`spec.jobTemplate.spec.template.spec`), from their built-in API groups.
+ * Supported kinds: those of POD_BEARING_KINDS (`policy/pod-bearing-kinds.ts`), from their API groups.
  *
  * @returns the view, or `undefined` when the object is not of a pod-bearing kind or has no pod spec mapping.
  */
 export function podTemplateOf(obj: KubeObject): PodTemplateView | undefined {
-  const kind = POD_KINDS[obj.kind];
-  if (kind === undefined || !Object.prototype.hasOwnProperty.call(POD_KINDS, obj.kind)) {
-    return undefined;
-  }
-  if (typeof obj.apiVersion !== 'string' || !kind.groups.includes(apiGroup(obj.apiVersion))) {
+  const kind = podBearingKindOf(obj);
+  if (kind === undefined) {
     return undefined;
   }
   let holder: PlainRecord | undefined = obj;
@@ -71,4 +49,18 @@ export function podTemplateOf(obj: KubeObject): PodTemplateView | undefined {
     specPath: `${prefix}spec`,
     metadataPath: `${prefix}metadata`,
   };
+}
+
+/** Every container of a pod spec: `initContainers`, then `containers`, then `ephemeralContainers` (entries that are not mappings skipped). */
+export function podSpecContainers(spec: PlainRecord): PlainRecord[] {
+  const out: PlainRecord[] = [];
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const items = spec[list];
+    if (!Array.isArray(items)) continue;
+    for (const c of items) {
+      const record = asRecord(c);
+      if (record !== undefined) out.push(record);
+    }
+  }
+  return out;
 }

@@ -4,10 +4,11 @@
  * images and exceptions compared rather than removed and added; by namespace, kind and name when
  * two workloads of one side share namespace and name.
  */
+import { POD_BEARING_KINDS } from '../../policy/pod-bearing-kinds';
 import { workloadKey, type WorkloadRef } from '../report/workloads';
 
-/** The workload kinds (objects that run pods) whose identity ignores the kind. */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
+/** The workload kinds (objects that run pods: the engine's POD_BEARING_KINDS) whose identity ignores the kind. */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(POD_BEARING_KINDS.filter(k => k.runsPods).map(k => k.kind));
 
 /** A key per workload that is equal on both sides for the same workload. */
 export type WorkloadIdentity = (w: WorkloadRef) => string;

@@ -8,7 +8,8 @@
  * opens and tightens.
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { automountOf, podSecurityLabels, PssMode, PssSetting, rootCapableContainers, writableRootFsContainers } from '../report/posture';
+import { type DeclaredPodSecurity as PssSetting, type PssMode } from '../../policy/pss/namespace-policy';
+import { automountOf, podSecurityLabels, rootCapableContainers, writableRootFsContainers } from '../report/posture';
 import { asArray, asBoolean, asDict, asNumber, asString, compareStrings, Dict, dictArray, path } from '../report/read';
 import { allContainers, extractNamespaces, extractWorkloads, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from '../report/workloads';
 import { workloadIdentity, type WorkloadIdentity } from './identity';

@@ -6,28 +6,14 @@ import type { KubeObject } from '../../policy/kube-object';
 import { asBoolean, asDict, asNumber, asString, compareStrings, Dict, path, stringMap } from './read';
 import { matchesSelector, parseLabelSelector } from './selectors';
 import { allContainers, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from './workloads';
+import { declaredPodSecurityLabels, type DeclaredPodSecurity, type PssMode } from '../../policy/pss/namespace-policy';
 
-/** The three Pod Security admission modes. */
-export type PssMode = 'enforce' | 'audit' | 'warn';
+/** The Pod Security admission labels of a namespace as written; a mode is absent when its label is. */
+export type PssLabels = Readonly<Partial<Record<PssMode, DeclaredPodSecurity>>>;
 
-/** One Pod Security admission label pair (`pod-security.kubernetes.io/<mode>[-version]`). */
-export interface PssSetting {
-  readonly level: string;
-  /** The `-version` label, `latest` when absent (the admission controller's default). */
-  readonly version: string;
-}
-
-/** The Pod Security admission labels of a namespace; a mode is absent when its label is. */
-export type PssLabels = Readonly<Partial<Record<PssMode, PssSetting>>>;
-
-/** Reads the `pod-security.kubernetes.io/*` labels of a namespace. */
+/** Reads the `pod-security.kubernetes.io/*` labels of a namespace (the engine's reader, `declaredPodSecurityLabels`). */
 export function podSecurityLabels(ns: Pick<NamespaceInfo, 'labels'>): PssLabels {
-  const out: Partial<Record<PssMode, PssSetting>> = {};
-  for (const mode of ['enforce', 'audit', 'warn'] as const) {
-    const level = ns.labels[`pod-security.kubernetes.io/${mode}`];
-    if (level !== undefined) out[mode] = { level, version: ns.labels[`pod-security.kubernetes.io/${mode}-version`] ?? 'latest' };
-  }
-  return out;
+  return declaredPodSecurityLabels(ns.labels);
 }
 
 /** An Istio mTLS mode as resolved for a workload. `none` = no PeerAuthentication applies. */

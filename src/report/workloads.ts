@@ -1,5 +1,7 @@
 import type { KubeObject } from '../../policy/kube-object';
-import { asDict, asNumber, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
+import { POD_BEARING_KINDS, podBearingKindOf } from '../../policy/pod-bearing-kinds';
+import { podSpecContainers, podTemplateOf } from '../../policy/pss/pod-template';
+import { asNumber, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
 
 /** The label every namespace carries implicitly (set by the API server since Kubernetes 1.21). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -46,20 +48,9 @@ export interface NamespaceInfo {
   readonly object?: KubeObject;
 }
 
-/** Workload kinds understood by the report and where their pod template lives. */
-const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** Whether `kind` is a workload kind (one that runs pods) understood by the report. */
+/** Whether `kind` is a workload kind: one that runs pods (POD_BEARING_KINDS of the engine, PodTemplate aside). */
 export function isWorkloadKind(kind: string): boolean {
-  return kind === 'Pod' || kind in POD_TEMPLATE_PATHS;
+  return POD_BEARING_KINDS.some(k => k.kind === kind && k.runsPods);
 }
 
 /** `metadata.namespace` of an object, defaulting to {@link DEFAULT_NAMESPACE}. */
@@ -85,16 +76,9 @@ export function flattenObjects(objects: readonly KubeObject[]): KubeObject[] {
   return out;
 }
 
-/** The pod template (`{ metadata, spec }`) of a workload object, or the Pod itself. */
-export function podTemplateOf(obj: KubeObject): Dict | undefined {
-  if (obj.kind === 'Pod') return obj as unknown as Dict;
-  const p = POD_TEMPLATE_PATHS[obj.kind];
-  return p ? asDict(path(obj, ...p)) : undefined;
-}
-
-/** All containers of a pod spec: `initContainers` first, then `containers`, then `ephemeralContainers`. */
+/** All containers of a pod spec: `initContainers` first, then `containers`, then `ephemeralContainers` (the engine's reader). */
 export function allContainers(podSpec: Dict): readonly Dict[] {
-  return [...dictArray(podSpec.initContainers), ...dictArray(podSpec.containers), ...dictArray(podSpec.ephemeralContainers)];
+  return podSpecContainers(podSpec) as Dict[];
 }
 
 /** Compares workload refs by namespace, then name, then kind. */
@@ -111,9 +95,9 @@ export function workloadKey(w: WorkloadRef): string {
 export function extractWorkloads(objects: readonly KubeObject[]): WorkloadInfo[] {
   const out: WorkloadInfo[] = [];
   for (const obj of flattenObjects(objects)) {
-    if (!isWorkloadKind(obj.kind)) continue;
+    if (!podBearingKindOf(obj)?.runsPods) continue; // the engine's reader: kind and API group
     const template = podTemplateOf(obj);
-    const podSpec = asDict(template?.spec) ?? {};
+    const podSpec = (template?.spec ?? {}) as Dict;
     const ports: ContainerPort[] = [];
     for (const c of [...dictArray(podSpec.initContainers), ...dictArray(podSpec.containers)]) {
       for (const p of dictArray(c.ports)) {

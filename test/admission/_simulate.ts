@@ -4,7 +4,7 @@
  * request for an object, and what their CEL says, evaluated by the real CEL engine.
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { POD_BEARING_KINDS } from '../../policy/admission';
+import { POD_BEARING_KINDS } from '../../policy';
 import { compilePolicy, type CompiledPolicy } from './_cel-engine';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
