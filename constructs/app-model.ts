@@ -40,12 +40,24 @@ export interface IPolicyException extends RuleException {
   readonly reason: string;
 }
 
+/** What one workload needs of its namespace's quota at most, for the quota cross-check. */
+export interface WorkloadResourceUsage {
+  /** The most pods that run at once. */
+  readonly pods: number;
+  /** Per resource (`cpu`, `memory`, `ephemeral-storage`), the requests of one pod. */
+  readonly requests: Readonly<Record<string, string>>;
+  /** Per resource, the limits of one pod. */
+  readonly limits: Readonly<Record<string, string>>;
+}
+
 /** A workload this app runs, with a typed link to the object that carries its pod template. */
 export interface IHardenedWorkload extends IPolicyHost {
   /** The workload's name. */
   readonly name: string;
   /** The object whose pod template the Pod Security and rule checks judge (the Deployment, ...). */
   readonly podTemplateObject: ApiObject;
+  /** What it needs of its namespace's quota at most (replicas, surge, autoscaling maximum). */
+  resourceUsage(): WorkloadResourceUsage;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as v from './_validate';
 import { AppModel, IHardenedNamespace } from './app-model';
+import { quotaProblems } from './_quota-fit';
 import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
@@ -236,6 +237,12 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     this.namespaced('NetworkPolicy', 'networking.k8s.io/v1', 'default-deny-all', {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     }, 'DefaultDeny');
+
+    // the app-wide check of this namespace, once: can its quota hold every workload at its most pods?
+    this.node.addValidation({
+      validate: () => quotaProblems(this.name, this.node.path, this.resourceQuota,
+        AppModel.of(this).workloadsIn(this.name).map(w => ({ name: w.name, usage: w.resourceUsage() }))),
+    });
 
     if (props.allowDns ?? true) {
       this.allowTo(Peer.clusterDns(), { ports: [Port.udp(RESTRICTED_DEFAULTS.clusterDns.port), Port.tcp(RESTRICTED_DEFAULTS.clusterDns.port)] });

@@ -3,14 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addPostRenderPatch, addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
-import { AppModel, IHardenedNamespace, IHardenedWorkload } from './app-model';
+import { AppModel, IHardenedNamespace, IHardenedWorkload, WorkloadResourceUsage } from './app-model';
 import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
 import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
-import { quotaProblems } from './_quota-fit';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 
 /** The props every hardened workload kind shares. */
@@ -37,16 +36,6 @@ export interface HardenedWorkloadProps extends HardenedPodProps {
 export interface WorkloadServiceOptions {
   /** A headless Service (`clusterIP: None`), for the stable pod identities of a StatefulSet. */
   readonly headless: boolean;
-}
-
-/** What one workload needs of its namespace's quota at most, for the cross-check. */
-export interface WorkloadResourceUsage {
-  /** The most pods that run at once. */
-  readonly pods: number;
-  /** Per resource (`cpu`, `memory`, `ephemeral-storage`), the requests of one pod. */
-  readonly requests: Readonly<Record<string, string>>;
-  /** Per resource, the limits of one pod. */
-  readonly limits: Readonly<Record<string, string>>;
 }
 
 const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
@@ -303,13 +292,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       const closest = v.closestName(this.namespaceName, names);
       errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
     } else {
-      const namespace = model.namespace(this.namespaceName)!;
-      errors.push(...this.checkLimitRange(namespace.limitRange.max));
-      const inNamespace = model.workloadsIn(this.namespaceName);
-      if (inNamespace[0] === this) {
-        const usage = inNamespace.filter((w): w is HardenedWorkload => w instanceof HardenedWorkload).map(w => ({ name: w.name, usage: w.resourceUsage() }));
-        errors.push(...quotaProblems(namespace.name, namespace.node.path, namespace.resourceQuota, usage));
-      }
+      errors.push(...this.checkLimitRange(model.namespace(this.namespaceName)!.limitRange.max));
     }
     errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
