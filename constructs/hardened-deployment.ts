@@ -6,6 +6,7 @@ import * as v from './_validate';
 import { HardenedInputError } from './errors';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
+import { createDisruptionBudget, createWorkloadService, spreadPods } from './_workload-companions';
 
 /** Horizontal autoscaling on cpu utilisation (autoscaling/v2). */
 export interface HardenedAutoscaling {
@@ -84,12 +85,12 @@ export class HardenedDeployment extends HardenedWorkload {
     const apiObject = ApiObject.of(this.deployment);
     this.podTemplateObject = apiObject;
     this.hardenPodTemplate(this.deployment, apiObject, '/spec/template');
-    this.spreadPods(apiObject, '/spec/template');
+    spreadPods(this.companions(), apiObject, '/spec/template');
     if (autoscaling) addPostRenderPatch(apiObject, JsonPatch.remove('/spec/replicas'));
 
     const hasPorts = props.containers.some(c => (c.ports ?? []).length > 0);
-    if (props.service ?? hasPorts) this.service = this.createService({ headless: false });
-    if (replicas >= 2) this.createDisruptionBudget();
+    if (props.service ?? hasPorts) this.service = createWorkloadService(this.companions(), { headless: false });
+    if (replicas >= 2) createDisruptionBudget(this.companions());
     if (autoscaling) {
       new ApiObject(this, 'HorizontalPodAutoscaler', {
         apiVersion: 'autoscaling/v2',

@@ -5,6 +5,7 @@ import * as v from './_validate';
 import { HardenedInputError } from './errors';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
+import { createWorkloadService } from './_workload-companions';
 
 /** When the kubelet restarts a Job's container; never `Always`, which Jobs cannot use. */
 export enum JobRestartPolicy {
@@ -89,7 +90,7 @@ export class HardenedJob extends HardenedWorkload {
     const apiObject = ApiObject.of(this.job);
     this.podTemplateObject = apiObject;
     this.hardenPodTemplate(this.job, apiObject, '/spec/template');
-    if (props.service ?? false) this.service = this.createService({ headless: false });
+    if (props.service ?? false) this.service = createWorkloadService(this.companions(), { headless: false });
   }
 
   protected maxPods(): number {

@@ -7,6 +7,7 @@ import { HardenedInputError } from './errors';
 import { ContainerList } from './hardened-pod';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
 import { RESTRICTED_DEFAULTS } from './restricted-defaults';
+import { createDisruptionBudget, createWorkloadService, spreadPods } from './_workload-companions';
 
 /** How the volumes of a claim may be mounted. */
 export enum VolumeAccessMode {
@@ -87,7 +88,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(scope, id, props, { longRunning: true });
     this.replicas = v.integer(this, 'replicas', props.replicas ?? RESTRICTED_DEFAULTS.replicas, 1, 1000);
-    this.service = this.createService({ headless: true });
+    this.service = createWorkloadService(this.companions(), { headless: true });
     this.statefulSet = new kplus.StatefulSet(this, 'Resource', {
       ...this.pod.kplusProps,
       metadata: this.metadata(),
@@ -103,7 +104,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
     const apiObject = ApiObject.of(this.statefulSet);
     this.podTemplateObject = apiObject;
     this.hardenPodTemplate(this.statefulSet, apiObject, '/spec/template');
-    this.spreadPods(apiObject, '/spec/template');
+    spreadPods(this.companions(), apiObject, '/spec/template');
 
     const claims = this.volumeClaims(props.volumeClaims ?? []);
     if (claims.length > 0) {
@@ -117,7 +118,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
         }
       });
     }
-    if (this.replicas >= 2) this.createDisruptionBudget();
+    if (this.replicas >= 2) createDisruptionBudget(this.companions());
   }
 
   protected maxPods(): number {

@@ -1,7 +1,7 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addPostRenderPatch, addPostRenderTransform, dig } from './_post-render-patch';
+import { addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedNamespace, IHardenedWorkload, WorkloadResourceUsage } from './app-model';
 import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
@@ -11,6 +11,7 @@ import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOption
 import { HostNetworkPolicy } from './host-network-policy';
 import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
+import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
 /** The props every hardened workload kind shares. */
 export interface HardenedWorkloadProps extends HardenedPodProps {
@@ -30,12 +31,6 @@ export interface HardenedWorkloadProps extends HardenedPodProps {
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
-}
-
-/** Options of {@link HardenedWorkload.createService}. @internal */
-export interface WorkloadServiceOptions {
-  /** A headless Service (`clusterIP: None`), for the stable pod identities of a StatefulSet. */
-  readonly headless: boolean;
 }
 
 const RESERVED_NAMES = new Set(['namespace', 'default-deny-all']);
@@ -215,60 +210,9 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     addPostRenderTransform(apiObject, json => dropAddressLabel(dig(json, labels)));
   }
 
-  /**
-   * A Service for the container ports (`servicePort`, default the container port, to the
-   * container port), selecting this workload's pods.
-   */
-  protected createService(options: WorkloadServiceOptions): kplus.Service {
-    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []);
-    if (ports.length === 0) {
-      throw new HardenedInputError(this, 'service', true, 'is requested but no container declares a port', 'declare ports on the containers, or drop service');
-    }
-    v.dns1035Label(this, 'name', this.name, 'start the workload name with a letter, or set service: false');
-    const seen = new Map<number, number>();
-    const service = new kplus.Service(this, 'Service', {
-      metadata: this.metadata(),
-      ...(options.headless ? { clusterIP: 'None' } : {}),
-      ports: ports.map((p, i) => {
-        const port = v.port(this, `containers.ports[${i}].servicePort`, p.servicePort ?? p.number);
-        if (seen.has(port)) {
-          throw new HardenedInputError(this, `containers.ports[${i}].servicePort`, port, `is also the Service port of container port ${seen.get(port)}`, 'give each container port its own servicePort');
-        }
-        seen.set(port, p.number);
-        return {
-          ...(p.name ? { name: p.name } : ports.length > 1 ? { name: `port-${p.number}` } : {}),
-          port,
-          targetPort: p.number,
-          protocol: p.protocol === Protocol.UDP ? kplus.Protocol.UDP : p.protocol === Protocol.SCTP ? kplus.Protocol.SCTP : kplus.Protocol.TCP,
-        };
-      }),
-    });
-    for (const [key, value] of Object.entries(this.selectorLabels)) service.selectLabel(key, value);
-    addPostRenderPatch(ApiObject.of(service), JsonPatch.remove('/spec/externalIPs')); // always [] from cdk8s-plus: noise
-    addPostRenderTransform(ApiObject.of(service), json => dropAddressLabel(dig(json, ['spec', 'selector'])));
-    return service;
-  }
-
-  /**
-   * Spreads the pods over nodes (strictly) and zones (as far as possible), so that one node or
-   * zone going down takes at most one replica with it.
-   */
-  protected spreadPods(apiObject: ApiObject, templatePath: string): void {
-    const matchLabels = { ...this.selectorLabels };
-    addPostRenderPatch(apiObject, JsonPatch.add(`${templatePath}/spec/topologySpreadConstraints`, [
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels } },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } },
-    ]));
-  }
-
-  /** A PodDisruptionBudget that lets one pod at a time be evicted. */
-  protected createDisruptionBudget(): ApiObject {
-    return new ApiObject(this, 'PodDisruptionBudget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: this.metadata(),
-      spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
-    });
+  /** What the workload's companion objects (Service, PodDisruptionBudget, spread) need to know of it. */
+  protected companions(): WorkloadCompanions {
+    return { scope: this, name: this.name, metadata: this.metadata(), selectorLabels: this.selectorLabels, ports: this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []) };
   }
 
   private workload(): kplus.AbstractPod {
@@ -350,15 +294,3 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return errors;
   }
 }
-
-/**
- * cdk8s-plus labels pods with their construct address (`cdk8s.io/metadata.addr`) whenever
- * something selects the workload through it (a StatefulSet's Service, a Job's defaults). Our
- * pods are selected by `app.kubernetes.io/name` only: the label would be noise that changes with
- * the construct tree.
- */
-function dropAddressLabel(labels: Record<string, unknown> | undefined): void {
-  if (labels) delete labels[ADDRESS_LABEL];
-}
-
-const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
