@@ -11,7 +11,7 @@ import {
   type KubeObject, type PolicyResult, type RuleException,
 } from '../policy';
 import { evaluateManifests } from './cli/manifest-policy';
-import { renderSecurityReport, type ReportException, type ReportFinding } from './report';
+import { renderSecurityReport, type ReportException, type ReportFinding } from '../analysis/report';
 import type { ManifestObject } from './yaml-input';
 
 /** The file name of the report in the synth output directory. */

@@ -31,7 +31,7 @@ function cdk8sSynth(): { status: number | null; output: string } {
 beforeAll(() => {
   clone = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-fresh-clone-'));
   const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of tracked.filter(f => /^(cdk8s\.yaml|package\.json|tsconfig\.json|src\/|constructs\/|policy\/|dist\/)/.test(f))) {
+  for (const file of tracked.filter(f => /^(cdk8s\.yaml|package\.json|tsconfig\.json|src\/|constructs\/|policy\/|analysis\/|dist\/)/.test(f))) {
     if (!fs.existsSync(path.join(ROOT, file))) continue; // deleted in the working tree, not yet committed
     fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));

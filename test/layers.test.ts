@@ -1,6 +1,7 @@
 /**
  * The layers depend one way: policy/ (pure engine) <- constructs/ (cdk8s constructs) <- src/
- * (blueprint, report, CLI, package root). Read from the import statements of every source file.
+ * (blueprint, CLI, package root), and policy/ <- analysis/ (the report and the diff, pure) <- src/.
+ * Read from the import statements of every source file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -42,8 +43,13 @@ test('constructs/ imports only itself, the policy engine, cdk8s, cdk8s-plus-28, 
   expect(outsideOf('constructs', d => ['layer:constructs', 'layer:policy', 'cdk8s', 'cdk8s-plus-28', 'constructs', 'js-yaml'].includes(d) || NODE_BUILTINS.has(d))).toEqual([]);
 });
 
-test('nothing below src/ is imported by policy/ or constructs/, and src/ reaches policy/ and constructs/ only downward', () => {
-  expect(outsideOf('src', d => !d.startsWith('layer:') || ['layer:src', 'layer:policy', 'layer:constructs'].includes(d))).toEqual([]);
+test('analysis/ (the report and the diff) is pure: it imports only itself and the policy engine, no cdk8s, constructs or node I/O', () => {
+  expect(sources('analysis').length).toBeGreaterThan(20);
+  expect(outsideOf('analysis', d => d === 'layer:analysis' || d === 'layer:policy')).toEqual([]);
+});
+
+test('nothing below src/ is imported by policy/, constructs/ or analysis/, and src/ reaches them only downward', () => {
+  expect(outsideOf('src', d => !d.startsWith('layer:') || ['layer:src', 'layer:policy', 'layer:constructs', 'layer:analysis'].includes(d))).toEqual([]);
 });
 
 /** The project files a file imports (relative specifiers, type-only included), resolved to files. */
@@ -98,7 +104,7 @@ function importCycles(files: readonly string[]): string[][] {
 }
 
 test('no import cycles in any folder (type-only imports count too)', () => {
-  const files = ['policy', 'constructs', 'src', 'bench'].flatMap(sources);
+  const files = ['policy', 'constructs', 'analysis', 'src', 'bench'].flatMap(sources);
   expect(files.length).toBeGreaterThan(150);
   expect(importCycles(files)).toEqual([]);
 });

@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import { TOTAL_ANNOTATION_SIZE_LIMIT_BYTES } from '../constructs/_validate';
 import { checkPodSecurity } from '../policy/pss';
 import type { KubeObject } from '../policy/kube-object';
-import { computeReachability } from '../src/report/reachability';
+import { computeReachability } from '../analysis/report/reachability';
 import { build, plans } from './support/random-apps';
 import { isIstioObject, validateAgainstIstioCrd } from './mesh/_support';
 import { validateAgainstKubernetesSchema } from './support/schema';

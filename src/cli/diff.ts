@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KubeObject } from '../../policy/kube-object';
-import { diffManifests, renderDiffJson, renderDiffMarkdown } from '../diff';
+import { diffManifests, renderDiffJson, renderDiffMarkdown } from '../../analysis/diff';
 import { loadManifests, ManifestInputError, parseManifestText } from '../yaml-input';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './check';
 import type { CliIo, Subcommand } from './subcommand';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { EXCEPTIONS_ANNOTATION, HardenedApp, HardenedDeployment, HardenedNamespace, PolicyException } from '../../constructs';
 import { evaluatePolicy, exceptionExpiry, formatExceptionsAnnotation, parseExceptionsAnnotation, type RuleException } from '../../policy';
-import { diffExceptions } from '../../src/diff';
+import { diffExceptions } from '../../analysis/diff';
 import { container } from '../support/fixtures';
 
 const REASON = 'Single-primary database; a second replica would be a second primary.';

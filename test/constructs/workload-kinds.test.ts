@@ -7,7 +7,7 @@ import {
 } from '../../constructs';
 import type { KubeObject } from '../../policy/kube-object';
 import { checkPodSecurity } from '../../policy/pss';
-import { computeReachability } from '../../src/report/reachability';
+import { computeReachability } from '../../analysis/report/reachability';
 import { container, DIGEST } from '../support/fixtures';
 import { field, findObject, synthApp, testApp } from '../support/manifests';
 import { validateAgainstKubernetesSchema } from '../support/schema';

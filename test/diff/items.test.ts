@@ -4,8 +4,8 @@
  */
 import type { KubeObject } from '../../policy/kube-object';
 import { celLiteral } from '../../policy/admission/policy-variables';
-import { diffManifests, DiffItem } from '../../src/diff';
-import { parseCelLiteral } from '../../src/diff/admission';
+import { diffManifests, DiffItem } from '../../analysis/diff';
+import { parseCelLiteral } from '../../analysis/diff/admission';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import type { KubeObject } from '../../policy/kube-object';
-import { diffManifests, DiffItem, flowsOf, sideMatrix, workloadIdentity } from '../../src/diff';
-import { AllowedPorts, NO_PORTS, samePorts, subtractPorts } from '../../src/report';
+import { diffManifests, DiffItem, flowsOf, sideMatrix, workloadIdentity } from '../../analysis/diff';
+import { AllowedPorts, NO_PORTS, samePorts, subtractPorts } from '../../analysis/report';
 
 const NAMESPACES = ['a', 'b'] as const;
 

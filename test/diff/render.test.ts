@@ -1,5 +1,5 @@
 /** Markdown and JSON of the security diff: order of sections, and a comment that fits GitHub's limit. */
-import { diffManifests, renderDiffJson, renderDiffMarkdown } from '../../src/diff';
+import { diffManifests, renderDiffJson, renderDiffMarkdown } from '../../analysis/diff';
 import { scaleBlueprint } from '../report/_scale';
 
 const before = scaleBlueprint(6, 6);

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import type { KubeObject } from '../../policy/kube-object';
-import { AllowedPorts, extractWorkloads, istioAuthorizationLayer, WorkloadInfo } from '../../src/report';
+import { AllowedPorts, extractWorkloads, istioAuthorizationLayer, WorkloadInfo } from '../../analysis/report';
 
 const PORTS = [22, 80, 8080, 9090];
 const METHODS = ['GET', 'POST'];

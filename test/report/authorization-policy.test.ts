@@ -13,7 +13,7 @@ import {
   PortSpec,
   renderSecurityReport,
   WorkloadRef,
-} from '../../src/report';
+} from '../../analysis/report';
 
 type Labels = Record<string, string>;
 

@@ -1,4 +1,4 @@
-import { extractEntryPoints, renderEntryPoints } from '../../src/report/entry-points';
+import { extractEntryPoints, renderEntryPoints } from '../../analysis/report/entry-points';
 import type { KubeObject } from '../../policy/kube-object';
 
 const ingress = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'shop' }, spec });
@@ -35,7 +35,7 @@ describe('public entry points', () => {
 describe('reachability reads only networking.k8s.io/v1 NetworkPolicies', () => {
   test('a Calico NetworkPolicy is not evaluated as if it were Kubernetes, and a note says so', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { computeReachability } = require('../../src/report/reachability') as typeof import('../../src/report/reachability');
+    const { computeReachability } = require('../../analysis/report/reachability') as typeof import('../../analysis/report/reachability');
     const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: name } }, spec: { containers: [{ name, image: 'x' }] } });
     const calicoDenyAll: KubeObject = { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { selector: 'all()', types: ['Ingress'] } };
     const matrix = computeReachability([pod('a'), pod('b'), calicoDenyAll]);

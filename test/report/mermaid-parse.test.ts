@@ -11,8 +11,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { diffManifests, renderDiffMarkdown } from '../../src/diff';
-import { renderSecurityReport } from '../../src/report';
+import { diffManifests, renderDiffMarkdown } from '../../analysis/diff';
+import { renderSecurityReport } from '../../analysis/report';
 import type { KubeObject } from '../../policy/kube-object';
 import { scaleBlueprint } from './_scale';
 

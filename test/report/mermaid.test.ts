@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { diffManifests, renderDiffMarkdown } from '../../src/diff';
-import { changedFlowsDiagram } from '../../src/diff/render';
-import { computeReachability, renderSecurityReport, shortPeerLabel } from '../../src/report';
+import { diffManifests, renderDiffMarkdown } from '../../analysis/diff';
+import { changedFlowsDiagram } from '../../analysis/diff/render';
+import { computeReachability, renderSecurityReport, shortPeerLabel } from '../../analysis/report';
 import { lintFlowchart, scaleBlueprint } from './_scale';
 
 const mermaidOf = (markdown: string): string | undefined => /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1];

@@ -5,8 +5,8 @@
  * `diff` says so.
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { diffManifests } from '../../src/diff';
-import { computeReachability, defaultLayers, formatPorts } from '../../src/report';
+import { diffManifests } from '../../analysis/diff';
+import { computeReachability, defaultLayers, formatPorts } from '../../analysis/report';
 import { meshedStorefront } from '../mesh/_support';
 import { synthApp } from '../support/manifests';
 

@@ -16,7 +16,7 @@ import {
   subtractPorts,
   unionPorts,
   WorkloadRef,
-} from '../../src/report';
+} from '../../analysis/report';
 
 // ---------------------------------------------------------------------------------------------
 // Builders for synthesized-looking objects. Expected results below are written out by hand.

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../policy/kube-object';
-import { computeReachability, mermaidIdFragment, mermaidLabel, renderSecurityReport, resolveMtls, extractWorkloads, formatMtls } from '../../src/report';
+import { computeReachability, mermaidIdFragment, mermaidLabel, renderSecurityReport, resolveMtls, extractWorkloads, formatMtls } from '../../analysis/report';
 
 /** Topology (a) as synthesized YAML: two namespaces, default deny, DNS egress, web→api:8080. */
 const TOPOLOGY_A = `
