@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { KubeObject } from '../policy/kube-object';
 import { podTemplateOf, type PodTemplateView } from '../policy/pss';
+import { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
 import { annotationsProblem, labelProblem } from './_validate';
 import type { RenderedObject } from './_output-layout';
 
@@ -9,8 +10,12 @@ import type { RenderedObject } from './_output-layout';
 // escape-hatch patches that did not take effect. Each error names the construct path, the field,
 // the value and the fix.
 
-/** Every error of the final objects, `[construct path] field: value problem. Fix: ...`. */
-export function checkFinalObjects(objects: readonly RenderedObject[]): string[] {
+/**
+ * Every error of the final objects, `[construct path] field: value problem. Fix: ...`.
+ * @param acceptsTags for each workload's pod-template object, whether it accepts an image by tag
+ * through the API (`ContainerImage.fromTag`); the admission policies exempt exactly those
+ */
+export function checkFinalObjects(objects: readonly RenderedObject[], acceptsTags: ReadonlyMap<ApiObject, boolean> = new Map()): string[] {
   const errors: string[] = [];
   for (const { object, apiObject } of objects) {
     const at = (field: string, value: unknown, problem: string, fix: string) => errors.push(`[${apiObject.node.path}] ${field}: ${JSON.stringify(value)} ${problem}. Fix: ${fix}`);
@@ -31,6 +36,12 @@ export function checkFinalObjects(objects: readonly RenderedObject[]): string[] 
       }
     }
     if (template) checkProbes(template, at);
+    const unpinned = template?.metadata?.annotations?.[UNPINNED_IMAGES_ANNOTATION];
+    if (template && unpinned !== undefined && acceptsTags.get(apiObject) === false) {
+      // HARDENED-1 at synth reads the annotation; admission exempts only what the API declared
+      at(`${template.metadataPath}.annotations[${JSON.stringify(UNPINNED_IMAGES_ANNOTATION)}]`, unpinned, 'was written by an escape hatch, not by ContainerImage.fromTag, so synth would accept the tag and the admission policies would deny it',
+        'accept the tag with ContainerImage.fromTag(ref, { reason }) on the container, or pin the image by digest');
+    }
     checkPatches(apiObject, object, at);
   }
   return errors;

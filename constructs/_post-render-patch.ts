@@ -1,9 +1,13 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 
+// Private module: what the constructs write into an object's final JSON, recorded here and run by
+// HardenedApp's render stage (renderFinal), after cdk8s's own toJson. Nothing redefines toJson.
+
 const PATCHES = new WeakMap<ApiObject, JsonPatch[]>();
+const TRANSFORMS = new WeakMap<ApiObject, ((json: Record<string, unknown>) => void)[]>();
 
 /**
- * Applies JSON patches to an object's FINAL JSON. Private module.
+ * Applies JSON patches to an object's FINAL JSON.
  *
  * cdk8s's documented escape hatch, `ApiObject.addJsonPatch`, runs before the typed serializer of
  * cdk8s-plus-28's generated Kubernetes 1.28 classes (`KubeDeployment.toJson`), which rebuilds the
@@ -12,44 +16,32 @@ const PATCHES = new WeakMap<ApiObject, JsonPatch[]>();
  * what we write is what is emitted. See docs/decisions.md.
  */
 export function addPostRenderPatch(apiObject: ApiObject, ...patches: JsonPatch[]): void {
-  let list = PATCHES.get(apiObject);
-  if (!list) {
-    list = [];
-    PATCHES.set(apiObject, list);
-    const render = apiObject.toJson.bind(apiObject);
-    const own = list;
-    Object.defineProperty(apiObject, 'toJson', {
-      value: () => JsonPatch.apply(render(), ...own),
-      configurable: true,
-    });
-  }
+  const list = PATCHES.get(apiObject) ?? [];
+  PATCHES.set(apiObject, list);
   list.push(...patches);
 }
-
-const TRANSFORMS = new WeakMap<ApiObject, ((json: Record<string, unknown>) => void)[]>();
 
 /**
  * Runs `transform` on the object's final JSON, after its JSON patches (for edits that JSON Patch
  * cannot express in one step, such as appending to an array that may not exist yet).
  */
 export function addPostRenderTransform(apiObject: ApiObject, transform: (json: Record<string, unknown>) => void): void {
-  let list = TRANSFORMS.get(apiObject);
-  if (!list) {
-    list = [];
-    TRANSFORMS.set(apiObject, list);
-    addPostRenderPatch(apiObject); // makes sure the patch wrapper exists
-    const render = apiObject.toJson.bind(apiObject);
-    const own = list;
-    Object.defineProperty(apiObject, 'toJson', {
-      value: () => {
-        const json = render() as Record<string, unknown>;
-        for (const t of own) t(json);
-        return json;
-      },
-      configurable: true,
-    });
-  }
+  const list = TRANSFORMS.get(apiObject) ?? [];
+  TRANSFORMS.set(apiObject, list);
   list.push(transform);
+}
+
+/**
+ * The render stage of one object: cdk8s's `toJson` (its escape-hatch patches included), then the
+ * post-render patches, then the transforms, in the order they were added. Called once per object
+ * per synth by HardenedApp.
+ */
+export function renderFinal(apiObject: ApiObject): Record<string, unknown> {
+  let json = apiObject.toJson() as Record<string, unknown>;
+  const patches = PATCHES.get(apiObject);
+  if (patches !== undefined && patches.length > 0) json = JsonPatch.apply(json, ...patches) as Record<string, unknown>;
+  for (const transform of TRANSFORMS.get(apiObject) ?? []) transform(json);
+  return json;
 }
 
 /** The object at a path of keys in rendered JSON, or `undefined` when it is missing or not an object. */

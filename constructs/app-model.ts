@@ -58,6 +58,8 @@ export interface IHardenedWorkload extends IPolicyHost {
   readonly podTemplateObject: ApiObject;
   /** What it needs of its namespace's quota at most (replicas, surge, autoscaling maximum). */
   resourceUsage(): WorkloadResourceUsage;
+  /** Whether a container accepts its image by tag (`ContainerImage.fromTag`, with a reason). */
+  readonly acceptsTaggedImages: boolean;
 }
 
 /**

@@ -10,6 +10,7 @@ import { checkFileName, resolveOutdir, sameDirectory, writeDirAtomically, writeF
 import { CLUSTER_FILE_BASENAME, KIND_ORDER, layOut, type RenderedObject } from './_output-layout';
 import { checkFinalObjects } from './_final-object-checks';
 import { runPolicyPass } from './_policy-pass';
+import { renderFinal } from './_post-render-patch';
 import { serializeDocuments } from './_yaml-serializer';
 
 export { CLUSTER_FILE_BASENAME, KIND_ORDER };
@@ -150,7 +151,7 @@ export class HardenedApp extends App implements IModelRoot {
     const placed = layOut(render(all), this.outputFileExtension);
     const policy = runPolicyPass(this.model, placed, this.rulePacks);
     if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
-    const limits = checkFinalObjects(placed);
+    const limits = checkFinalObjects(placed, new Map(this.model.workloads.map(w => [w.podTemplateObject, w.acceptsTaggedImages])));
     if (limits.length > 0) throw new SynthValidationError(limits, 'Synthesis failed with the following errors');
     for (const w of [...this.model.warnings, ...policy.warnings]) console.warn(`warning: ${w}`);
 
@@ -237,7 +238,7 @@ function validate(all: readonly IConstruct[]): void {
 
 /** Each ApiObject's JSON, rendered once, with the typed link to the ApiObject. */
 function render(all: readonly IConstruct[]): RenderedObject[] {
-  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map(apiObject => ({ object: apiObject.toJson() as KubeObject, apiObject }));
+  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c)).map(apiObject => ({ object: renderFinal(apiObject) as unknown as KubeObject, apiObject }));
 }
 
 function constructMetadata(synthesis: Synthesis): string {

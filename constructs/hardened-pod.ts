@@ -205,6 +205,11 @@ export class HardenedPodTemplate {
   }
 
   /** The annotations of the pod template: AppArmor before 1.30, and the images accepted by tag. */
+  /** Whether a container accepts its image by tag (with a reason), as declared. */
+  public get acceptsTaggedImages(): boolean {
+    return this.entries.some(e => !e.props.image.pinned);
+  }
+
   private annotate(): void {
     if (!this.target) return;
     const metadata = this.target.podMetadata;

@@ -166,6 +166,11 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return [...this.ingresses];
   }
 
+  /** Whether a container accepts its image by tag (`ContainerImage.fromTag`, with a reason). */
+  public get acceptsTaggedImages(): boolean {
+    return this.pod.acceptsTaggedImages;
+  }
+
   /** What the workload may need of its namespace's quota at most. */
   public resourceUsage(): WorkloadResourceUsage {
     const requests: Record<string, number> = {};

@@ -10,6 +10,7 @@ import {
   CLUSTER_FILE_BASENAME, HardenedApp, HardenedAppProps, HardenedDeployment, HardenedNamespace, KIND_ORDER, Port,
   SandboxRuntime, SandboxRuntimeClass, SynthValidationError,
 } from '../constructs';
+import { renderFinal } from '../constructs/_post-render-patch';
 import { buildDefaultBlueprint, exampleImage } from '../src/blueprint';
 import { securityReportReporter } from '../src/security-report-file';
 import { KubeObject } from '../policy/kube-object';
@@ -156,13 +157,17 @@ describe('HardenedApp output', () => {
     expect(services).toEqual(['api', 'web']);
   });
 
-  test('is the same object set as cdk8s renders chart by chart, as idiomatic cdk8s YAML', () => {
+  test('is the same object set as cdk8s renders chart by chart (each through the render stage), as idiomatic cdk8s YAML', () => {
     const outdir = path.join(tempDir(), 'dist');
     const app = synthInto(outdir);
-    const expected = app.charts.flatMap(c => c.toJson() as KubeObject[]); // cdk8s's own rendering of the same (prepared) tree
+    // cdk8s's own rendering of the same (prepared) tree: the same objects, before the render stage's patches
+    const identity = (o: KubeObject) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
     const ours = Object.values(readTree(outdir)).flatMap(parse);
+    expect(ours.map(identity).sort()).toEqual(app.charts.flatMap(c => c.toJson() as KubeObject[]).map(identity).sort());
+    // and each object is exactly cdk8s's toJson followed by the post-render patches and transforms
+    const staged = app.node.findAll().filter(c => ApiObject.isApiObject(c)).map(c => renderFinal(c as ApiObject) as unknown as KubeObject);
     const key = (o: KubeObject) => JSON.stringify(o);
-    expect(ours.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(ours.map(key).sort()).toEqual(staged.map(key).sort());
     // same layout as cdk8s's own YAML: for these objects the bytes are what cdk8s's Yaml.stringify writes (only the quoting
     // of a few strings can differ, e.g. "-U"; test/yaml-serializer.test.ts proves the round trip)
     for (const [file, yaml] of Object.entries(readTree(outdir))) {

@@ -2,11 +2,10 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
-  AdmissionRuleSource, celLiteral, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
+  AdmissionRuleSource, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
-import { effectivePssVersion, POD_BEARING_KINDS, podTemplateOf, UNPINNED_IMAGES_ANNOTATION, type KubeObject } from '../../policy';
+import { effectivePssVersion, POD_BEARING_KINDS } from '../../policy';
 import type { AppModel, IModelLayer } from '../app-model';
-import { addPostRenderTransform } from '../_post-render-patch';
 import { HardenedInputError } from '../errors';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
@@ -111,7 +110,9 @@ export class AdmissionLayer implements IModelLayer {
     }
     this.rules = rules;
     const exemptions = exemptionsByRule(model);
-    const acceptedTags = new AcceptedTags(model);
+    // workloads that accept an image by tag (ContainerImage.fromTag, with a reason): exempt from
+    // HARDENED-1 by namespace, kind and name, like a PolicyException; known when they were built
+    exemptions.set(IMAGE_DIGEST_RULE, mergeExemptions(exemptions.get(IMAGE_DIGEST_RULE) ?? [], acceptedTagExemptions(model)));
     const chart = new Chart(this.scope, 'admission');
     const engines = p.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
     const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
@@ -124,9 +125,8 @@ export class AdmissionLayer implements IModelLayer {
       const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
       const exempt = exemptions.get(rule.id) ?? [];
       const out = rule.source === AdmissionRuleSource.POD_SECURITY ? [...excluded, ...lowered] : excluded;
-      const late = rule.id === IMAGE_DIGEST_RULE ? acceptedTags : undefined;
-      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor, late);
-      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out, late);
+      if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor);
+      if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out);
     }
   }
 }
@@ -134,42 +134,11 @@ export class AdmissionLayer implements IModelLayer {
 /** The rule that images accepted by tag (`ContainerImage.fromTag`) are exempt from. */
 const IMAGE_DIGEST_RULE = 'HARDENED-1';
 
-/**
- * The workloads that accept an image by tag (their pod template carries the
- * `cdk8s-hardened.io/unpinned-images` annotation, with the reasons): exempt from HARDENED-1 at
- * admission by namespace, kind and name, like a PolicyException, since the annotation itself
- * could be written by anyone. Read from each workload's final JSON as it renders (the annotation
- * is only final then), so the admission objects, which render after every workload, complete
- * their parameters in a post-render step.
- */
-class AcceptedTags {
-  private readonly found: AdmissionExemption[] = [];
-  private readonly expected: number;
-  private rendered = 0;
-
-  constructor(model: AppModel) {
-    const workloads = model.workloads;
-    this.expected = workloads.length;
-    for (const w of workloads) {
-      addPostRenderTransform(w.podTemplateObject, json => this.record(json as unknown as KubeObject));
-    }
-  }
-
-  /** The exemptions, once every workload has rendered. */
-  public exemptions(): AdmissionExemption[] {
-    if (this.rendered < this.expected) {
-      throw new Error(`admission layer: ${this.expected - this.rendered} workload(s) rendered after the admission objects, so the images they accept by tag are unknown`);
-    }
-    return [...this.found];
-  }
-
-  private record(object: KubeObject): void {
-    this.rendered++;
-    const accepted = podTemplateOf(object)?.metadata?.annotations?.[UNPINNED_IMAGES_ANNOTATION];
-    const namespace = object.metadata?.namespace;
-    const name = object.metadata?.name;
-    if (typeof accepted === 'string' && accepted !== '' && namespace && name) this.found.push({ namespace, kind: object.kind, name });
-  }
+/** The workloads of the app that accept an image by tag, as exemptions (namespace, kind, name). */
+function acceptedTagExemptions(model: AppModel): AdmissionExemption[] {
+  return model.workloads.filter(w => w.acceptsTaggedImages).map(w => ({
+    namespace: w.namespaceName, kind: w.podTemplateObject.kind, name: w.podTemplateObject.name,
+  }));
 }
 
 function sortExemptions(list: AdmissionExemption[]): AdmissionExemption[] {
@@ -205,21 +174,21 @@ function annotations(phase: 1 | 2, needsCrd = false): Record<string, string> {
   };
 }
 
-/** Merges the exemptions only known at render (images accepted by tag) into the exemptions of the policy. */
-function lateExemptions(exemptions: readonly AdmissionExemption[], late: AcceptedTags): AdmissionExemption[] {
-  const all = [...exemptions];
-  for (const e of late.exemptions()) {
+/** The exemptions of both lists, each once, sorted. */
+function mergeExemptions(a: readonly AdmissionExemption[], b: readonly AdmissionExemption[]): AdmissionExemption[] {
+  const all = [...a];
+  for (const e of b) {
     if (!all.some(x => x.namespace === e.namespace && x.kind === e.kind && x.name === e.name)) all.push(e);
   }
   return sortExemptions(all);
 }
 
 function writeValidatingPolicy(
-  chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number, late?: AcceptedTags,
+  chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], minor: number,
 ): void {
   const apiVersion = minor >= KUBERNETES_FEATURES.validatingAdmissionPolicyV1 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
   const name = `cdk8s-hardened-${admissionObjectName(rule.id)}`;
-  const policy = new ApiObject(chart, `vap-${rule.id}`, {
+  new ApiObject(chart, `vap-${rule.id}`, {
     apiVersion,
     kind: 'ValidatingAdmissionPolicy',
     metadata: { name, labels: labels(rule, 1), annotations: { ...annotations(1), 'cdk8s-hardened.io/description': rule.description } },
@@ -232,12 +201,6 @@ function writeValidatingPolicy(
       validations: rule.validations.map(v => ({ expression: v.expression, message: v.message, reason: 'Forbidden' })),
     },
   });
-  if (late) {
-    addPostRenderTransform(policy, json => {
-      const params = ((json.spec as { variables: { name: string; expression: string }[] }).variables).find(v => v.name === 'params')!;
-      params.expression = celLiteral(ruleParameters(rule, lateExemptions(exemptions, late)));
-    });
-  }
   new ApiObject(chart, `vapb-${rule.id}`, {
     apiVersion,
     kind: 'ValidatingAdmissionPolicyBinding',
@@ -266,7 +229,7 @@ const EXEMPTIONS_SCHEMA: ParameterSchema = {
   },
 };
 
-function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[], late?: AcceptedTags): void {
+function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly AdmissionExemption[], action: AdmissionAction, excluded: readonly string[]): void {
   const kind = constraintKind(rule.id);
   new ConstraintTemplate(chart, `template-${rule.id}`, {
     metadata: { name: kind.toLowerCase(), labels: labels(rule, 1), annotations: { ...annotations(1), description: rule.description } },
@@ -289,7 +252,7 @@ function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly
       }],
     },
   });
-  const constraint = new ApiObject(chart, `constraint-${rule.id}`, {
+  new ApiObject(chart, `constraint-${rule.id}`, {
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind,
     metadata: { name: admissionObjectName(rule.id), labels: labels(rule, 2), annotations: annotations(2, true) },
@@ -302,9 +265,4 @@ function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly
       parameters: ruleParameters(rule, exemptions),
     },
   });
-  if (late) {
-    addPostRenderTransform(constraint, json => {
-      (json.spec as { parameters: unknown }).parameters = ruleParameters(rule, lateExemptions(exemptions, late));
-    });
-  }
 }
