@@ -122,6 +122,7 @@ export class HardenedApp extends App implements IModelRoot {
   /** The app's model: namespaces, workloads, connectivity, exceptions, target versions. */
   public readonly model: AppModel;
   private readonly reporters: readonly Reporter[];
+  private readonly admission?: AdmissionLayer;
   private readonly rulePacks: readonly RulePack[];
   private readonly recordMetadata: boolean;
   /** The `cdk8s synth` output directory, when it is not outdir. */
@@ -133,7 +134,10 @@ export class HardenedApp extends App implements IModelRoot {
     super({ ...appProps, outdir: props.outdir ?? fromCli, outputFileExtension: props.outputFileExtension ?? '.yaml' });
     markModelRoot(this);
     this.model = new AppModel(this, { kubernetesVersion, istioVersion, rulePacks });
-    if (admission !== undefined) this.model.addLayer(new AdmissionLayer(this, admission));
+    if (admission !== undefined) {
+      this.admission = new AdmissionLayer(this, admission);
+      this.model.addLayer(this.admission);
+    }
     this.reporters = [...(reporters ?? [])];
     this.rulePacks = this.model.rulePacks;
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
@@ -153,6 +157,8 @@ export class HardenedApp extends App implements IModelRoot {
     if (policy.errors.length > 0) throw new SynthValidationError(policy.errors, 'Policy check failed with the following errors');
     const limits = checkFinalObjects(placed, new Map(this.model.workloads.map(w => [w.podTemplateObject, w.acceptsTaggedImages])));
     if (limits.length > 0) throw new SynthValidationError(limits, 'Synthesis failed with the following errors');
+    const denied = this.admission?.selfCheck(placed.map(p => ({ object: p.object, path: p.apiObject.node.path }))) ?? [];
+    if (denied.length > 0) throw new SynthValidationError(denied, 'The app\'s own admission policies would deny it');
     for (const w of [...this.model.warnings, ...policy.warnings]) console.warn(`warning: ${w}`);
 
     const yaml = serializeDocuments(placed.map(p => p.object));

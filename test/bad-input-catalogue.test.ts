@@ -10,7 +10,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
+  AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
   HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
@@ -41,6 +41,8 @@ const deploy = (e: Env, overrides: Partial<HardenedContainerProps> = {}, props: 
 const controller = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
 const expose = (e: Env, overrides: object) => e.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller, ...overrides } as never);
 const REASON = 'A reviewer-facing sentence that explains the exception.';
+/** An app of its own with these admission props. */
+const admissionApp = (admission: AdmissionProps) => new HardenedApp({ outdir, admission });
 /** An app of its own with these props and one namespace (the version is read at the first construct). */
 const targeting = (props: HardenedAppProps, ns: HardenedNamespaceProps = {}) => new HardenedNamespace(new Chart(new HardenedApp({ outdir, ...props }), 'c'), 'n', ns);
 
@@ -52,6 +54,18 @@ const CASES: Case[] = [
   ['CronJob name of 53 characters (its Jobs append 11)', e => new HardenedCronJob(e.chart, 'c', { name: `c${'x'.repeat(52)}`, schedule: '@daily', containers: [batch('c')] }), 'w/c', 'name', `"c${'x'.repeat(52)}"`],
   ['CronJob schedule with day of week 7', e => new HardenedCronJob(e.chart, 'c', { schedule: '0 0 * * 7', containers: [batch('c')] }), 'w/c', 'schedule', '"0 0 * * 7"'],
   ['Ingress host that is an IP address', e => expose(e, { host: '10.0.0.1' }), 'w/web', 'exposeViaIngress.host', '"10.0.0.1"'],
+  // --- admission parameters (issue "Admission that never wedges"): each would make the cluster deny the wrong things
+  ['admission action outside the enum (a binding without validationActions)', () => admissionApp({ action: 'Block' as never }), 'HardenedApp', 'admission.action', '"Block"'],
+  ['admission registry with a scheme', () => admissionApp({ allowedRegistries: ['https://registry.example.com'] }), 'HardenedApp', 'admission.allowedRegistries[0]', '"https://registry.example.com"'],
+  ['admission registry with a wildcard', () => admissionApp({ allowedRegistries: ['*.example.com'] }), 'HardenedApp', 'admission.allowedRegistries[0]', '"*.example.com"'],
+  ['admission registry that is empty', () => admissionApp({ allowedRegistries: [''] }), 'HardenedApp', 'admission.allowedRegistries[0]', '""'],
+  ['admission host path that is relative', () => admissionApp({ allowedHostPaths: [{ pathPrefix: 'var/log', readOnly: true }] }), 'HardenedApp', 'admission.allowedHostPaths[0].pathPrefix', '"var/log"'],
+  ['admission host path "" (would allow every host path)', () => admissionApp({ allowedHostPaths: [{ pathPrefix: '', readOnly: false }] }), 'HardenedApp', 'admission.allowedHostPaths[0].pathPrefix', '""'],
+  ['admission host path with ..', () => admissionApp({ allowedHostPaths: [{ pathPrefix: '/var/../etc', readOnly: true }] }), 'HardenedApp', 'admission.allowedHostPaths[0].pathPrefix', '"/var/../etc"'],
+  ['admission capability in lower case', () => admissionApp({ allowedCapabilities: ['net_bind_service'] }), 'HardenedApp', 'admission.allowedCapabilities[0]', '"net_bind_service"'],
+  ['admission capability with the CAP_ prefix', () => admissionApp({ allowedCapabilities: ['CAP_NET_BIND_SERVICE'] }), 'HardenedApp', 'admission.allowedCapabilities[0]', '"CAP_NET_BIND_SERVICE"'],
+  ['admission capability that does not exist', () => admissionApp({ allowedCapabilities: ['NET_BIND'] }), 'HardenedApp', 'admission.allowedCapabilities[0]', '"NET_BIND"'],
+  ['admission excluded namespace that is not a name (Kube_System would not exclude kube-system)', () => admissionApp({ excludedNamespaces: ['Kube_System'] }), 'HardenedApp', 'admission.excludedNamespaces[0]', '"Kube_System"'],
   // --- HardenedNamespace
   ['namespace name with uppercase (IsDNS1123Label)', e => new HardenedNamespace(e.cluster, 'Shop2'), 'cluster/Shop2', 'name', '"Shop2"'],
   ['namespace name of 64 characters', e => new HardenedNamespace(e.cluster, 'n', { name: 'a'.repeat(64) }), 'cluster/n', 'name', `"${'a'.repeat(64)}"`],
@@ -188,6 +202,12 @@ const SYNTH_CASES: Case[] = [
     e.web.allowTo(new HardenedDeployment(new Chart(other, 'w', { namespace: 'shop' }), 'db', { containers: [c({ name: 'db' })] }), { ports: [Port.tcp(8080)] });
   }, 'w/web', 'allowTo', 'w/db belongs to another app'],
   ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources', 'the cpu limit 8'],
+  ['an admission registry list without the blueprint\'s own registry (the cluster would deny the blueprint)', e => {
+    const app = new HardenedApp({ outdir, admission: { allowedRegistries: ['ghcr.io/acme'] } });
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })] });
+    e.app = app;
+  }, 'w/web/Resource/Resource', 'admission.allowedRegistries', 'would be denied by the app\'s own admission policy'],
   ['a quota that cannot hold the replicas', e => { new HardenedNamespace(e.cluster, 'tiny', { resourceQuota: { pods: '2' } }); new HardenedDeployment(new Chart(e.app, 't', { namespace: 'tiny' }), 'api', { containers: [c({})] }); }, 'cluster/tiny', 'quota', 'up to 3 pods'], // the namespace's quota, checked once per namespace
   ['a container added through cdk8s-plus', e => e.web.deployment.addContainer({ name: 'raw', image: `busybox@${DIGEST}` }), 'w/web', 'containers', '"raw"'],
   ['a pod-template label value of 64 characters set through the escape hatch (found by the real API server)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/tier', 'v'.repeat(64))), 'w/web/Resource/Resource', 'spec.template.metadata.labels["tier"]', `"${'v'.repeat(64)}"`],

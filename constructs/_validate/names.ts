@@ -10,7 +10,7 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** A DNS-1123 label (Namespace, Service, container names): at most 63 characters. */
-export function dnsLabel(scope: IConstruct, field: string, value: string): string {
+export function dnsLabel(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
     throw new HardenedInputError(scope, field, value, 'is not a valid DNS-1123 label',
       'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit, e.g. "web-api"');

@@ -6,7 +6,7 @@ import { HardenedInputError } from '../errors';
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._\-/]*$/;
 
 /** An absolute path below `/` without `..` segments; `fix` shows an example fitting the field. */
-export function absolutePath(scope: IConstruct, field: string, value: unknown, fix: string): string {
+export function absolutePath(scope: IConstruct | string, field: string, value: unknown, fix: string): string {
   if (typeof value !== 'string' || !ABSOLUTE_PATH.test(value) || value.split('/').includes('..') || value === '/') {
     throw new HardenedInputError(scope, field, value, 'is not an absolute path below /', fix);
   }

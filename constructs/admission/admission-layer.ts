@@ -4,15 +4,16 @@ import {
   allowedCapabilitiesRule, allowedHostPathsRule, allowedRegistriesRule, celLibraryProblems, gatekeeperVariables, podSecurityAdmissionRules,
   AdmissionRuleSource, ruleAdmissionRules, ruleParameters, validatingPolicyVariables, type AdmissionExemption, type AdmissionRule, type ParameterSchema,
 } from '../../policy/admission';
-import { effectivePssVersion, POD_BEARING_KINDS } from '../../policy';
+import { effectivePssVersion, POD_BEARING_KINDS, podTemplateOf, type KubeObject } from '../../policy';
 import type { AppModel, IModelLayer } from '../app-model';
 import { HardenedInputError } from '../errors';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { ConstraintTemplate } from '../imports/templates.gatekeeper.sh';
 import { atLeastAsStrict, PodSecurityLevel, podSecurityVersionFor } from '../pod-security';
 import {
-  ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, DEFAULT_EXCLUDED_NAMESPACES, type AdmissionProps,
+  ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, type AdmissionProps,
 } from './admission-props';
+import { admissionParameters, type AdmissionParameters } from './admission-parameters';
 
 /** The Argo CD sync waves: templates and policies before the constraints and bindings that need them. */
 const SYNC_WAVE = { first: '-20', second: '-10' } as const;
@@ -68,34 +69,51 @@ export class AdmissionLayer implements IModelLayer {
   private readonly scope: IConstruct;
   private readonly props: AdmissionProps;
 
+  /** Per rule: the namespaces it leaves out and the objects it exempts, for {@link selfCheck}. */
+  private readonly scopeOf = new Map<string, { readonly out: readonly string[]; readonly exempt: readonly AdmissionExemption[] }>();
+  private readonly parameters: AdmissionParameters;
+
   constructor(scope: IConstruct, props: AdmissionProps = {}) {
     this.scope = scope;
     this.props = props;
-    const engines = props.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
-    if (engines.length === 0) {
-      throw new HardenedInputError(scope, 'admission.engines', engines, 'is empty', 'list at least one AdmissionEngine, or leave admission out');
+    this.parameters = admissionParameters(scope, props);
+  }
+
+  /**
+   * What the app's own policies would deny of the app's own pod-bearing objects (final JSON): the
+   * cluster would then refuse the blueprint itself (a registry list without the blueprint's
+   * registry, a host path or capability it uses but does not allow). One error per object and rule.
+   */
+  public selfCheck(objects: readonly { readonly object: KubeObject; readonly path: string }[]): string[] {
+    const errors: string[] = [];
+    for (const { object, path } of objects) {
+      const namespace = object.metadata?.namespace;
+      if (podTemplateOf(object) === undefined || typeof namespace !== 'string') continue;
+      for (const rule of this.rules) {
+        const scope = this.scopeOf.get(rule.id);
+        if (!scope || scope.out.includes(namespace) || scope.exempt.some(e => e.namespace === namespace && e.kind === object.kind && e.name === object.metadata?.name)) continue;
+        if (!rule.admits(object)) {
+          errors.push(`[${path}] admission.${rule.id}: ${object.kind} ${namespace}/${object.metadata?.name} would be denied by the app's own admission policy (${rule.description}). Fix: correct the admission parameters (admission.allowedRegistries, allowedHostPaths, allowedCapabilities) or the workload.`);
+        }
+      }
     }
-    if (props.podSecurityLevel === PodSecurityLevel.PRIVILEGED) {
-      throw new HardenedInputError(scope, 'admission.podSecurityLevel', props.podSecurityLevel, 'has no checks to enforce', 'use BASELINE or RESTRICTED');
-    }
-    if (props.allowedRegistries !== undefined && props.allowedRegistries.length === 0) {
-      throw new HardenedInputError(scope, 'admission.allowedRegistries', props.allowedRegistries, 'would deny every image', 'list the registries images come from, or leave allowedRegistries out');
-    }
+    return errors;
   }
 
   public prepare(model: AppModel): void {
     const minor = model.kubernetesMinor;
     // every target (KUBERNETES_RELEASES, 1.28 and later) has ValidatingAdmissionPolicy: v1beta1 to 1.29, v1 from 1.30
     const p = this.props;
-    const level = p.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
+    const params = this.parameters;
+    const level = params.level;
     // the version the target's Pod Security Admission judges `latest` and newer pins at
     const version = effectivePssVersion(podSecurityVersionFor(this.scope, 'admission.podSecurityVersion', p.podSecurityVersion, minor), minor);
     const rules: AdmissionRule[] = [
       ...podSecurityAdmissionRules(level === PodSecurityLevel.BASELINE ? 'baseline' : 'restricted', version),
       ...(p.hardenedRules === false ? [] : ruleAdmissionRules()),
-      allowedHostPathsRule(p.allowedHostPaths ?? []),
-      allowedCapabilitiesRule(p.allowedCapabilities ?? ['NET_BIND_SERVICE']),
-      ...(p.allowedRegistries ? [allowedRegistriesRule(p.allowedRegistries)] : []),
+      allowedHostPathsRule(params.allowedHostPaths),
+      allowedCapabilitiesRule(params.allowedCapabilities),
+      ...(params.allowedRegistries ? [allowedRegistriesRule(params.allowedRegistries)] : []),
     ];
     for (const r of rules) {
       for (const v of r.validations) {
@@ -114,8 +132,8 @@ export class AdmissionLayer implements IModelLayer {
     // HARDENED-1 by namespace, kind and name, like a PolicyException; known when they were built
     exemptions.set(IMAGE_DIGEST_RULE, mergeExemptions(exemptions.get(IMAGE_DIGEST_RULE) ?? [], acceptedTagExemptions(model)));
     const chart = new Chart(this.scope, 'admission');
-    const engines = p.engines ?? [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.GATEKEEPER];
-    const excluded = [...(p.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)];
+    const engines = params.engines;
+    const excluded = [...params.excludedNamespaces];
     // namespaces of the blueprint that enforce a lower Pod Security level (with a reason): Pod
     // Security Admission holds them to their own level through their labels
     // and those that pin another Pod Security version: it holds them to the checks of that version
@@ -125,6 +143,7 @@ export class AdmissionLayer implements IModelLayer {
       const action = p.ruleActions?.[rule.id] ?? p.action ?? AdmissionAction.DENY;
       const exempt = exemptions.get(rule.id) ?? [];
       const out = rule.source === AdmissionRuleSource.POD_SECURITY ? [...excluded, ...lowered] : excluded;
+      this.scopeOf.set(rule.id, { out, exempt });
       if (engines.includes(AdmissionEngine.VALIDATING_ADMISSION_POLICY)) writeValidatingPolicy(chart, rule, exempt, action, out, minor);
       if (engines.includes(AdmissionEngine.GATEKEEPER)) writeGatekeeper(chart, rule, exempt, action, out);
     }

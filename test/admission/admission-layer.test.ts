@@ -16,6 +16,8 @@ import { buildDefaultBlueprint } from '../../src/blueprint';
 import { validateAgainstKubernetesSchema } from '../support/schema';
 import { validateGatekeeperObject } from './_gatekeeper-schema';
 import { AdmissionSimulator, controllerCreated } from './_simulate';
+import { loadFixtures } from './_fixtures';
+import { allowedCapabilitiesRule } from '../../policy/admission';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -332,5 +334,19 @@ describe('targets, actions and engines', () => {
     expect(constraints.find(c => c.kind === 'HardenedAllowedRegistries')?.spec.parameters.allowedRegistries).toEqual(['registry.example.com/']);
     expect(constraints.every(c => c.spec.match.excludedNamespaces.join() === 'kube-system')).toBe(true);
     for (const o of admission) validateGatekeeperObject(o, admission);
+  });
+});
+
+describe('parameters follow the chosen level', () => {
+  test('baseline gets the capabilities baseline allows (upstream capabilities_baseline0 passes); restricted NET_BIND_SERVICE only', () => {
+    const caps = (level?: PodSecurityLevel) => {
+      const constraint = synth(level ? { podSecurityLevel: level } : {}).admission.find(o => o.kind === 'HardenedAllowedCapabilities') as Json;
+      return constraint.spec.parameters.allowedCapabilities as string[];
+    };
+    expect(caps()).toEqual(['NET_BIND_SERVICE']);
+    expect(caps(PodSecurityLevel.BASELINE)).toEqual(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+    const rule = allowedCapabilitiesRule(caps(PodSecurityLevel.BASELINE));
+    const fixture = loadFixtures().find(f => f.rel === 'baseline/v1.28/pass/capabilities_baseline0.yaml')!;
+    expect(rule.admits(fixture.pod)).toBe(true);
   });
 });
