@@ -241,10 +241,13 @@ const EXEMPTIONS_SCHEMA: ParameterSchema = {
     type: 'object',
     properties: {
       namespace: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' },
+      apiVersion: { type: 'string', description: 'Its apiVersion: an owner reference counts only with it (and controller: true).' },
+      podOwner: { type: 'boolean', description: 'Whether its controller creates Pods itself.' },
       childKind: { type: 'string', description: 'Kind of the objects its controller creates that own Pods (ReplicaSet, Job), or empty.' },
+      childApiVersion: { type: 'string', description: 'Their apiVersion, or empty.' },
       childPattern: { type: 'string', description: 'RE2 pattern of their names, or empty.' },
     },
-    required: ['namespace', 'kind', 'name', 'childKind', 'childPattern'],
+    required: ['namespace', 'kind', 'name', 'apiVersion', 'podOwner', 'childKind', 'childApiVersion', 'childPattern'],
   },
 };
 

@@ -97,14 +97,14 @@ export function controllerCreated(object: KubeObject): KubeObject[] {
   const ns = o.metadata?.namespace;
   const podFrom = (template: Json, name: string, owner: { kind: string; name: string }): KubeObject => ({
     apiVersion: 'v1', kind: 'Pod',
-    metadata: { ...(template.metadata ?? {}), name, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u', controller: true }] },
+    metadata: { ...(template.metadata ?? {}), name, namespace: ns, ownerReferences: [{ apiVersion: owner.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u', controller: true }] },
     spec: { ...template.spec },
   });
   switch (o.kind) {
     case 'Deployment': {
       const rs = `${o.metadata.name}-5d4f8c7b9`;
       return [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: rs, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.metadata.name, uid: 'u' }] }, spec: { selector: o.spec.selector, template: o.spec.template } },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: rs, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.metadata.name, uid: 'u', controller: true }] }, spec: { selector: o.spec.selector, template: o.spec.template } },
         podFrom(o.spec.template, `${rs}-x2x4q`, { kind: 'ReplicaSet', name: rs }),
       ];
     }
@@ -114,7 +114,7 @@ export function controllerCreated(object: KubeObject): KubeObject[] {
     case 'CronJob': {
       const job = `${o.metadata.name}-28930000`;
       return [
-        { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: job, namespace: ns, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: o.metadata.name, uid: 'u' }] }, spec: o.spec.jobTemplate.spec },
+        { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: job, namespace: ns, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: o.metadata.name, uid: 'u', controller: true }] }, spec: o.spec.jobTemplate.spec },
         podFrom(o.spec.jobTemplate.spec.template, `${job}-abcde`, { kind: 'Job', name: job }),
       ];
     }
