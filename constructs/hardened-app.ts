@@ -106,7 +106,8 @@ const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
  *
  * 1. prepare: the model's layers derive their objects (NetworkPolicies from the connectivity graph);
  * 2. validate: every construct validation (`node.addValidation`), once, all errors together;
- * 3. render: each `ApiObject` once, to plain JSON;
+ * 3. render: each `ApiObject` once, to plain JSON (cdk8s's `toJson`, then the post-render patches
+ *    and transforms our constructs recorded; `renderFinal`);
  * 4. lay out: one file per namespace plus `cluster.yaml`, in {@link KIND_ORDER}; duplicates fail;
  * 5. evaluate: Pod Security, the rule packs and the exceptions, once over the final objects;
  *    exceptions that covered a finding are annotated on their objects; then what the API server
