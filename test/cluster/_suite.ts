@@ -237,9 +237,14 @@ export function realServerSuite(minor: string): void {
       const perRule = new Map<string, number>();
       const disagreements: string[] = [];
       let judged = 0;
-      await eventually(() => 'the Warn bindings take effect', 30_000, async () => {
-        const r = await c.request('POST', '/api/v1/namespaces/probe-warn/pods?dryRun=All', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
-        return r.warnings.length >= 5 ? true : undefined;
+      // the plugin loads bindings asynchronously: wait until a probe Pod gets a warning from every policy the model says it breaks
+      const probePod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root', namespace: 'probe-warn' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } };
+      const probeExpected = rules.filter(rule => !rule.admits(probePod as KubeObject)).map(rule => rule.id).sort();
+      const warnedBy = (r: { warnings: readonly string[] }) => r.warnings.map(w => /ValidatingAdmissionPolicy '([^']+)'/.exec(w)?.[1]).filter((n): n is string => n !== undefined && !n.startsWith('probe-'))
+        .map(n => nameOf.get(n) ?? n).sort();
+      await eventually(() => `every Warn binding in effect (${probeExpected.join(', ')})`, 60_000, async () => {
+        const r = await c.request('POST', '/api/v1/namespaces/probe-warn/pods?dryRun=All', probePod);
+        return JSON.stringify([...new Set(warnedBy(r))]) === JSON.stringify(probeExpected) ? true : undefined;
       });
       for (const { name, object } of corpus) {
         const resource = await c.resourceOf(String(object.apiVersion), String(object.kind));
