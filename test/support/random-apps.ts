@@ -6,7 +6,7 @@
 import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardenedWorkload, IstioMesh, NamespaceMesh, PolicyException, Port,
+  AdmissionProps, HardenedCronJob, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardenedWorkload, IstioMesh, NamespaceMesh, PolicyException, Port,
 } from '../../constructs';
 import { container } from './fixtures';
 import { testApp } from './manifests';
@@ -30,8 +30,8 @@ const REASON = 'A single replica is enough for this property test; nothing here 
  * The app of `plan` and its declared flows (`ns/client -> ns/server`), for the plan's Kubernetes
  * version or another one; `prefix` starts every namespace name (apps applied to one cluster).
  */
-export function build(plan: Plan, kubernetesVersion: string = plan.kubernetesVersion, prefix = '', istioVersion?: string) {
-  const app = testApp({ kubernetesVersion, istioVersion });
+export function build(plan: Plan, kubernetesVersion: string = plan.kubernetesVersion, prefix = '', istioVersion?: string, admission?: AdmissionProps) {
+  const app = testApp({ kubernetesVersion, istioVersion, ...(admission ? { admission } : {}) });
   const cluster = new Chart(app, 'cluster');
   if (plan.mesh) new IstioMesh(cluster, 'mesh');
   const namespaces = plan.modes.map((mode, i) => new HardenedNamespace(cluster, `${prefix}ns${i}`, {
