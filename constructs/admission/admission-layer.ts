@@ -267,7 +267,7 @@ function writeGatekeeper(chart: Chart, rule: AdmissionRule, exemptions: readonly
         code: [{
           engine: 'K8sNativeValidation',
           source: {
-            variables: gatekeeperVariables().map(v => ({ name: v.name, expression: v.expression })),
+            variables: gatekeeperVariables(rule).map(v => ({ name: v.name, expression: v.expression })),
             validations: rule.validations.map(v => ({ expression: v.expression, message: v.message })),
           },
         }],

@@ -28,12 +28,12 @@ export function ruleParameters(rule: AdmissionRule, exemptions: readonly Admissi
   return { ...rule.parameters, exemptions: exemptions.map(exemptionParameter) };
 }
 
-/** The variables of a ValidatingAdmissionPolicy for `rule`: `params` (a literal), the pod variables, `exempt`. */
+/** The variables of a ValidatingAdmissionPolicy for `rule`: `params` (a literal), the pod variables, `exempt`, the rule's own. */
 export function validatingPolicyVariables(rule: AdmissionRule, exemptions: readonly AdmissionExemption[]): CelVariable[] {
-  return [{ name: 'params', expression: celLiteral(ruleParameters(rule, exemptions)) }, ...POD_VARIABLES, EXEMPT_VARIABLE];
+  return [{ name: 'params', expression: celLiteral(ruleParameters(rule, exemptions)) }, ...POD_VARIABLES, EXEMPT_VARIABLE, ...(rule.variables ?? [])];
 }
 
-/** The variables of a Gatekeeper ConstraintTemplate's CEL: the pod variables and `exempt` (Gatekeeper provides `variables.params`). */
-export function gatekeeperVariables(): CelVariable[] {
-  return [...POD_VARIABLES, EXEMPT_VARIABLE];
+/** The variables of a Gatekeeper ConstraintTemplate's CEL: the pod variables, `exempt` and the rule's own (Gatekeeper provides `variables.params`). */
+export function gatekeeperVariables(rule?: AdmissionRule): CelVariable[] {
+  return [...POD_VARIABLES, EXEMPT_VARIABLE, ...(rule?.variables ?? [])];
 }

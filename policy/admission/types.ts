@@ -1,5 +1,6 @@
 /** Public types of the admission forms of the rules. */
 import type { KubeObject } from '../kube-object';
+import type { CelVariable } from './pod-variables';
 
 /** One CEL validation of an admission rule: true admits, false denies with `message`. */
 export interface AdmissionValidation {
@@ -48,6 +49,8 @@ export interface AdmissionRule {
   readonly description: string;
   /** The validations, each already guarded by `variables.exempt`. */
   readonly validations: readonly AdmissionValidation[];
+  /** The rule's own CEL variables, evaluated after the pod variables and `exempt` (e.g. a value its validation reads many times). */
+  readonly variables?: readonly CelVariable[];
   /** The schema of the rule's own parameters (beyond `exemptions`), if any. */
   readonly parameterSchema?: Readonly<Record<string, ParameterSchema>>;
   /** The rule's own parameter values (beyond `exemptions`). */

@@ -34,9 +34,9 @@ function comprehensionDepth(expression: string): number {
 }
 
 test('no expression nests comprehensions more than two deep', () => {
-  const deep = rules.flatMap(r => r.validations.filter(v => comprehensionDepth(v.expression) > 2).map(() => r.id));
-  // allowedHostPaths: volumes, allowed paths, containers, mounts: bounded by the (small) parameter list
-  expect(deep).toEqual(['allowedHostPaths']);
+  const deep = rules.flatMap(r => [...r.validations, ...(r.variables ?? [])].filter(v => comprehensionDepth(v.expression) > 2).map(() => r.id));
+  // allowedHostPaths was volumes x allowed paths x containers x mounts; its variables make it two deep (test/cluster proves the cost)
+  expect(deep).toEqual([]);
 });
 
 test('an oversized pod is judged by each policy in under 250 ms', () => {

@@ -467,6 +467,45 @@ export function realServerSuite(minor: string): void {
       tally.push(`${minor}: exemptions: export-manual Job and Pod admitted; ${verdicts.join('; ')}`);
     }, 180_000);
 
+    test('allowedHostPaths stays under the runtime cost limit for a 40 containers x 80 mounts x 40 hostPath volumes pod, and still denies a writable mount where read-only is required', async () => {
+      const c = client();
+      // the rule with parameters, as its own policy and binding for one namespace the blueprint's bindings leave out
+      const app = new HardenedApp({ outdir: '/nonexistent', ...targetOf(minor), admission: { allowedHostPaths: [{ pathPrefix: '/var/log', readOnly: true }, { pathPrefix: '/data', readOnly: false }, { pathPrefix: '/opt/tools', readOnly: true }] } });
+      new Chart(app, 'empty');
+      const synthesized = quietly(() => app.synthObjects().objects.map(o => o.object as KubeJson));
+      const vap = synthesized.find(o => o.kind === 'ValidatingAdmissionPolicy' && (o.metadata?.labels as Record<string, string>)['cdk8s-hardened.io/rule'] === 'allowedHostPaths')!;
+      const policy = { ...vap, metadata: { name: 'probe-allowed-host-paths' } };
+      const binding = { apiVersion: vap.apiVersion, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'probe-allowed-host-paths' }, spec: { policyName: 'probe-allowed-host-paths', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gatekeeper-system' } } } } };
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gatekeeper-system', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } };
+      expect((await applyAll(c, asManifests([ns, policy, binding]))).rejected).toEqual([]);
+      const pod = (containers: number, mounts: number, volumes: number, writable: (j: number) => boolean, path: (i: number) => string) => ({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: `hp-${containers}-${mounts}-${volumes}`, namespace: 'gatekeeper-system' },
+        spec: {
+          volumes: Array.from({ length: volumes }, (_, i) => ({ name: `v${i}`, hostPath: { path: path(i) } })),
+          containers: Array.from({ length: containers }, (_, i) => ({
+            name: `c${i}`, image: 'busybox',
+            volumeMounts: Array.from({ length: mounts }, (_, j) => ({ name: `v${j % volumes}`, mountPath: `/m${j}`, readOnly: !writable(j) })),
+          })),
+        },
+      });
+      const shapes: string[] = [];
+      await eventually(() => 'the probe binding in effect', 30_000, async () => (await admission(c, pod(1, 1, 1, () => true, () => '/etc') as KubeJson)).admitted ? undefined : true);
+      for (const [C, M, V] of [[40, 80, 40], [40, 40, 40], [20, 40, 20]] as const) {
+        const readOnly = await admission(c, pod(C, M, V, () => false, i => `/var/log/x${i}`) as KubeJson);
+        expect({ shape: `${C}x${M}x${V}`, ...readOnly }).toEqual({ shape: `${C}x${M}x${V}`, admitted: true, message: '' });
+        const mixed = await admission(c, pod(C, M, V, j => j % V >= V / 2, i => (i < V / 2 ? `/var/log/x${i}` : `/data/x${i}`)) as KubeJson);
+        expect({ shape: `${C}x${M}x${V} writable under /data`, ...mixed }).toEqual({ shape: `${C}x${M}x${V} writable under /data`, admitted: true, message: '' });
+        shapes.push(`${C}x${M}x${V}`);
+      }
+      const bad = await admission(c, pod(40, 80, 40, j => j === 79, i => `/var/log/x${i}`) as KubeJson);
+      expect(bad.admitted).toBe(false);
+      expect(bad.message).toMatch(/allowedHostPaths: a hostPath volume is outside the allowed host paths or is mounted writable where they require read-only/);
+      expect(bad.message).not.toMatch(/cost/);
+      const outside = await admission(c, pod(1, 1, 1, () => false, () => '/etc') as KubeJson);
+      expect(outside.admitted).toBe(false);
+      tally.push(`${minor}: allowedHostPaths cost: compliant pods of ${shapes.join(', ')} (containers x mounts x hostPath volumes) admitted under the runtime cost limit; one writable mount of a read-only path, and a path outside the list, denied by the rule`);
+    }, 120_000);
+
     test('boundary differential: apps whose props sit at the API\'s edges are either refused at synth or accepted by the server', async () => {
       const accepted: string[] = [];
       const refused: string[] = [];
