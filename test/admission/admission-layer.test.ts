@@ -380,3 +380,28 @@ describe('parameters follow the chosen level', () => {
     expect(rule.admits(fixture.pod)).toBe(true);
   });
 });
+
+describe('UPDATE semantics on every pod-bearing kind', () => {
+  const { admission } = synth({});
+  const sim = new AdmissionSimulator(admission);
+  const template = { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };
+  const retemplated = { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } };
+  const objects: [string, (t: Json) => KubeObject][] = [
+    ['Pod', t => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'legacy', namespace: 'backend', labels: t.metadata.labels }, spec: t.spec })],
+    ['PodTemplate', t => ({ apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'legacy', namespace: 'backend' }, template: t })],
+    ['ReplicationController', t => ({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'backend' }, spec: { replicas: 2, selector: { app: 'legacy' }, template: t } })],
+    ...(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet'] as const).map(kind => [kind, (t: Json) => ({ apiVersion: 'apps/v1', kind, metadata: { name: 'legacy', namespace: 'backend' }, spec: { replicas: 2, selector: { matchLabels: { app: 'legacy' } }, template: t } })] as [string, (t: Json) => KubeObject]),
+    ['Job', t => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'legacy', namespace: 'backend' }, spec: { template: { ...t, spec: { ...t.spec, restartPolicy: 'Never' } } } })],
+    ['CronJob', t => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'legacy', namespace: 'backend' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { ...t, spec: { ...t.spec, restartPolicy: 'Never' } } } } } })],
+  ];
+
+  test.each(objects)('%s: an update that leaves the pod template (or a Pod\'s spec) as it was is admitted; one that changes it is judged', (_kind, make) => {
+    const denied = (o: KubeObject, old: KubeObject | null) => sim.review(o, { 'kubernetes.io/metadata.name': 'backend' }, old).filter(v => v.denials.length > 0).length;
+    const before = make(template);
+    expect(denied(before, null)).toBeGreaterThan(0); // a non-compliant object is denied at CREATE
+    const relabelled = { ...before, metadata: { ...before.metadata, labels: { team: 'x' }, finalizers: ['foregroundDeletion'], annotations: { 'deployment.kubernetes.io/revision': '2' } } };
+    const scaled = (before.spec as Json | undefined)?.replicas !== undefined ? { ...relabelled, spec: { ...(before.spec as Json), replicas: 5 } } : relabelled;
+    expect(denied(scaled, before)).toBe(0);
+    expect(denied(make(retemplated), before)).toBeGreaterThan(0);
+  });
+});

@@ -393,10 +393,23 @@ export function realServerSuite(minor: string): void {
         const r = await c.request('POST', '/apis/apps/v1/namespaces/legacy/deployments?dryRun=All', deployment);
         return r.status === 201 && r.warnings.length > 0 ? true : undefined;
       });
+      // and one of every other workload kind, admitted with warnings too
+      const template = { metadata: { labels: { app: 'old-other' } }, spec: deployment.spec.template.spec };
+      const others = [
+        { path: '/apis/apps/v1/namespaces/legacy/statefulsets', object: { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'old-set', namespace: 'legacy' }, spec: { replicas: 1, selector: { matchLabels: { app: 'old-other' } }, template } } },
+        { path: '/apis/apps/v1/namespaces/legacy/daemonsets', object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'old-ds', namespace: 'legacy' }, spec: { selector: { matchLabels: { app: 'old-other' } }, template } } },
+        { path: '/apis/batch/v1/namespaces/legacy/cronjobs', object: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'old-cron', namespace: 'legacy' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { ...template, spec: { ...template.spec, restartPolicy: 'Never' } } } } } } },
+        { path: '/apis/batch/v1/namespaces/legacy/jobs', object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'old-job', namespace: 'legacy' }, spec: { suspend: true, template: { ...template, spec: { ...template.spec, restartPolicy: 'Never' } } } } },
+      ];
+      for (const o of others) {
+        const r = await c.request('POST', o.path, o.object);
+        expect({ kind: o.object.kind, status: r.status }).toEqual({ kind: o.object.kind, status: 201 });
+      }
       const created = await c.request('POST', '/apis/apps/v1/namespaces/legacy/deployments', deployment);
       expect(created.status).toBe(201);
       expect(created.warnings.length).toBeGreaterThan(0);
-      await eventually(() => 'legacy/old has 2 pods', 60_000, async () => ((await podsIn(c, 'legacy')).length === 2 ? true : undefined));
+      const deploymentPods = async () => (await podsIn(c, 'legacy')).filter(p => (p.metadata?.labels as Record<string, string> | undefined)?.app === 'old');
+      await eventually(() => 'legacy/old has 2 pods', 60_000, async () => ((await deploymentPods()).length === 2 ? true : undefined));
       // the policies move to DENY
       const denyPolicies = blueprintFor(minor).filter(o => String(o.kind).startsWith('ValidatingAdmissionPolicy'));
       expect((await applyAll(c, asManifests(denyPolicies))).rejected).toEqual([]);
@@ -406,15 +419,19 @@ export function realServerSuite(minor: string): void {
       const scale = await c.request('PATCH', '/apis/apps/v1/namespaces/legacy/deployments/old/scale', { spec: { replicas: 1 } }, 'application/merge-patch+json');
       expect(scale.status).toBe(200);
       await eventually(async () => `legacy/old scaled to 1 pod; warnings: ${(await warningEvents(c, 'legacy')).join(' | ')}`, 60_000,
-        async () => ((await podsIn(c, 'legacy')).filter(p => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length === 1 ? true : undefined));
+        async () => ((await deploymentPods()).filter(p => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length === 1 ? true : undefined));
       steps.push('scaled 2 -> 1 (ReplicaSet update admitted)');
       // relabel the Deployment and a Pod
       const relabel = await c.request('PATCH', '/apis/apps/v1/namespaces/legacy/deployments/old', { metadata: { labels: { team: 'migrating' } } }, 'application/merge-patch+json');
       expect({ status: relabel.status, body: relabel.status === 200 ? '' : relabel.body }).toEqual({ status: 200, body: '' });
-      const pod = (await podsIn(c, 'legacy'))[0];
+      const pod = (await deploymentPods())[0];
       const relabelPod = await c.request('PATCH', `/api/v1/namespaces/legacy/pods/${pod.metadata?.name}`, { metadata: { labels: { team: 'migrating' } } }, 'application/merge-patch+json');
       expect({ status: relabelPod.status, body: relabelPod.status === 200 ? '' : relabelPod.body }).toEqual({ status: 200, body: '' });
-      steps.push('Deployment and Pod relabelled');
+      for (const o of others) {
+        const relabelled = await c.request('PATCH', `${o.path}/${o.object.metadata.name}`, { metadata: { labels: { team: 'migrating' } } }, 'application/merge-patch+json');
+        expect({ kind: o.object.kind, status: relabelled.status }).toEqual({ kind: o.object.kind, status: 200 });
+      }
+      steps.push('Deployment, StatefulSet, DaemonSet, CronJob, Job and Pod relabelled');
       // a change of the pod template is judged again, and denied
       const change = await c.request('PATCH', '/apis/apps/v1/namespaces/legacy/deployments/old', { spec: { template: { spec: { containers: [{ name: 'old', image: 'nginx:1.28' }] } } } }, 'application/strategic-merge-patch+json');
       expect(change.status).toBe(403);
