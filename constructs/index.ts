@@ -1,33 +1,66 @@
-export * from './errors';
-export * from './app-model';
-export * from './restricted-defaults';
-export * from './kubernetes-version';
-export * from './pod-security';
-export * from './connectivity';
-export * from './host-network-policy';
-export * from './hardened-namespace';
-export * from './mesh/istio-version';
-export * from './mesh/namespace-mesh';
-export * from './mesh/istio-mesh';
+export { HardenedInputError, SynthValidationError } from './errors';
+export {
+  AppModel, type AppModelProps, type IHardenedNamespace, type IHardenedWorkload, type IModelLayer,
+  type IModelRoot, type IPolicyException, isModelRoot, ISTIO_VERSION_CONTEXT, KUBERNETES_VERSION_CONTEXT,
+  markModelRoot, type WorkloadResourceUsage,
+} from './app-model';
+export {
+  MANAGED_BY, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL, RESTRICTED_DEFAULTS, WORKLOAD_NAME_LABEL,
+} from './restricted-defaults';
+export {
+  DEFAULT_KUBERNETES_VERSION, knownKubernetesRange, KUBERNETES_FEATURES, KUBERNETES_RELEASES,
+  kubernetesEndOfLifeWarning, type KubernetesRelease, parseKubernetesVersion,
+} from './kubernetes-version';
+export { atLeastAsStrict, PodSecurityLevel, type PodSecurityTarget, podSecurityVersionFor } from './pod-security';
+export {
+  type AllowOptions, ConnectivityGraph, type Flow, FlowDirection, type IPeer, type IPolicyHost, isPolicyHost,
+  networkPolicyPeer, openPorts, Peer, PeerKind, type PeerPodsOptions, type PeerSelector, Port, Protocol,
+} from './connectivity';
+export { HostNetworkPolicy, type HostNetworkPolicyProps } from './host-network-policy';
+export {
+  HardenedNamespace, type HardenedNamespaceProps, type LimitRangeValues, POD_SECURITY_REASON_ANNOTATION,
+} from './hardened-namespace';
+export {
+  defaultIstioVersion, ISTIO_RELEASES, istioFeatures, type IstioFeatures, istioLine, type IstioRelease,
+} from './mesh/istio-version';
+export {
+  DATAPLANE_MODE_LABEL, DataPlaneMode, INJECTION_LABEL, NamespaceMesh, type NamespaceMeshSidecarOptions,
+  REVISION_LABEL,
+} from './mesh/namespace-mesh';
+export { IstioMesh, type IstioMeshProps } from './mesh/istio-mesh';
 export { HostAuthorizationPolicy, HostAuthorizationPolicyProps, MeshAllowRule, MeshSource } from './mesh/host-authorization-policy';
 export { MeshLayer, MESH_LAYER_NAME, MAX_MESH_PORT_RANGE } from './mesh/mesh-layer';
-export * from './sandbox-runtime-class';
-export * from './container-image';
-export * from './seccomp-profile';
-export * from './app-armor-profile';
-export * from './se-linux-options';
+export {
+  type IRuntimeClass, type RuntimeTaint, SandboxRuntime, SandboxRuntimeClass, type SandboxRuntimeClassProps,
+} from './sandbox-runtime-class';
+export { ContainerImage, type ContainerImageFromTagOptions } from './container-image';
+export { SeccompProfile } from './seccomp-profile';
+export { AppArmorProfile } from './app-armor-profile';
+export { type SeLinuxOptions, SeLinuxType } from './se-linux-options';
 export { HardenedContainerProps, HardenedContainerResources, HardenedContainerPort, ResourceRange } from './hardened-container';
 export { HardenedPodProps } from './hardened-pod';
 export { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';
-export * from './env-value-from';
-export * from './pod-volume';
-export * from './ingress-tls';
+export { EnvValueFrom, type EnvValueFromOptions } from './env-value-from';
+export { PodVolume, type ServiceAccountTokenVolumeOptions, type VolumeMount } from './pod-volume';
+export { IngressTls, type IngressTlsCertManagerOptions } from './ingress-tls';
 export { ExposeViaIngressOptions } from './ingress-exposure';
-export * from './hardened-workload';
-export * from './hardened-deployment';
-export * from './hardened-stateful-set';
-export * from './hardened-job';
-export * from './hardened-cron-job';
-export * from './hardened-app';
-export * from './policy-exception';
-export * from './admission';
+export { HardenedWorkload, type HardenedWorkloadProps } from './hardened-workload';
+export { type HardenedAutoscaling, HardenedDeployment, type HardenedDeploymentProps } from './hardened-deployment';
+export {
+  HardenedStatefulSet, type HardenedStatefulSetProps, PodManagementPolicy, type StatefulSetVolumeClaim,
+  VolumeAccessMode,
+} from './hardened-stateful-set';
+export {
+  HardenedJob, type HardenedJobProps, type HardenedJobSettings, JobRestartPolicy, jobSettings,
+} from './hardened-job';
+export { ConcurrencyPolicy, HardenedCronJob, type HardenedCronJobProps, MAX_CRON_JOB_NAME } from './hardened-cron-job';
+export {
+  CLUSTER_FILE_BASENAME, HardenedApp, type HardenedAppProps, KIND_ORDER, type Reporter, type Synthesis,
+  type SynthesizedObject,
+} from './hardened-app';
+export { EXCEPTIONS_ANNOTATION, PolicyException, type PolicyExceptionProps } from './policy-exception';
+export {
+  ADMISSION_APPLY_PHASE_LABEL, ADMISSION_RULE_LABEL, AdmissionAction, AdmissionEngine, AdmissionLayer,
+  admissionObjectName, type AdmissionProps, constraintKind, DEFAULT_EXCLUDED_NAMESPACES, imagesOf,
+  SCAN_GATE_FILE, type ScanGateProps, scanGateReporter,
+} from './admission';

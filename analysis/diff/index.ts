@@ -13,7 +13,10 @@ import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
 import { diffReachability } from './reachability';
 import { diffSupplyChain } from './supply-chain';
 
-export * from './model';
+export {
+  compareItems, DIFF_CATEGORIES, DIFF_EFFECTS, type DiffCategory, type DiffEffect, type DiffItem,
+  type FlowChange, type FlowEnd, listSome, type SecurityDiff,
+} from './model';
 export { workloadIdentity, type WorkloadIdentity } from './identity';
 export { diffReachability, flowsOf, endLabel } from './reachability';
 export { diffNamespaces, diffWorkloads, diffRbac, permissionsBySubject } from './posture';

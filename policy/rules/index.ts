@@ -6,9 +6,18 @@
  * @example
  *   const findings = runRulePacks(objects); // [{ rule: 'HARDENED-10', message, path, explanation, fix, objectIndex }]
  */
-export * from './types';
+export {
+  ComplianceFramework, type ComplianceReference, COMPLIANT, judge, NOT_APPLICABLE, type Rule,
+  type RuleAdmissionForm, type RuleContext, type RuleFinding, type RulePack, type RuleResult,
+  type RuleViolation, type Severity,
+} from './types';
 export { createRuleContext } from './context';
 export { runRulePacks, type RunRulePacksOptions } from './run';
 export { HARDENED_PACK } from './hardened-pack';
 export { UNPINNED_IMAGES_ANNOTATION } from './images/image-digest';
-export * from './exceptions';
+export {
+  compareExceptions, exceptionExpiry, exceptionMatches, EXCEPTIONS_ANNOTATION, EXPIRING_WITHIN_DAYS,
+  formatExceptionsAnnotation, isIsoDate, isKnownExceptionId, knownExceptionIds, MIN_REASON_LENGTH,
+  type ParsedExceptions, parseExceptionsAnnotation, reasonProblem, type RuleException, rulePackProblems,
+  todayUtc,
+} from './exceptions';
