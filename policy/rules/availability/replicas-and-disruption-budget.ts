@@ -10,13 +10,17 @@ interface BudgetIndex {
   readonly unkeyed: readonly KubeObject[];
   /** Budgets by their first matchLabels pair, `key=value`. */
   readonly byPair: ReadonlyMap<string, readonly KubeObject[]>;
+  /** Each budget's position in the input, for messages in input order. */
+  readonly position: ReadonlyMap<KubeObject, number>;
 }
 
 function budgetIndex(context: RuleContext, namespace: string): BudgetIndex {
   return context.memo(`HARDENED-10/budgets/${namespace}`, () => {
     const unkeyed: KubeObject[] = [];
     const byPair = new Map<string, KubeObject[]>();
+    const position = new Map<KubeObject, number>();
     for (const pdb of context.objectsOf('PodDisruptionBudget', namespace)) {
+      position.set(pdb, position.size);
       if (apiGroup(pdb.apiVersion) !== 'policy') continue;
       const matchLabels = asRecord(asRecord(asRecord(pdb.spec)?.selector)?.matchLabels);
       const first = matchLabels ? Object.entries(matchLabels).find(([, v]) => typeof v === 'string') : undefined;
@@ -29,7 +33,21 @@ function budgetIndex(context: RuleContext, namespace: string): BudgetIndex {
         byPair.set(key, list);
       }
     }
-    return { unkeyed, byPair };
+    return { unkeyed, byPair, position };
+  });
+}
+
+/** The first HorizontalPodAutoscaler (input order) of a namespace targeting each `Kind/name` of apps. */
+function autoscalerIndex(context: RuleContext, namespace: string): ReadonlyMap<string, KubeObject> {
+  return context.memo(`HARDENED-10/autoscalers/${namespace}`, () => {
+    const byTarget = new Map<string, KubeObject>();
+    for (const h of context.objectsOf('HorizontalPodAutoscaler', namespace)) {
+      const ref = asRecord(asRecord(h.spec)?.scaleTargetRef);
+      if (!ref || apiGroup(ref.apiVersion) !== 'apps') continue;
+      const key = `${ref.kind}/${ref.name}`;
+      if (!byTarget.has(key)) byTarget.set(key, h);
+    }
+    return byTarget;
   });
 }
 
@@ -37,8 +55,8 @@ function matchingBudgets(context: RuleContext, namespace: string, podLabels: Rea
   const index = budgetIndex(context, namespace);
   const candidates = new Set<KubeObject>(index.unkeyed);
   for (const [k, v] of Object.entries(podLabels)) for (const pdb of index.byPair.get(`${k}=${v}`) ?? []) candidates.add(pdb);
-  // input order, for deterministic messages
-  return context.objectsOf('PodDisruptionBudget', namespace).filter(p => candidates.has(p) && selectorMatches(asRecord(p.spec)?.selector, podLabels));
+  // input order, for deterministic messages (only the candidates are looked at: linear in the input)
+  return [...candidates].filter(p => selectorMatches(asRecord(p.spec)?.selector, podLabels)).sort((a, b) => index.position.get(a)! - index.position.get(b)!);
 }
 
 /** Why `pdb` lets no pod of `replicas` be evicted, or undefined if it allows at least one. */
@@ -76,10 +94,7 @@ export const replicasAndDisruptionBudget: Rule = {
     if (!pod) return NOT_APPLICABLE;
     const namespace = namespaceOf(object);
     const name = object.metadata?.name;
-    const hpa = context.objectsOf('HorizontalPodAutoscaler', namespace).find(h => {
-      const ref = asRecord(asRecord(h.spec)?.scaleTargetRef);
-      return ref?.kind === object.kind && ref?.name === name && apiGroup(ref?.apiVersion) === 'apps';
-    });
+    const hpa = autoscalerIndex(context, namespace).get(`${object.kind}/${name}`);
     let replicas: number;
     const violations: RuleViolation[] = [];
     if (hpa) {
