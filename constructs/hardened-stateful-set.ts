@@ -49,6 +49,9 @@ export enum PodManagementPolicy {
   PARALLEL = 'Parallel',
 }
 
+/** The longest StatefulSet name whose pods the controller can create. */
+export const MAX_STATEFUL_SET_NAME = 52;
+
 /** Props of {@link HardenedStatefulSet}. */
 export interface HardenedStatefulSetProps extends HardenedWorkloadProps {
   /**
@@ -87,6 +90,11 @@ export class HardenedStatefulSet extends HardenedWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(scope, id, props, { longRunning: true });
+    if (this.name.length > MAX_STATEFUL_SET_NAME) {
+      // the controller labels each pod controller-revision-hash=<name>-<10-character hash>, a label value of at most 63
+      throw new HardenedInputError(this, 'name', this.name, `is ${this.name.length} characters long; the StatefulSet controller cannot create pods for names over ${MAX_STATEFUL_SET_NAME} (their controller-revision-hash label would exceed 63)`,
+        `shorten the name to ${MAX_STATEFUL_SET_NAME} characters or fewer`);
+    }
     this.replicas = v.integer(this, 'replicas', props.replicas ?? RESTRICTED_DEFAULTS.replicas, 1, 1000);
     this.service = createWorkloadService(this.companions(), { headless: true });
     this.statefulSet = new kplus.StatefulSet(this, 'Resource', {

@@ -52,6 +52,7 @@ type Case = [string, (e: Env) => void, string, string, string];
 const CASES: Case[] = [
   // --- found by the real API server (test/cluster boundary differential)
   ['CronJob name of 53 characters (its Jobs append 11)', e => new HardenedCronJob(e.chart, 'c', { name: `c${'x'.repeat(52)}`, schedule: '@daily', containers: [batch('c')] }), 'w/c', 'name', `"c${'x'.repeat(52)}"`],
+  ['StatefulSet name of 53 characters (its pods\' controller-revision-hash label would exceed 63)', e => new HardenedStatefulSet(e.chart, 's', { name: `s${'x'.repeat(52)}`, containers: [c({})] }), 'w/s', 'name', `"s${'x'.repeat(52)}"`],
   ['CronJob schedule with day of week 7', e => new HardenedCronJob(e.chart, 'c', { schedule: '0 0 * * 7', containers: [batch('c')] }), 'w/c', 'schedule', '"0 0 * * 7"'],
   ['Ingress host that is an IP address', e => expose(e, { host: '10.0.0.1' }), 'w/web', 'exposeViaIngress.host', '"10.0.0.1"'],
   // --- admission parameters (issue "Admission that never wedges"): each would make the cluster deny the wrong things
