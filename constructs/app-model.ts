@@ -146,14 +146,6 @@ export class AppModel {
   }
 
   /**
-   * The Pod Security version of the target, `v1.N`: what the namespaces pin by default, and what
-   * the target's Pod Security Admission evaluates `latest` as.
-   */
-  public get podSecurityVersion(): string {
-    return `v1.${this.kubernetesMinor}`;
-  }
-
-  /**
    * The Istio line the app targets and what it offers; resolved on first use.
    * @throws HardenedInputError for an unknown line, or when no line supports the Kubernetes version and none is declared
    */

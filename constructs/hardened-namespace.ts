@@ -58,7 +58,7 @@ export interface HardenedNamespaceProps {
    * The policy version pinned by the `-version` labels of all three modes: `v1.N` no newer than
    * the app's Kubernetes version (an older pin keeps the checks of that release), or `latest`,
    * which the cluster's Pod Security Admission, and so synth, judges as the cluster's own version.
-   * @default - the app's Kubernetes version, e.g. "v1.36" for "1.36" (AppModel.podSecurityVersion)
+   * @default - the app's Kubernetes version, e.g. "v1.36" for "1.36" (podSecurityVersionFor)
    */
   readonly podSecurityVersion?: string;
   /**

@@ -89,7 +89,8 @@ export class AdmissionLayer implements IModelLayer {
     for (const { object, path } of objects) {
       const namespace = object.metadata?.namespace;
       if (podTemplateOf(object) === undefined || typeof namespace !== 'string') continue;
-      for (const rule of this.rules) {
+      // the parameterized rules only: the policy pass already judged Pod Security and the hardened rules on these objects
+      for (const rule of this.rules.filter(r => r.source === AdmissionRuleSource.PARAMETERIZED)) {
         const scope = this.scopeOf.get(rule.id);
         if (!scope || scope.out.includes(namespace) || scope.exempt.some(e => e.namespace === namespace && e.kind === object.kind && e.name === object.metadata?.name)) continue;
         if (!rule.admits(object)) {

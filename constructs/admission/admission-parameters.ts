@@ -2,7 +2,6 @@ import { IConstruct } from 'constructs';
 import type { AllowedHostPath } from '../../policy/admission';
 import { BASELINE_ALLOWED_CAPABILITIES } from '../../policy/pss/checks/capabilities-baseline';
 import * as v from '../_validate';
-import type { IHardenedWorkload } from '../app-model';
 import { HardenedInputError } from '../errors';
 import { PodSecurityLevel } from '../pod-security';
 import { AdmissionAction, AdmissionEngine, type AdmissionProps, DEFAULT_EXCLUDED_NAMESPACES } from './admission-props';
@@ -90,13 +89,4 @@ export function admissionParameters(app: IConstruct, props: AdmissionProps): Adm
     });
   }
   return { engines, level, excludedNamespaces, allowedHostPaths, allowedCapabilities, ...(allowedRegistries ? { allowedRegistries } : {}) };
-}
-
-/**
- * The images of the app's own workloads that the registry allow-list would deny: the cluster
- * would then deny the blueprint itself. One message per image.
- */
-export function unlistedOwnImages(workloads: readonly IHardenedWorkload[], images: (w: IHardenedWorkload) => readonly string[], registries: readonly string[]): string[] {
-  const prefixes = registries.map(r => (r.endsWith('/') ? r : `${r}/`));
-  return workloads.flatMap(w => images(w).filter(image => !prefixes.some(p => image.startsWith(p))).map(image => `${w.node.path}: ${image}`));
 }

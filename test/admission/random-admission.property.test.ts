@@ -9,6 +9,7 @@ import * as fc from 'fast-check';
 import { AdmissionAction, PodSecurityLevel, type AdmissionProps } from '../../constructs';
 import { podTemplateOf } from '../../policy';
 import type { KubeObject } from '../../policy/kube-object';
+import { withoutWarnings } from '../support/manifests';
 import { build, plans } from '../support/random-apps';
 import { AdmissionSimulator, controllerCreated } from './_simulate';
 
@@ -25,14 +26,7 @@ test('random apps with random admission parameters: synth succeeds and the app\'
   let judged = 0;
   fc.assert(fc.property(plans, admissionProps, (plan, admission) => {
     const { app } = build(plan, plan.kubernetesVersion, '', undefined, admission);
-    const warn = console.warn;
-    console.warn = () => undefined;
-    let objects: KubeObject[];
-    try {
-      objects = app.synthObjects().objects.map(o => o.object);
-    } finally {
-      console.warn = warn;
-    }
+    const objects: KubeObject[] = withoutWarnings(() => app.synthObjects().objects.map(o => o.object));
     const policies = objects.filter(o => o.kind.startsWith('ValidatingAdmissionPolicy') || o.kind === 'ConstraintTemplate' || o.apiVersion === 'constraints.gatekeeper.sh/v1beta1');
     const sim = new AdmissionSimulator(policies);
     for (const o of objects.filter(x => podTemplateOf(x) !== undefined)) {

@@ -22,6 +22,7 @@ import { GATEKEEPER_BIN } from '../../src/cluster/gatekeeper-crds';
 import type { KubeClient, KubeJson } from '../../src/cluster/kube-client';
 import { ApplyPhase, phaseOf, readManifests, type ManifestObject } from '../../src/cluster/manifests';
 import { loadFixtures, ruleCorpus } from '../admission/_fixtures';
+import { withoutWarnings } from '../support/manifests';
 import { build as buildRandomApp, plans } from '../support/random-apps';
 import { boundaryApps } from './_boundary-apps';
 import {
@@ -34,16 +35,6 @@ afterAll(() => {
   if (tally.length > 0) process.stderr.write(`\n${tally.join('\n')}\n`);
 });
 
-function quietly<T>(f: () => T): T {
-  const warn = console.warn;
-  console.warn = () => undefined;
-  try {
-    return f();
-  } finally {
-    console.warn = warn;
-  }
-}
-
 /** The target props for `minor`: no Istio line states support for 1.37 yet, so the override (it warns). */
 function targetOf(minor: string): { kubernetesVersion: string; istioVersion?: string } {
   return { kubernetesVersion: minor, ...(minor === '1.37' ? { istioVersion: '1.31' } : {}) };
@@ -53,7 +44,7 @@ function targetOf(minor: string): { kubernetesVersion: string; istioVersion?: st
 export function blueprintFor(minor: string, admissionProps: AdmissionProps = {}): KubeJson[] {
   const app = new HardenedApp({ outdir: '/nonexistent', ...targetOf(minor), admission: admissionProps });
   buildDefaultBlueprint(app);
-  return quietly(() => app.synthObjects().objects.map(o => o.object as KubeJson));
+  return withoutWarnings(() => app.synthObjects().objects.map(o => o.object as KubeJson));
 }
 
 /** The rules the default blueprint's admission layer enforces at `minor` (admission: {}). */
@@ -235,7 +226,7 @@ export function realServerSuite(minor: string): void {
       expect((await applyAll(c, asManifests([probe, ...policies, ...bindings]))).rejected).toEqual([]);
       const rules = admissionRulesAt(minor);
       const nameOf = new Map(rules.map(r => [policyNameOf(objects, r.id), r.id]));
-      const corpus = quietly(() => ruleCorpus(targetOf(minor))).map(({ name, object }) => ({ name, object: into('probe-warn', object, name) }));
+      const corpus = withoutWarnings(() => ruleCorpus(targetOf(minor))).map(({ name, object }) => ({ name, object: into('probe-warn', object, name) }));
       const perRule = new Map<string, number>();
       const disagreements: string[] = [];
       let judged = 0;
@@ -302,7 +293,7 @@ export function realServerSuite(minor: string): void {
       const gatekeeper = objects.filter(o => o.kind === 'ConstraintTemplate' || String(o.apiVersion).startsWith('constraints.gatekeeper.sh/'));
       const rules = admissionRulesAt(minor);
       // the corpus, named by index (gator reports the violating object), in a namespace no exemption names
-      const corpus = quietly(() => ruleCorpus(targetOf(minor))).map(({ object }, i) => into('probe-gator', object, `c${i}`));
+      const corpus = withoutWarnings(() => ruleCorpus(targetOf(minor))).map(({ object }, i) => into('probe-gator', object, `c${i}`));
       const corpusVerdicts = runGator([...gatekeeper, ...corpus]);
       const disagreements: string[] = [];
       corpus.forEach((object, i) => {
@@ -344,7 +335,7 @@ export function realServerSuite(minor: string): void {
       // each admission rule: an object of the corpus that only it denies, in a namespace Pod Security Admission leaves alone
       await denyBindingsInEffect(c);
       const rules = admissionRulesAt(minor);
-      const corpus = quietly(() => ruleCorpus(targetOf(minor)));
+      const corpus = withoutWarnings(() => ruleCorpus(targetOf(minor)));
       for (const rule of rules) {
         const only = corpus.find(({ object }) => !rule.admits(object) && rules.every(r => r === rule || r.admits(object)));
         const single = only ?? corpus.find(({ object }) => !rule.admits(object));
@@ -372,7 +363,7 @@ export function realServerSuite(minor: string): void {
       const rejected: string[] = [];
       for (const [i, plan] of samples.entries()) {
         const { app } = buildRandomApp(plan, minor, `r${i}-`, targetOf(minor).istioVersion);
-        const synthesized = quietly(() => app.synthObjects().objects.map(o => o.object as KubeJson));
+        const synthesized = withoutWarnings(() => app.synthObjects().objects.map(o => o.object as KubeJson));
         const result = await applyAll(client(), asManifests(synthesized));
         objects += result.verdicts.length;
         rejected.push(...result.rejected.map(line => `app ${i}: ${line}`));
@@ -456,7 +447,7 @@ export function realServerSuite(minor: string): void {
       const container = (name: string) => ({ name, image: image(name), resources: { cpu: { request: '100m', limit: '200m' }, memory: { request: '64Mi', limit: '128Mi' } } });
       const cron = new HardenedCronJob(chart, 'export', { schedule: '@daily', containers: [container('export'), container('uploader')] });
       PolicyException.add(cron, { id: 'HARDENED-11', reason: 'The uploader runs beside the export until the bucket client is a library; tracked in OPS-9.' });
-      const objects = quietly(() => app.synthObjects().objects.map(o => o.object as KubeJson));
+      const objects = withoutWarnings(() => app.synthObjects().objects.map(o => o.object as KubeJson));
       const policies = asManifests(objects.filter(o => phaseOf(o) <= ApplyPhase.ADMISSION_BINDINGS));
       expect((await applyAll(c, policies)).rejected).toEqual([]);
       await denyBindingsInEffect(c);
@@ -491,7 +482,7 @@ export function realServerSuite(minor: string): void {
       // the rule with parameters, as its own policy and binding for one namespace the blueprint's bindings leave out
       const app = new HardenedApp({ outdir: '/nonexistent', ...targetOf(minor), admission: { allowedHostPaths: [{ pathPrefix: '/var/log', readOnly: true }, { pathPrefix: '/data', readOnly: false }, { pathPrefix: '/opt/tools', readOnly: true }] } });
       new Chart(app, 'empty');
-      const synthesized = quietly(() => app.synthObjects().objects.map(o => o.object as KubeJson));
+      const synthesized = withoutWarnings(() => app.synthObjects().objects.map(o => o.object as KubeJson));
       const vap = synthesized.find(o => o.kind === 'ValidatingAdmissionPolicy' && (o.metadata?.labels as Record<string, string>)['cdk8s-hardened.io/rule'] === 'allowedHostPaths')!;
       const policy = { ...vap, metadata: { name: 'probe-allowed-host-paths' } };
       const binding = { apiVersion: vap.apiVersion, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'probe-allowed-host-paths' }, spec: { policyName: 'probe-allowed-host-paths', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gatekeeper-system' } } } } };
@@ -532,7 +523,7 @@ export function realServerSuite(minor: string): void {
       for (const candidate of boundaryApps(minor, targetOf(minor).istioVersion)) {
         let objects: KubeJson[];
         try {
-          objects = quietly(() => candidate.synth());
+          objects = withoutWarnings(() => candidate.synth());
         } catch (e) {
           refused.push(`${candidate.name}: ${(e as Error).message.split('\n').slice(0, 2).join(' ').slice(0, 160)}`);
           continue;

@@ -8,10 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { transformSync } from 'esbuild';
-import { parseAllDocuments } from 'yaml';
 import { applyObjects, verdictLine, type ApplyVerdict } from '../../src/cluster/apply';
 import { KubeClient, statusMessage, type KubeJson, type KubeResponse } from '../../src/cluster/kube-client';
-import { describeObject, readManifests, type ManifestObject } from '../../src/cluster/manifests';
+import { readManifests, type ManifestObject } from '../../src/cluster/manifests';
 import { buildableMinors, buildCluster, hasGo, startCluster, stopCluster } from '../../src/cluster/test-cluster';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -138,9 +137,3 @@ export function synthStorefront(): ManifestObject[] {
   }
 }
 
-/** Parses YAML documents to objects. */
-export function yamlObjects(text: string): KubeJson[] {
-  return parseAllDocuments(text).map(d => d.toJS() as KubeJson).filter(Boolean);
-}
-
-export { describeObject, verdictLine };

@@ -58,3 +58,14 @@ export function field(obj: unknown, path: string): unknown {
   }
   return cur;
 }
+
+/** Runs `f` with console.warn silenced (synth prints version and Pod Security warnings). */
+export function withoutWarnings<T>(f: () => T): T {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
