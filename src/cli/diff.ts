@@ -9,7 +9,8 @@ import * as path from 'path';
 import type { KubeObject } from '../../policy/kube-object';
 import { diffManifests, renderDiffJson, renderDiffMarkdown } from '../../analysis/diff';
 import { loadManifests, ManifestInputError, parseManifestText } from '../yaml-input';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './check';
+import { parseCommandArgs, UsageError } from './args';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import type { CliIo, Subcommand } from './subcommand';
 
 /** Usage text of `diff`. */
@@ -43,37 +44,24 @@ export interface DiffArgs {
   readonly help: boolean;
 }
 
-/** Parses the arguments after `diff`. @throws UsageError */
+/** Parses the arguments after `diff` (see `parseCommandArgs`). @throws UsageError */
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
-  const positional: string[] = [];
-  let git = false;
-  let format: 'markdown' | 'json' = 'markdown';
-  let out: string | undefined;
-  let mermaid = true;
-  let help = false;
-  let done = false;
-  const value = (i: number, name: string): string => {
-    if (i >= argv.length || argv[i] === '') throw new UsageError(`option ${name} needs a value`);
-    return argv[i];
+  const parsed = parseCommandArgs(argv, {
+    options: {
+      'git': { type: 'boolean' },
+      'format': { type: 'string', choices: ['markdown', 'json'], default: 'markdown' },
+      'out': { type: 'string' },
+      'no-mermaid': { type: 'boolean' },
+    },
+    positionals: 2,
+    positionalName: 'OLD and NEW',
+  });
+  const v = parsed.values;
+  const [oldPath = '', newPath = ''] = parsed.positionals;
+  return {
+    old: oldPath, new: newPath, git: v.git === true, format: v.format as 'markdown' | 'json',
+    ...(v.out !== undefined ? { out: String(v.out) } : {}), mermaid: v['no-mermaid'] !== true, help: parsed.help,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (done || !arg.startsWith('-') || arg === '-') positional.push(arg);
-    else if (arg === '--') done = true;
-    else if (arg === '-h' || arg === '--help') help = true;
-    else if (arg === '--git') git = true;
-    else if (arg === '--no-mermaid') mermaid = false;
-    else if (arg === '--format' || arg.startsWith('--format=')) {
-      const v = arg === '--format' ? value(++i, '--format') : arg.slice('--format='.length);
-      if (v !== 'markdown' && v !== 'json') throw new UsageError(`--format must be markdown or json, not ${JSON.stringify(v)}`);
-      format = v;
-    } else if (arg === '--out' || arg.startsWith('--out=')) {
-      out = arg === '--out' ? value(++i, '--out') : arg.slice('--out='.length);
-      if (out === '') throw new UsageError('option --out needs a file name');
-    } else throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-  }
-  if (!help && positional.length !== 2) throw new UsageError(`expected OLD and NEW, got ${positional.length} path${positional.length === 1 ? '' : 's'}`);
-  return { old: positional[0] ?? '', new: positional[1] ?? '', git, format, ...(out !== undefined ? { out } : {}), mermaid, help };
 }
 
 /** Input that cannot be read (exit 2). */

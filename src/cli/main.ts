@@ -8,6 +8,7 @@ import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { reportCommand } from './report';
 import type { CliIo, Subcommand } from './subcommand';
+import { toolInfo } from './tool-version';
 
 export type { CliIo, Subcommand } from './subcommand';
 
@@ -19,6 +20,7 @@ export function mainUsage(commands: readonly Subcommand[] = SUBCOMMANDS): string
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: cdk8s-hardened <command> [options]',
+    '       cdk8s-hardened --version',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -51,6 +53,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), com
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
     (name === undefined ? io.stderr : io.stdout)(`${topic?.usage ?? mainUsage(commands)}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`cdk8s-hardened ${toolInfo().version}\n`);
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSecurityReport } from '../security-report-file';
 import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './check';
+import { parseCommandArgs, UsageError } from './args';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import type { CliIo, Subcommand } from './subcommand';
 
 /** Usage text of `report`. */
@@ -40,46 +41,17 @@ export interface ReportArgs {
 }
 
 /**
- * Parses the arguments after `report`. Accepts `--out FILE` and `--out=FILE`; `--` ends options.
+ * Parses the arguments after `report` (see `parseCommandArgs`).
  * @throws UsageError on an unknown flag, a missing value, or no PATH
  */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const paths: string[] = [];
-  let out: string | undefined;
-  let mermaid = true;
-  let help = false;
-  let optionsDone = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (optionsDone || !arg.startsWith('-') || arg === '-') {
-      paths.push(arg);
-    } else if (arg === '--') {
-      optionsDone = true;
-    } else if (arg === '-h' || arg === '--help') {
-      help = true;
-    } else if (arg === '--no-mermaid') {
-      mermaid = false;
-    } else if (arg === '--out' || arg.startsWith('--out=')) {
-      let value: string;
-      if (arg !== '--out') {
-        value = arg.slice('--out='.length);
-      } else if (i + 1 < argv.length) {
-        value = argv[++i];
-      } else {
-        throw new UsageError('option --out needs a value');
-      }
-      if (value === '') {
-        throw new UsageError('option --out needs a file name');
-      }
-      out = value;
-    } else {
-      throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-    }
-  }
-  if (!help && paths.length === 0) {
-    throw new UsageError('no PATH given');
-  }
-  return { paths, out, mermaid, help };
+  const parsed = parseCommandArgs(argv, {
+    options: { 'out': { type: 'string' }, 'no-mermaid': { type: 'boolean' } },
+    positionals: { min: 1 },
+    positionalName: 'PATH',
+  });
+  const out = parsed.values.out;
+  return { paths: parsed.positionals, ...(out !== undefined ? { out: String(out) } : {}), mermaid: parsed.values['no-mermaid'] !== true, help: parsed.help };
 }
 
 /** The `report` subcommand. */

@@ -9,7 +9,8 @@
  * The types below restate the parts we use, so cdk8s-cli is not needed at run time.
  */
 import { isPssLevel, parsePssVersion, PSS_CHECKS, type PssLevel, type RulePack } from '../../policy';
-import { runCheck, type CheckFinding } from './check';
+import { runCheck } from './check';
+import type { CheckFinding } from './check-result';
 
 /** A resource violating a rule (cdk8s `ValidationViolatingResource`). */
 export interface ValidationViolatingResourceLike {

@@ -23,18 +23,18 @@ test('exit 0 on the upstream pass fixtures', () => {
 });
 
 test('exit 1 and one JSON array on the upstream fail fixtures', () => {
-  const r = run(['check', path.join(FIXTURES, 'fail'), '--version', 'v1.28', '--format', 'json']);
+  const r = run(['check', path.join(FIXTURES, 'fail'), '--pod-security-version', 'v1.28', '--format', 'json']);
   expect(r.code).toBe(1);
   const entries = JSON.parse(r.stdout) as { file: string; kind: string; namespace: string | null; name: string; findings: { rule: string; level: string; message: string; path: string; severity: string }[] }[];
   expect(entries).toHaveLength(69);
   for (const e of entries) {
-    expect(Object.keys(e)).toEqual(['file', 'kind', 'namespace', 'name', 'findings']);
+    expect(Object.keys(e)).toEqual(['file', 'line', 'kind', 'namespace', 'name', 'findings', 'suppressed']);
     expect(e.kind).toBe('Pod');
     expect(e.namespace).toBeNull();
     expect(e.file).toBe(path.join(FIXTURES, 'fail', `${e.name}.yaml`));
     expect(e.findings.length).toBeGreaterThan(0);
     for (const f of e.findings) {
-      expect(Object.keys(f)).toEqual(['rule', 'level', 'message', 'path', 'severity']);
+      expect(Object.keys(f)).toEqual(['rule', 'level', 'message', 'path', 'severity', 'explanation', 'fix', 'help']);
       expect(f.severity).toBe('error');
     }
   }
@@ -59,7 +59,7 @@ test('exit 2 with file:line:col on unparsable input, and with usage on an unknow
 
     const stdin = run(['check', '-', '--level', 'baseline'], dir, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: c, image: x}]\n');
     expect(stdin.code).toBe(1);
-    expect(stdin.stdout).toContain('<stdin>: Pod p: [hostNamespaces] host namespaces (hostPID=true) (spec.hostPID)');
+    expect(stdin.stdout).toContain('<stdin>:1: Pod p: [hostNamespaces] host namespaces (hostPID=true) (spec.hostPID)');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

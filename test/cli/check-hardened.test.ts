@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { HardenedApp } from '../../constructs';
 import { buildDefaultBlueprint } from '../../src/blueprint';
-import { parseCheckArgs, runCheck, type CheckRun } from '../../src/cli/check';
+import { parseCheckArgs, runCheck } from '../../src/cli/check';
+import type { CheckRun } from '../../src/cli/check-result';
 import { main, type CliIo } from '../../src/cli/main';
 import { EXCEPTIONS_ANNOTATION } from '../../policy/rules';
 
@@ -110,6 +111,7 @@ describe('check --hardened', () => {
     const file = write('cli/web.yaml', DEPLOYMENT());
     const io = { out: '', err: '', cwd: tmp, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; }, readStdin: () => '' };
     expect(await main(['check', '--hardened', file], io as CliIo)).toBe(1);
-    expect(io.out).toContain('cli/web.yaml: Deployment shop/web: [HARDENED-10] runs 1 replica (spec.replicas)');
+    expect(io.out).toContain('cli/web.yaml:1: Deployment shop/web: [HARDENED-10] runs 1 replica (spec.replicas)\n  fix: ');
+    expect(io.out).toContain('  help: docs/rules.md#hardened-10-replicas-and-disruption-budget\n');
   });
 });

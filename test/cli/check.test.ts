@@ -1,14 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  formatJson,
-  formatText,
-  parseCheckArgs,
-  runCheck,
-  UsageError,
-  type CheckRun,
-} from '../../src/cli/check';
+import { UsageError } from '../../src/cli/args';
+import { parseCheckArgs, runCheck } from '../../src/cli/check';
+import { formatJson } from '../../src/cli/check-output/json';
+import { formatText } from '../../src/cli/check-output/text';
+import type { CheckRun } from '../../src/cli/check-result';
 import { main } from '../../src/cli/main';
 import { fakeIo } from '../support/cli-io';
 import { NOT_APPLICABLE, type Rule, type RulePack } from '../../policy';
@@ -203,7 +200,11 @@ describe('runCheck', () => {
     const run = runCheck({ paths: ['one.yaml'], cwd: tmp, rulePacks: [{ name: 'images', rules: [imageTagRule('warning')] }] });
     expect(run.exitCode).toBe(0);
     expect(run.results[0].findings.map((f) => [f.rule, f.severity])).toEqual([['image-tag', 'warning']]);
-    expect(formatText(run.results)).toBe('one.yaml: Pod apps/safe: warning: [image-tag] image has no tag (spec.containers[0].image)\nNo findings, 1 warning: 1 object in 1 file checked.\n');
+    expect(formatText(run.results)).toBe('one.yaml:1: Pod apps/safe: warning: [image-tag] image has no tag (spec.containers[0].image)\n  fix: tag the image\nNo findings, 1 warning: 1 object in 1 file checked.\n');
+    // --fail-on warning: the same finding fails the check
+    const strict = runCheck({ paths: ['one.yaml'], cwd: tmp, rulePacks: [{ name: 'images', rules: [imageTagRule('warning')] }], failOn: 'warning' });
+    expect(strict.exitCode).toBe(1);
+    expect(formatText(strict.results, 'warning')).toBe('one.yaml:1: Pod apps/safe: [image-tag] image has no tag (spec.containers[0].image)\n  fix: tag the image\n1 finding in 1 object (1 object in 1 file checked).\n');
   });
 
   test('one policy pass: each rule is evaluated once per object', () => {
@@ -226,8 +227,8 @@ describe('runCheck', () => {
       ['capabilities_restricted', 'warning', 'restricted'],
     ]);
     expect(run.results[1].findings[0].podSecurity).toEqual({ level: 'restricted', version: 'latest', modes: ['warn', 'audit'] });
-    const text = formatText(run.results).trimEnd().split('\n');
-    expect(text[0]).toBe('warn-ns.yaml: Deployment apps/web: warning: [allowPrivilegeEscalation] allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false) (spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation)');
+    const text = formatText(run.results).trimEnd().split('\n').filter((l) => !l.startsWith('  '));
+    expect(text[0]).toBe('warn-ns.yaml:10: Deployment apps/web: warning: [allowPrivilegeEscalation] allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false) (spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation)');
     expect(text[4]).toBe('No findings, 4 warnings: 2 objects in 1 file checked.');
     expect((JSON.parse(formatJson(run.results)) as { findings: { severity: string }[] }[])[1].findings.map((f) => f.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
     // an override judges every object at one level only: the enforced one, so errors
@@ -258,10 +259,13 @@ describe('formatting', () => {
     const run = runCheck({ paths: ['fmt.yaml'], cwd: tmp });
     const lines = formatText(run.results).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'fmt.yaml: Deployment apps/web: [allowPrivilegeEscalation] allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false) (spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation)',
+      'fmt.yaml:1: Deployment apps/web: [allowPrivilegeEscalation] allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false) (spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation)',
     );
-    expect(lines).toHaveLength(5);
-    expect(lines[4]).toBe('4 findings in 1 object (2 objects in 1 file checked).');
+    // each finding: its line, the fix and the help link, indented
+    expect(lines[1]).toMatch(/^  fix: \S/);
+    expect(lines[2]).toBe('  help: https://kubernetes.io/docs/concepts/security/pod-security-standards/');
+    expect(lines).toHaveLength(13);
+    expect(lines[12]).toBe('4 findings in 1 object (2 objects in 1 file checked).');
     expect(formatText([])).toBe('No findings: 0 objects in 0 files checked.\n');
   });
 
@@ -269,24 +273,32 @@ describe('formatting', () => {
     const run = runCheck({ paths: ['fmt.yaml'], cwd: tmp });
     const parsed = JSON.parse(formatJson(run.results)) as unknown[];
     expect(parsed).toHaveLength(2);
-    expect(parsed[1]).toEqual({ file: 'fmt.yaml', kind: 'ConfigMap', namespace: null, name: 'cfg', findings: [] });
+    expect(parsed[1]).toEqual({ file: 'fmt.yaml', line: 13, kind: 'ConfigMap', namespace: null, name: 'cfg', findings: [], suppressed: [] });
     const first = parsed[0] as { findings: Record<string, unknown>[] };
-    expect(Object.keys(first)).toEqual(['file', 'kind', 'namespace', 'name', 'findings']);
+    expect(Object.keys(first)).toEqual(['file', 'line', 'kind', 'namespace', 'name', 'findings', 'suppressed']);
     expect(first.findings[0]).toEqual({
       rule: 'allowPrivilegeEscalation',
       level: 'restricted',
       message: 'allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)',
       path: 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
       severity: 'error',
+      explanation: expect.stringMatching(/\S/),
+      fix: expect.stringMatching(/\S/),
+      help: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
     });
-    expect(Object.keys(first.findings[0])).toEqual(['rule', 'level', 'message', 'path', 'severity']);
+    expect(Object.keys(first.findings[0])).toEqual(['rule', 'level', 'message', 'path', 'severity', 'explanation', 'fix', 'help']);
   });
 });
 
 describe('argument parsing and dispatch', () => {
   test('flags in both forms', () => {
-    expect(parseCheckArgs(['a', '--level', 'baseline', '--version=1.28', '--format=json', 'b'])).toEqual({
-      paths: ['a', 'b'], level: 'baseline', version: '1.28', format: 'json', help: false,
+    expect(parseCheckArgs(['a', '--level', 'baseline', '--pod-security-version=1.28', '--format=json', 'b'])).toEqual({
+      paths: ['a', 'b'], level: 'baseline', version: '1.28', format: 'json', failOn: 'error', help: false, warnings: [],
+    });
+    // the former name still works, with a warning
+    expect(parseCheckArgs(['a', '--version', 'v1.30', '--fail-on=warning', '--format', 'sarif'])).toEqual({
+      paths: ['a'], version: 'v1.30', format: 'sarif', failOn: 'warning', help: false,
+      warnings: ['--version is renamed --pod-security-version; the old name will be removed in a later version'],
     });
     expect(parseCheckArgs(['--', '--weird-file.yaml']).paths).toEqual(['--weird-file.yaml']);
     expect(parseCheckArgs(['-']).paths).toEqual(['-']);
@@ -297,7 +309,10 @@ describe('argument parsing and dispatch', () => {
     [['x', '--level'], /option --level needs a value/],
     [['x', '--level', 'strict'], /invalid Pod Security level "strict"/],
     [['x', '--version', 'v2.1'], /invalid Pod Security version "v2.1"/],
-    [['x', '--format', 'yaml'], /invalid format "yaml"/],
+    [['x', '--format', 'yaml'], /--format must be text, json, sarif or junit, not "yaml"/],
+    [['x', '--fail-on', 'note'], /--fail-on must be error or warning, not "note"/],
+    [['x', '--version', 'v1.30', '--pod-security-version', 'v1.31'], /--version is the former name of --pod-security-version; give one of them/],
+    [['x', '--level='], /option --level needs a value/],
     [[], /no PATH given/],
   ])('usage error for %j', (argv, message) => {
     expect(() => parseCheckArgs(argv as string[])).toThrow(UsageError);
@@ -316,9 +331,12 @@ describe('argument parsing and dispatch', () => {
     expect(await main([], io)).toBe(2);
     io = fakeIo(tmp);
     expect(await main(['--help'], io)).toBe(0);
-    expect(io.out).toMatch(/^  check +check manifests against the Pod Security Standards$/m);
+    expect(io.out).toMatch(/^  check +check manifests against the Pod Security Standards \(text, JSON, SARIF, JUnit\)$/m);
+    io = fakeIo(tmp);
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out).toBe(`cdk8s-hardened ${(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version}\n`);
     io = fakeIo(tmp, SAFE_POD);
     expect(await main(['check', '-', '--format', 'json'], io)).toBe(0);
-    expect(JSON.parse(io.out)).toEqual([{ file: '<stdin>', kind: 'Pod', namespace: 'apps', name: 'safe', findings: [] }]);
+    expect(JSON.parse(io.out)).toEqual([{ file: '<stdin>', line: 1, kind: 'Pod', namespace: 'apps', name: 'safe', findings: [], suppressed: [] }]);
   });
 });

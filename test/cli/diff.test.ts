@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UsageError } from '../../src/cli/check';
+import { UsageError } from '../../src/cli/args';
 import { parseDiffArgs } from '../../src/cli/diff';
 import { main } from '../../src/cli/main';
 import { fakeIo } from '../support/cli-io';

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UsageError } from '../../src/cli/check';
+import { UsageError } from '../../src/cli/args';
 import { main } from '../../src/cli/main';
 import { fakeIo } from '../support/cli-io';
 import { parseReportArgs } from '../../src/cli/report';
@@ -151,7 +151,7 @@ describe('arguments', () => {
   test.each([
     [['x', '--bogus'], /unknown option "--bogus"/],
     [['x', '--out'], /option --out needs a value/],
-    [['x', '--out='], /option --out needs a file name/],
+    [['x', '--out='], /option --out needs a value/],
     [['--no-mermaid'], /no PATH given/],
   ])('usage error for %j', (argv, message) => {
     expect(() => parseReportArgs(argv as string[])).toThrow(UsageError);
