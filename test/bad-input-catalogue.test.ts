@@ -14,6 +14,7 @@ import {
   HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
+import { scanGateReporter, type ScanGateProps } from '../constructs/admission';
 import { container, DIGEST } from './support/fixtures';
 
 interface Env { app: HardenedApp; cluster: Chart; shop: HardenedNamespace; chart: Chart; web: HardenedDeployment }
@@ -45,6 +46,28 @@ const REASON = 'A reviewer-facing sentence that explains the exception.';
 const admissionApp = (admission: AdmissionProps) => new HardenedApp({ outdir, admission });
 /** An app of its own with these props and one namespace (the version is read at the first construct). */
 const targeting = (props: HardenedAppProps, ns: HardenedNamespaceProps = {}) => new HardenedNamespace(new Chart(new HardenedApp({ outdir, ...props }), 'c'), 'n', ns);
+
+/** Scan reports of the cases, one folder each (the paths appear in the messages). */
+const SCANS = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-scans-'));
+const IMAGE = `registry.example.com/team/app@${DIGEST}`;
+/** A Trivy report of the app's image with one finding (these fields overridden). */
+const trivy = (finding: object = {}, top: object = {}) => JSON.stringify({
+  SchemaVersion: 2, ArtifactName: IMAGE,
+  Results: [{ Target: 'app (debian 12)', Vulnerabilities: [{ VulnerabilityID: 'CVE-2024-1', PkgName: 'openssl', InstalledVersion: '3.0.11-1', Severity: 'CRITICAL', ...finding }] }],
+  ...top,
+});
+/** The valid app scanned by the gate over `folder` holding `files` (written now). */
+const scanned = (folder: string, files: Record<string, string>, props: ScanGateProps = {}) => (e: Env) => {
+  const dir = path.join(SCANS, folder);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const app = new HardenedApp({ outdir, reporters: [scanGateReporter({ reportDir: dir, now: new Date('2026-12-01T00:00:00Z'), ...props })] });
+  new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+  new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })] });
+  e.app = app;
+};
+const report = (folder: string) => path.join(SCANS, folder, 'app.json');
+const WAIVER = { vulnerabilityId: 'CVE-2024-1', reason: 'Only reachable through a code path the service never enables.' };
 
 /** [case, break the app, construct path, field, bad value (as rendered in the message)]. */
 type Case = [string, (e: Env) => void, string, string, string];
@@ -193,6 +216,22 @@ const CASES: Case[] = [
 
 /** Bad inputs only synth can see: [case, break the app, construct path, field, bad value]. */
 const SYNTH_CASES: Case[] = [
+  // --- the scan gate fails closed: what it cannot read with certainty fails, never passes
+  ['a finding of severity SEVERE (not a Trivy severity: was ranked UNKNOWN and passed)', scanned('severe', { 'app.json': trivy({ Severity: 'SEVERE' }) }), 'scan gate', `${report('severe')} Results[0].Vulnerabilities[0].Severity`, '"SEVERE"'],
+  ['a finding of severity critical in lower case (passed)', scanned('lower', { 'app.json': trivy({ Severity: 'critical' }) }), 'scan gate', `${report('lower')} Results[0].Vulnerabilities[0].Severity`, '"critical"'],
+  ['a finding without a severity (passed)', scanned('nosev', { 'app.json': trivy({ Severity: undefined }) }), 'scan gate', `${report('nosev')} Results[0].Vulnerabilities[0].Severity`, '(unset)'],
+  ['a finding without a vulnerability id', scanned('noid', { 'app.json': trivy({ VulnerabilityID: undefined }) }), 'scan gate', `${report('noid')} Results[0].Vulnerabilities[0].VulnerabilityID`, '(unset)'],
+  ['an allow-list expiry of 2027-02-30 (Date.parse accepts it: the entry waived a CRITICAL finding)', scanned('feb30', { 'app.json': trivy() }, { allowList: [{ ...WAIVER, expires: '2027-02-30' }] }), 'scan gate', 'scan allow-list entry 0 (CVE-2024-1) expires', '"2027-02-30"'],
+  ['an allow-list expiry of 2027-02-29 (not a leap year)', scanned('feb29', { 'app.json': trivy() }, { allowList: [{ ...WAIVER, expires: '2027-02-29' }] }), 'scan gate', 'scan allow-list entry 0 (CVE-2024-1) expires', '"2027-02-29"'],
+  ['a truncated report, even with missing reports ignored (was a raw SyntaxError)', scanned('truncated', { 'app.json': trivy().slice(0, 60) }, { missingReport: 'ignore' }), 'scan gate', report('truncated'), '"60 bytes"'],
+  ['a report whose Results is an object (was a raw TypeError)', scanned('object', { 'app.json': trivy({}, { Results: { Target: 'x' } }) }), 'scan gate', `${report('object')} Results`, '{"Target":"x"}'],
+  ['a report whose Vulnerabilities is a string', scanned('vulnstring', { 'app.json': trivy({}, { Results: [{ Target: 'x', Vulnerabilities: 'CVE-2024-1' }] }) }), 'scan gate', `${report('vulnstring')} Results[0].Vulnerabilities`, '"CVE-2024-1"'],
+  ['a report that is null (was a raw TypeError)', scanned('null', { 'app.json': 'null' }), 'scan gate', report('null'), 'null'],
+  ['a report without ArtifactName (was a raw TypeError)', scanned('noartifact', { 'app.json': trivy({}, { ArtifactName: undefined }) }), 'scan gate', `${report('noartifact')} ArtifactName`, '(unset)'],
+  ['a report whose RepoDigests is a string (String.includes matched a substring)', scanned('repodigests', { 'app.json': trivy({}, { Metadata: { RepoDigests: `${IMAGE}x` } }) }), 'scan gate', `${report('repodigests')} Metadata.RepoDigests`, JSON.stringify(`${IMAGE}x`)],
+  ['a reportDir that does not exist (was a raw ENOENT)', scanned('present', {}, { reportDir: path.join(SCANS, 'nowhere') }), 'scan gate', 'reportDir', JSON.stringify(path.join(SCANS, 'nowhere'))],
+  ['a threshold in lower case (blamed a LOW finding instead of itself)', scanned('threshold', { 'app.json': trivy({ Severity: 'LOW' }) }, { threshold: 'high' as never }), 'scan gate', 'threshold', '"high"'],
+  ['missingReport outside its enum', scanned('missing', {}, { missingReport: 'skip' as never }), 'scan gate', 'missingReport', '"skip"'],
   ['a flow to a port no container listens on', e => deploy(e).allowFrom(e.web, { ports: [Port.tcp(9999)] }), 'w/api', 'allowFrom', 'port 9999/TCP'],
   ['a workload in a namespace no HardenedNamespace defines', e => new HardenedDeployment(new Chart(e.app, 'x', { namespace: 'shops' }), 'api', { containers: [c({})] }), 'x/api', 'namespace', '"shops"'],
   ['Peer.namespace naming a namespace the app defines (one-sided)', e => e.web.allowFrom(Peer.namespace('shop'), { ports: [Port.tcp(8080)] }), 'w/web', 'allowFrom', 'Peer.namespace("shop")'],
@@ -229,7 +268,10 @@ beforeAll(() => {
   before = tree(outdir);
   expect(Object.keys(before)).toEqual(['cluster.yaml', 'shop.yaml']);
 });
-afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  fs.rmSync(SCANS, { recursive: true, force: true });
+});
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
