@@ -144,7 +144,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
       v.absolutePath(this, `${field}.mountPath`, c.mountPath, 'write e.g. "/var/lib/postgresql/data"');
       if (paths.has(c.mountPath)) throw new HardenedInputError(this, `${field}.mountPath`, c.mountPath, 'is also a writable path or a mount of a container', 'mount each path once');
       paths.add(c.mountPath);
-      if (v.quantity(this, `${field}.storage`, c.storage) <= 0) throw new HardenedInputError(this, `${field}.storage`, c.storage, 'is zero', 'request a size such as "10Gi"');
+      if (v.byteQuantity(this, `${field}.storage`, c.storage) <= 0) throw new HardenedInputError(this, `${field}.storage`, c.storage, 'is zero', 'request a size such as "10Gi"');
       if (c.storageClassName !== undefined) v.dnsSubdomain(this, `${field}.storageClassName`, c.storageClassName);
       const accessMode = c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE;
       if (!Object.values(VolumeAccessMode).includes(accessMode)) {

@@ -104,7 +104,8 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   public addSidecar(container: HardenedContainerProps): void {
     const props = this.pod.add(ContainerList.SIDECAR, container, `addSidecar(${JSON.stringify(container?.name)})`);
-    this.workload().addInitContainer(props);
+    // restartPolicy Always makes cdk8s-plus treat it as a sidecar, which may have probes (it refuses them on init containers)
+    this.workload().addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
   }
 
   /** Selects this workload's pods; carries its ServiceAccount identity. */
@@ -136,8 +137,9 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   public exposeViaIngress(options: ExposeViaIngressOptions): ApiObject {
     const tcpPorts = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
-    const route = validateExposure(this, options, { name: this.name, hasService: this.service !== undefined, tcpPorts });
-    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${route.host.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 63) : this.name;
+    const routed = AppModel.of(this).workloads.flatMap(w => (w instanceof HardenedWorkload ? w.ingresses.flatMap(r => r.paths.map(path => ({ host: r.host, path, by: w.node.path }))) : []));
+    const route = validateExposure(this, options, { name: this.name, hasService: this.service !== undefined, tcpPorts }, routed);
+    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${route.id.slice('Ingress-'.length)}`.slice(0, 63).replace(/-+$/, '') : this.name;
     const ingress = new ApiObject(this, route.id, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',

@@ -16,6 +16,7 @@ import {
 } from '../constructs';
 import { scanGateReporter, type ScanGateProps } from '../constructs/admission';
 import { container, DIGEST } from './support/fixtures';
+import { withoutWarnings } from './support/manifests';
 
 interface Env { app: HardenedApp; cluster: Chart; shop: HardenedNamespace; chart: Chart; web: HardenedDeployment }
 
@@ -173,6 +174,7 @@ const CASES: Case[] = [
   // --- StatefulSet, Job, CronJob
   ['claim name with uppercase', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'Data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].name', '"Data"'],
   ['claim size that is not a quantity', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: 'big' }] }), 'w/db', 'volumeClaims[0].storage', '"big"'],
+  ['claim size in milli units (thousandths of a byte)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1500m' }] }), 'w/db', 'volumeClaims[0].storage', '"1500m"'],
   ['claim with an unknown access mode', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi', accessMode: 'ReadWriteAll' as VolumeAccessMode }] }), 'w/db', 'volumeClaims[0].accessMode', '"ReadWriteAll"'],
   ['claim mounted where a writable path is', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d"'],
   ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w', 'restartPolicy', '"Always"'],
@@ -197,11 +199,18 @@ const CASES: Case[] = [
   ['Ingress path without a slash', e => expose(e, { paths: ['api'] }), 'w/web', 'exposeViaIngress.paths[0]', '"api"'],
   ['Ingress to a port nobody listens on', e => expose(e, { containerPort: 9999 }), 'w/web', 'exposeViaIngress.containerPort', '9999'],
   ['Ingress TLS Secret with uppercase', e => expose(e, { tls: IngressTls.fromSecret('Shop-TLS') }), 'w/web', 'exposeViaIngress.tls.secretName', '"Shop-TLS"'],
+  ['Ingress path with %2F (networking/v1 validateHTTPIngressPath)', e => expose(e, { paths: ['/a%2Fb'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a%2Fb"'],
+  ['Ingress path with /./', e => expose(e, { paths: ['/a/./b'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a/./b"'],
+  ['Ingress path ending in /.', e => expose(e, { paths: ['/a/.'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a/."'],
+  ['Ingress Prefix path that is a regular expression (matched literally)', e => expose(e, { paths: ['/api/(.*)'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/api/(.*)"'],
+  ['Ingress Prefix path that is a glob (matched literally)', e => expose(e, { paths: ['/static/*'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/static/*"'],
+  ['the same host and path exposed by two workloads', e => { expose(e, { paths: ['/api'] }); new HardenedDeployment(e.chart, 'api', { containers: [c({})] }).exposeViaIngress({ host: 'shop.example.com', paths: ['/api'], ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller }); }, 'w/api', 'exposeViaIngress.paths[0]', '"/api"'],
   ['Ingress for a Job without a Service', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')] }).exposeViaIngress({ host: 'a.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('t'), controller }), 'w/j', 'exposeViaIngress', '"j"'],
   // --- connectivity
   ['a flow without ports', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [] }), 'w/web', 'allowTo.ports', '[]'],
   ['a flow to port 0', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcp(0)] }), 'w/web', 'allowTo.ports[0].port', '0'],
   ['a port range written backwards', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcpRange(9000, 8000)] }), 'w/web', 'allowTo.ports[0].endPort', '8000'],
+  ['a flow on protocol ICMP (networking/v1 NetworkPolicyPort: TCP, UDP, SCTP)', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [{ protocol: 'ICMP', port: 1 } as unknown as Port] }), 'w/web', 'allowTo.ports[0].protocol', '"ICMP"'],
   ['a CIDR with prefix 33', e => e.web.allowTo(Peer.ipBlock('10.0.0.0/33'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.0/33"'],
   ['a CIDR with host bits set', e => e.web.allowTo(Peer.ipBlock('10.0.0.1/8'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.1/8"'],
   ['an IPv4-mapped IPv6 CIDR (strict CIDR validation)', e => e.web.allowTo(Peer.ipBlock('::ffff:10.0.0.0/104'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"::ffff:10.0.0.0/104"'],
@@ -267,6 +276,33 @@ const SYNTH_CASES: Case[] = [
   ['a duplicate object written by two constructs', e => new ApiObject(new Chart(e.app, 'dup'), 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }), 'w/web/ServiceAccount/Resource', 'metadata.name', 'dup/sa also writes'],
 ];
 
+/** Valid inputs that were refused: [case, build it on the valid app, what the objects must show]. */
+type ValidCase = [string, (e: Env) => void, (objects: readonly Record<string, any>[]) => void];
+const cronWith = (timeZone: string, schedule = '@daily') => (e: Env) => void new HardenedCronJob(e.chart, 'cj', { schedule, timeZone, containers: [batch('cj')] });
+const cronJobOf = (objects: readonly Record<string, any>[]) => objects.find(o => o.kind === 'CronJob')!;
+const VALID_CASES: ValidCase[] = [
+  ['time zone Asia/Kolkata (tzdata, not in ICU\'s canonical list)', cronWith('Asia/Kolkata'), o => expect(cronJobOf(o).spec.timeZone).toBe('Asia/Kolkata')],
+  ['time zone Europe/Kyiv', cronWith('Europe/Kyiv'), o => expect(cronJobOf(o).spec.timeZone).toBe('Europe/Kyiv')],
+  ['time zone US/Eastern (a backward link kube-apiserver\'s tzdata holds)', cronWith('US/Eastern'), o => expect(cronJobOf(o).spec.timeZone).toBe('US/Eastern')],
+  ['schedule @every 1h (robfig/cron ParseStandard takes it)', e => void new HardenedCronJob(e.chart, 'cj', { schedule: '@every 1h', containers: [batch('cj')] }), o => expect(cronJobOf(o).spec.schedule).toBe('@every 1h')],
+  ['two hosts with one construct id (api.shop.example.com, api-shop.example.com)', e => { expose(e, { host: 'api.shop.example.com' }); expose(e, { host: 'api-shop.example.com' }); }, o => {
+    const ingresses = o.filter(x => x.kind === 'Ingress');
+    expect(ingresses.map(i => [i.metadata.name, i.spec.rules[0].host])).toEqual([['web', 'api.shop.example.com'], ['web-api-shop-example-com-2', 'api-shop.example.com']]);
+  }],
+  ['Ingress host localhost (a DNS-1123 subdomain the API server accepts)', e => expose(e, { host: 'localhost' }), o => expect(o.find(x => x.kind === 'Ingress')!.spec.rules[0].host).toBe('localhost')],
+  ['a native sidecar with probes on 1.30', e => e.web.addSidecar(c({ name: 'proxy', ports: [{ number: 9901 }], readiness: kplus.Probe.fromTcpSocket({ port: 9901 }), liveness: kplus.Probe.fromTcpSocket({ port: 9901 }) })), o => {
+    const sidecar = o.find(x => x.kind === 'Deployment')!.spec.template.spec.initContainers[0];
+    expect([sidecar.name, sidecar.restartPolicy, sidecar.readinessProbe.tcpSocket.port, sidecar.livenessProbe.tcpSocket.port]).toEqual(['proxy', 'Always', 9901, 9901]);
+  }],
+  ['two Secrets whose first 63 characters agree', e => deploy(e, { mounts: [{ path: '/a', volume: PodVolume.fromSecret(`${'s'.repeat(70)}-a`) }, { path: '/b', volume: PodVolume.fromSecret(`${'s'.repeat(70)}-b`) }] }), o => {
+    const pod = o.find(x => x.kind === 'Deployment' && x.metadata.name === 'api')!.spec.template.spec;
+    const secrets = pod.volumes.filter((v: any) => v.secret).map((v: any) => [v.name.length <= 63, v.secret.secretName]);
+    expect(secrets).toEqual([[true, `${'s'.repeat(70)}-a`], [true, `${'s'.repeat(70)}-b`]]);
+    expect(new Set(pod.volumes.map((v: any) => v.name)).size).toBe(pod.volumes.length);
+    expect(pod.containers[0].volumeMounts.filter((m: any) => ['/a', '/b'].includes(m.mountPath)).map((m: any) => m.name)).toEqual(pod.volumes.filter((v: any) => v.secret).map((v: any) => v.name));
+  }],
+];
+
 beforeAll(() => {
   outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-')), 'dist');
   env().app.synth();
@@ -326,6 +362,15 @@ describe.each(SYNTH_CASES)('bad input seen at synth: %s', (_name, breakIt, const
     expect(line).toContain(value);
     expect(line).toMatch(/Fix: .{10,}/);
     expect(tree(outdir)).toEqual(before);
+  });
+});
+
+describe.each(VALID_CASES)('valid input: %s', (_name, build, check) => {
+  test('synthesizes (it was refused)', () => {
+    const e = env({ kubernetesVersion: '1.30' });
+    build(e);
+    const objects = withoutWarnings(() => e.app.synthObjects().objects.map(o => o.object as Record<string, any>));
+    check(objects);
   });
 });
 
