@@ -11,7 +11,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
-  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
+  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, IstioMesh, JobRestartPolicy, NamespaceMesh, Peer, PodManagementPolicy, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
 import { scanGateReporter, type ScanGateProps } from '../constructs/admission';
@@ -109,6 +109,8 @@ const CASES: Case[] = [
   ['default request above the default limit', e => new HardenedNamespace(e.cluster, 'n8', { defaultRequest: { cpu: '2', memory: '128Mi' } }), 'cluster/n8', 'defaultRequest.cpu', '"2"'],
   ['namespace label with a bad key', e => new HardenedNamespace(e.cluster, 'n9', { labels: { 'bad key': 'x' } }), 'cluster/n9', 'labels["bad key"]', '"bad key"'],
   ['namespace label value of 64 characters', e => new HardenedNamespace(e.cluster, 'n10', { labels: { team: 'x'.repeat(64) } }), 'cluster/n10', 'labels["team"]', `"${'x'.repeat(64)}"`],
+  ['namespace with both data-plane labels', e => new HardenedNamespace(e.cluster, 'n11', { labels: { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' } }), 'cluster/n11', 'labels["istio-injection"]', '"enabled"'],
+  ['namespace with a data-plane label contradicting its mesh', e => new HardenedNamespace(e.cluster, 'n12', { mesh: NamespaceMesh.ambient(), labels: { 'istio.io/rev': 'canary' } }), 'cluster/n12', 'labels["istio.io/rev"]', '"canary"'],
   // --- every workload kind: names, namespace, identity
   ['workload name with uppercase', e => new HardenedDeployment(e.chart, 'Api', { containers: [c({})] }), 'w/Api', 'name', '"Api"'],
   ['workload name reserved for namespace policies', e => new HardenedDeployment(e.chart, 'namespace', { containers: [c({})] }), 'w/namespace', 'name', '"namespace"'],
@@ -170,6 +172,9 @@ const CASES: Case[] = [
   ['a token without an audience', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: '' }) }] }), 'w/api', 'volume.audience', '""'],
   ['an init container with a readiness probe', e => e.web.addInitContainer(c({ name: 'init', ports: [] })), 'w/web', 'addInitContainer("init").readiness', '"probe"'],
   ['a native sidecar on Kubernetes 1.28', () => env({ kubernetesVersion: '1.28' }).web.addSidecar(batch('proxy')), 'w/web', 'addSidecar("proxy")', '"proxy"'],
+  ['a native sidecar on the main container\'s port (one network namespace)', e => e.web.addSidecar(c({ name: 'proxy', ports: [{ number: 8080 }] })), 'w/web', 'addSidecar("proxy").ports[0].number', '8080'],
+  ['a mount at a writable path up to a trailing slash', e => deploy(e, { writablePaths: ['/tmp'], mounts: [{ path: '/tmp/', volume: PodVolume.fromSecret('x') }] }), 'w/api', 'containers[0].mounts[0].path', '"/tmp/"'],
+  ['a writable path listed twice up to a trailing slash', e => deploy(e, { writablePaths: ['/cache', '/cache/'] }), 'w/api', 'containers[0].writablePaths[1]', '"/cache/"'],
   ['a second container with the name of the first', e => e.web.addContainer(c({ name: 'web', ports: [{ number: 9000 }] })), 'w/web', 'addContainer("web").name', '"web"'],
   // --- StatefulSet, Job, CronJob
   ['claim name with uppercase', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'Data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].name', '"Data"'],
@@ -177,6 +182,8 @@ const CASES: Case[] = [
   ['claim size in milli units (thousandths of a byte)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1500m' }] }), 'w/db', 'volumeClaims[0].storage', '"1500m"'],
   ['claim with an unknown access mode', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi', accessMode: 'ReadWriteAll' as VolumeAccessMode }] }), 'w/db', 'volumeClaims[0].accessMode', '"ReadWriteAll"'],
   ['claim mounted where a writable path is', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d"'],
+  ['claim mounted at a writable path up to a trailing slash', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d/', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d/"'],
+  ['podManagementPolicy misspelled (was written as OrderedReady)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], podManagementPolicy: 'Paralel' as PodManagementPolicy }), 'w/db', 'podManagementPolicy', '"Paralel"'],
   ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w', 'restartPolicy', '"Always"'],
   ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w', 'backoffLimit', '-1'],
   ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w', 'activeDeadlineSeconds', '0'],
@@ -224,6 +231,7 @@ const CASES: Case[] = [
   ['a runtime overhead that is not a quantity', e => new SandboxRuntimeClass(e.cluster, 'y', { runtime: SandboxRuntime.custom('y', 'runsc', { cpu: 'some', memory: '1Mi' }, {}) }), 'cluster/y', 'runtime.overhead.cpu', '"some"'],
   ['an exception to an unknown rule', e => PolicyException.add(e.web, { id: 'HARDENED-99', reason: REASON }), 'w/web', 'PolicyException.id', '"HARDENED-99"'],
   ['an exception with a boilerplate reason', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'false positive' }), 'w/web', 'PolicyException.reason', '"false positive"'],
+  ['an exception whose reason is a to-do ("TODO: ...")', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'TODO: explain why this workload needs it' }), 'w/web', 'PolicyException.reason', '"TODO: explain why this workload needs it"'],
   ['an exception with a path of spaces', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON, path: ' ' }), 'w/web', 'PolicyException.path', '" "'],
   ['the same exception twice', e => { PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); }, 'w/web', 'PolicyException.id', '"HARDENED-11"'],
 ];
@@ -271,6 +279,18 @@ const SYNTH_CASES: Case[] = [
   ['an escape-hatch patch our hardening overwrites (seccomp Unconfined)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'Unconfined' })), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/containers/0/securityContext/seccompProfile)', '{"type":"Unconfined"}'],
   ['annotations above 256 KiB (ValidateAnnotationsSize)', e => deploy(e, { image: ContainerImage.fromTag('registry.example.com/api:1.0', { reason: `${'Accepted by tag because the vendor publishes no digests. '.repeat(5000)}` }) }), 'w/api/Resource/Resource', 'spec.template.metadata.annotations', 'bytes'],
   ['a probe on port 0', e => deploy(e, { readiness: kplus.Probe.fromTcpSocket({ port: 0 }) }), 'w/api/Resource/Resource', 'spec.template.spec.containers[0].readinessProbe.tcpSocket.port', '0'],
+  ['a pod injection label in an ambient namespace (two data planes)', e => {
+    const app = new HardenedApp({ outdir });
+    const cluster = new Chart(app, 'cluster');
+    new IstioMesh(cluster, 'mesh');
+    new HardenedNamespace(cluster, 'shop', { mesh: NamespaceMesh.ambient() });
+    new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })], labels: { 'sidecar.istio.io/inject': 'true' } });
+    e.app = app;
+  }, 'w/web', 'labels["sidecar.istio.io/inject"]', '"true"'],
+  ['a runtimeClass that no RuntimeClass of the app defines (one of another app)', e => {
+    const gvisor = new SandboxRuntimeClass(new Chart(new HardenedApp({ outdir }), 'other'), 'gvisor', { runtime: SandboxRuntime.GVISOR });
+    deploy(e, {}, { runtimeClass: gvisor });
+  }, 'w/api/Resource/Resource', 'spec.template.spec.runtimeClassName', '"gvisor"'],
   ['a stale exception (it covers no finding)', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON }), 'w/web', 'PolicyException HARDENED-10', REASON],
   ['a credential in a plain env value', e => deploy(e, { env: { API_TOKEN: 'abc123' } }), 'w/api/Resource/Resource', 'HARDENED-16', 'API_TOKEN'],
   ['a duplicate object written by two constructs', e => new ApiObject(new Chart(e.app, 'dup'), 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }), 'w/web/ServiceAccount/Resource', 'metadata.name', 'dup/sa also writes'],
