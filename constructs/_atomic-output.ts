@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { HardenedInputError } from './errors';
 
 // Private module: writing the synthesized files so that a failed synth never leaves a half-written
 // or missing output directory behind.
@@ -11,7 +12,8 @@ const FILE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 export function checkFileName(name: string): void {
   const segments = name.split('/');
   if (segments.some(s => !FILE_SEGMENT.test(s) || s === '.' || s === '..')) {
-    throw new Error(`extra file name "${name}" is not a relative path of [A-Za-z0-9._-] segments`);
+    throw new HardenedInputError('HardenedApp', 'reporters', name, 'is not a relative path of [A-Za-z0-9._-] segments (no "..", "." or absolute path), so it could be written outside outdir',
+      'return file names relative to outdir, e.g. "SECURITY-REPORT.md" or "reports/scan.md"');
   }
 }
 

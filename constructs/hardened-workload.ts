@@ -297,11 +297,11 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   private checkLimitRange(max: Readonly<Record<string, string>>): string[] {
     const errors: string[] = [];
     this.pod.containers().forEach(c => {
-      const limits: [string, string | undefined][] = [['cpu', c.resources.cpu.limit], ['memory', c.resources.memory.limit], ['ephemeral-storage', c.resources.ephemeralStorage?.limit]];
-      for (const [resource, limit] of limits) {
+      const limits: [string, string, string | undefined][] = [['cpu', 'cpu', c.resources.cpu.limit], ['memory', 'memory', c.resources.memory.limit], ['ephemeral-storage', 'ephemeralStorage', c.resources.ephemeralStorage?.limit]];
+      for (const [resource, prop, limit] of limits) {
         if (limit === undefined || max[resource] === undefined) continue;
         if (v.parseQuantity(limit) > v.parseQuantity(max[resource])) {
-          errors.push(`containers[${JSON.stringify(c.name)}].resources: the ${resource} limit ${limit} is above the maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit, or raise maxLimit of the HardenedNamespace.`);
+          errors.push(`containers[${JSON.stringify(c.name)}].resources.${prop}.limit: ${JSON.stringify(limit)} is above the ${resource} maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit to ${max[resource]} or less, or raise maxLimit of the HardenedNamespace.`);
         }
       }
     });

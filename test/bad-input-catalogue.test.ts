@@ -111,6 +111,12 @@ const CASES: Case[] = [
   ['namespace label value of 64 characters', e => new HardenedNamespace(e.cluster, 'n10', { labels: { team: 'x'.repeat(64) } }), 'cluster/n10', 'labels["team"]', `"${'x'.repeat(64)}"`],
   ['namespace with both data-plane labels', e => new HardenedNamespace(e.cluster, 'n11', { labels: { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' } }), 'cluster/n11', 'labels["istio-injection"]', '"enabled"'],
   ['namespace with a data-plane label contradicting its mesh', e => new HardenedNamespace(e.cluster, 'n12', { mesh: NamespaceMesh.ambient(), labels: { 'istio.io/rev': 'canary' } }), 'cluster/n12', 'labels["istio.io/rev"]', '"canary"'],
+  ['enforce level capitalised (blamed the audit level, with a wrong fix)', e => new HardenedNamespace(e.cluster, 'n13', { enforce: 'Restricted' as PodSecurityLevel }), 'cluster/n13', 'enforce', '"Restricted"'],
+  ['a reporter file outside outdir (path traversal; was a plain Error without a fix)', e => {
+    const app = new HardenedApp({ outdir, reporters: [() => ({ '../escape.md': 'x' })] });
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    e.app = app;
+  }, 'HardenedApp', 'reporters', '"../escape.md"'],
   // --- every workload kind: names, namespace, identity
   ['workload name with uppercase', e => new HardenedDeployment(e.chart, 'Api', { containers: [c({})] }), 'w/Api', 'name', '"Api"'],
   ['workload name reserved for namespace policies', e => new HardenedDeployment(e.chart, 'namespace', { containers: [c({})] }), 'w/namespace', 'name', '"namespace"'],
@@ -184,9 +190,9 @@ const CASES: Case[] = [
   ['claim mounted where a writable path is', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d"'],
   ['claim mounted at a writable path up to a trailing slash', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d/', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d/"'],
   ['podManagementPolicy misspelled (was written as OrderedReady)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], podManagementPolicy: 'Paralel' as PodManagementPolicy }), 'w/db', 'podManagementPolicy', '"Paralel"'],
-  ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w', 'restartPolicy', '"Always"'],
-  ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w', 'backoffLimit', '-1'],
-  ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w', 'activeDeadlineSeconds', '0'],
+  ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w/j', 'restartPolicy', '"Always"'],
+  ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w/j', 'backoffLimit', '-1'],
+  ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w/j', 'activeDeadlineSeconds', '0'],
   ['cron minute 61', e => new HardenedCronJob(e.chart, 'cj', { schedule: '61 * * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"61 * * * *"'],
   ['cron with four fields', e => new HardenedCronJob(e.chart, 'cj', { schedule: '0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"0 * * *"'],
   ['cron @every with a duration that is not a Go duration', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@every 5 minutes', containers: [batch('cj')] }), 'w/cj', 'schedule', '"@every 5 minutes"'],
@@ -198,6 +204,7 @@ const CASES: Case[] = [
   ['cron with TZ= (refused since Kubernetes 1.27)', e => new HardenedCronJob(e.chart, 'cj', { schedule: 'TZ=UTC 0 0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"TZ=UTC 0 0 * * *"'],
   ['cron time zone that does not exist', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', timeZone: 'Europe/Atlantis', containers: [batch('cj')] }), 'w/cj', 'timeZone', '"Europe/Atlantis"'],
   ['cron concurrency policy Sometimes', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', concurrencyPolicy: 'Sometimes' as ConcurrencyPolicy, containers: [batch('cj')] }), 'w/cj', 'concurrencyPolicy', '"Sometimes"'],
+  ['CronJob Job settings: ttlSecondsAfterFinished -1 (named by the CronJob\'s path, not the chart)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', ttlSecondsAfterFinished: -1, containers: [batch('cj')] }), 'w/cj', 'ttlSecondsAfterFinished', '-1'],
   ['cron starting deadline of 5 seconds', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', startingDeadlineSeconds: 5, containers: [batch('cj')] }), 'w/cj', 'startingDeadlineSeconds', '5'],
   // --- Ingress
   ['Ingress host with a scheme', e => expose(e, { host: 'https://shop.example.com' }), 'w/web', 'exposeViaIngress.host', '"https://shop.example.com"'],
@@ -263,7 +270,7 @@ const SYNTH_CASES: Case[] = [
     new HardenedNamespace(new Chart(other, 'cluster'), 'shop');
     e.web.allowTo(new HardenedDeployment(new Chart(other, 'w', { namespace: 'shop' }), 'db', { containers: [c({ name: 'db' })] }), { ports: [Port.tcp(8080)] });
   }, 'w/web', 'allowTo', 'w/db belongs to another app'],
-  ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources', 'the cpu limit 8'],
+  ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources.cpu.limit', '"8" is above the cpu maximum'],
   ['an admission registry list without the blueprint\'s own registry (the cluster would deny the blueprint)', e => {
     const app = new HardenedApp({ outdir, admission: { allowedRegistries: ['ghcr.io/acme'] } });
     new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
@@ -291,6 +298,7 @@ const SYNTH_CASES: Case[] = [
     const gvisor = new SandboxRuntimeClass(new Chart(new HardenedApp({ outdir }), 'other'), 'gvisor', { runtime: SandboxRuntime.GVISOR });
     deploy(e, {}, { runtimeClass: gvisor });
   }, 'w/api/Resource/Resource', 'spec.template.spec.runtimeClassName', '"gvisor"'],
+  ['an empty capabilities drop list set through the escape hatch (the message shows the value)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', [])), 'w/web', 'spec.template.spec.containers[0].securityContext.capabilities.drop', 'it is []'],
   ['a stale exception (it covers no finding)', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON }), 'w/web', 'PolicyException HARDENED-10', REASON],
   ['a credential in a plain env value', e => deploy(e, { env: { API_TOKEN: 'abc123' } }), 'w/api/Resource/Resource', 'HARDENED-16', 'API_TOKEN'],
   ['a duplicate object written by two constructs', e => new ApiObject(new Chart(e.app, 'dup'), 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }), 'w/web/ServiceAccount/Resource', 'metadata.name', 'dup/sa also writes'],
