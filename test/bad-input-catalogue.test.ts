@@ -110,7 +110,7 @@ const CASES: Case[] = [
   ['namespace label with a bad key', e => new HardenedNamespace(e.cluster, 'n9', { labels: { 'bad key': 'x' } }), 'cluster/n9', 'labels["bad key"]', '"bad key"'],
   ['namespace label value of 64 characters', e => new HardenedNamespace(e.cluster, 'n10', { labels: { team: 'x'.repeat(64) } }), 'cluster/n10', 'labels["team"]', `"${'x'.repeat(64)}"`],
   ['namespace with both data-plane labels', e => new HardenedNamespace(e.cluster, 'n11', { labels: { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' } }), 'cluster/n11', 'labels["istio-injection"]', '"enabled"'],
-  ['namespace with a data-plane label contradicting its mesh', e => new HardenedNamespace(e.cluster, 'n12', { mesh: NamespaceMesh.ambient(), labels: { 'istio.io/rev': 'canary' } }), 'cluster/n12', 'labels["istio.io/rev"]', '"canary"'],
+  ['namespace with a data-plane label contradicting its mesh (the mesh\'s label won silently)', e => { new IstioMesh(e.cluster, 'mesh'); new HardenedNamespace(e.cluster, 'n12', { mesh: NamespaceMesh.ambient(), labels: { 'istio.io/rev': 'canary' } }); }, 'cluster/n12', 'labels["istio.io/rev"]', '"canary"'],
   ['enforce level capitalised (blamed the audit level, with a wrong fix)', e => new HardenedNamespace(e.cluster, 'n13', { enforce: 'Restricted' as PodSecurityLevel }), 'cluster/n13', 'enforce', '"Restricted"'],
   ['a reporter file outside outdir (path traversal; was a plain Error without a fix)', e => {
     const app = new HardenedApp({ outdir, reporters: [() => ({ '../escape.md': 'x' })] });
