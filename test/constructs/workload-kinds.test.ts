@@ -105,7 +105,7 @@ describe.each(['1.28', '1.36'])('Kubernetes %s', version => {
       new HardenedJob(chart, 'retry', { containers: [batch('retry')], restartPolicy: JobRestartPolicy.ON_FAILURE });
       expect(field(findObject(synthApp(app), 'Job', 'retry'), 'spec.template.spec.restartPolicy')).toBe('OnFailure');
       expect(() => new HardenedJob(chart, 'bad', { containers: [batch('bad')], restartPolicy: 'Always' as JobRestartPolicy }))
-        .toThrow(/^\[data-workloads\] restartPolicy: "Always" is not a restart policy a Job can use\. Fix: use JobRestartPolicy\.NEVER/);
+        .toThrow(/^\[data-workloads\/bad\] restartPolicy: "Always" is not a restart policy a Job can use\. Fix: use JobRestartPolicy\.NEVER/);
     });
 
     test('a CronJob: validated schedule and time zone, concurrencyPolicy Forbid by default, a network peer of the database', () => {
@@ -302,7 +302,7 @@ describe.each(['1.28', '1.36'])('Kubernetes %s', version => {
     test('a limit above the LimitRange max fails synth', () => {
       const { app, chart } = dataApp();
       new HardenedDeployment(chart, 'big', { containers: [container({ name: 'big', resources: { cpu: { request: '1', limit: '6' }, memory: { request: '1Gi', limit: '2Gi' } } })] });
-      expect(() => synthApp(app)).toThrow(/\[data-workloads\/big\] containers\["big"\]\.resources: the cpu limit 6 is above the maximum 4 of the LimitRange of namespace "data".*Fix: lower the limit, or raise maxLimit/);
+      expect(() => synthApp(app)).toThrow(/\[data-workloads\/big\] containers\["big"\]\.resources\.cpu\.limit: "6" is above the cpu maximum 4 of the LimitRange of namespace "data".*Fix: lower the limit to 4 or less, or raise maxLimit/);
     });
 
     test('a quota that cannot hold the declared replicas fails synth', () => {
