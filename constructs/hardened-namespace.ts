@@ -7,7 +7,7 @@ import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSe
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
 import { MeshLayer } from './mesh/mesh-layer';
-import { DATAPLANE_MODE_LABEL, INJECTION_LABEL, NamespaceMesh, REVISION_LABEL } from './mesh/namespace-mesh';
+import { checkDataPlaneLabels, NamespaceMesh } from './mesh/namespace-mesh';
 import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, podSecurityVersionFor } from './pod-security';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
 
@@ -192,17 +192,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     const extraLabels = v.labels(this, 'labels', props.labels ?? {});
     this.mesh = props.mesh;
     const meshLabels = this.mesh?.namespaceLabels() ?? {};
-    for (const key of [INJECTION_LABEL, REVISION_LABEL, DATAPLANE_MODE_LABEL]) {
-      if (this.mesh && key in extraLabels) {
-        throw new HardenedInputError(this, `labels[${JSON.stringify(key)}]`, extraLabels[key], `is a data-plane label, and mesh sets the data plane (${JSON.stringify(meshLabels)})`,
-          'remove the label and let mesh (NamespaceMesh.sidecar() or NamespaceMesh.ambient()) choose the data plane');
-      }
-    }
-    const sidecarLabel = [INJECTION_LABEL, REVISION_LABEL].find(k => k in extraLabels && !(k === INJECTION_LABEL && extraLabels[k] === 'disabled'));
-    if (extraLabels[DATAPLANE_MODE_LABEL] === 'ambient' && sidecarLabel !== undefined) {
-      throw new HardenedInputError(this, `labels[${JSON.stringify(sidecarLabel)}]`, extraLabels[sidecarLabel], `asks for sidecars while ${DATAPLANE_MODE_LABEL}=ambient asks for ztunnel: both data planes on one namespace`,
-        'keep one: NamespaceMesh.sidecar() or NamespaceMesh.ambient() as the mesh prop');
-    }
+    checkDataPlaneLabels(this, extraLabels, this.mesh);
     if (this.mesh?.revision !== undefined) v.labels(this, 'mesh.revision', meshLabels);
     if (this.mesh) MeshLayer.of(AppModel.of(this));
     this.apiObject = new ApiObject(this, 'Resource', {

@@ -10,7 +10,7 @@ import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
 import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
-import { DataPlaneMode } from './mesh/namespace-mesh';
+import { injectionOnAmbientPods } from './mesh/namespace-mesh';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
@@ -246,11 +246,8 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     } else {
       const ns = model.namespace(this.namespaceName)!;
       errors.push(...this.checkLimitRange(ns.limitRange.max));
-      // an injection label on ambient pods: istiod would inject a sidecar into a ztunnel-captured pod (two data planes)
-      const injection = ['sidecar.istio.io/inject', 'istio.io/rev'].find(k => k in this.objectLabels && this.objectLabels[k] !== 'false');
-      if (ns.mesh?.mode === DataPlaneMode.AMBIENT && injection !== undefined) {
-        errors.push(`labels[${JSON.stringify(injection)}]: ${JSON.stringify(this.objectLabels[injection])} asks for a sidecar in namespace "${this.namespaceName}", whose mesh mode is ambient (two data planes on one pod). Fix: remove the label (ztunnel already carries the pod), or move the workload to a sidecar-mode namespace.`);
-      }
+      const injection = injectionOnAmbientPods(this.objectLabels, ns.mesh, this.namespaceName);
+      if (injection) errors.push(injection);
     }
     errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
