@@ -17,6 +17,7 @@ import type { RenderedObject } from './_output-layout';
  */
 export function checkFinalObjects(objects: readonly RenderedObject[], acceptsTags: ReadonlyMap<ApiObject, boolean> = new Map()): string[] {
   const errors: string[] = [];
+  const runtimeClasses = new Set(objects.filter(o => o.object.kind === 'RuntimeClass').map(o => o.object.metadata?.name));
   for (const { object, apiObject } of objects) {
     const at = (field: string, value: unknown, problem: string, fix: string) => errors.push(`[${apiObject.node.path}] ${field}: ${JSON.stringify(value)} ${problem}. Fix: ${fix}`);
     const annotations = annotationsProblem(object.metadata?.annotations);
@@ -36,6 +37,11 @@ export function checkFinalObjects(objects: readonly RenderedObject[], acceptsTag
       }
     }
     if (template) checkProbes(template, at);
+    const runtimeClassName = template?.spec.runtimeClassName;
+    if (template && runtimeClassName !== undefined && !runtimeClasses.has(runtimeClassName as string)) {
+      at(`${template.specPath}.runtimeClassName`, runtimeClassName, 'names no RuntimeClass of the app: the API server refuses its pods while none of that name exists (RuntimeClass admission)',
+        `define it with new SandboxRuntimeClass(...) in a cluster chart of this app and pass that as runtimeClass${runtimeClasses.size > 0 ? ` (the app defines ${JSON.stringify([...runtimeClasses])})` : ''}`);
+    }
     const unpinned = template?.metadata?.annotations?.[UNPINNED_IMAGES_ANNOTATION];
     if (template && unpinned !== undefined && acceptsTags.get(apiObject) === false) {
       // HARDENED-1 at synth reads the annotation; admission exempts only what the API declared

@@ -285,6 +285,11 @@ function validatePorts(scope: IConstruct, field: string, ports: readonly Port[] 
       'list the destination ports, e.g. { ports: [Port.tcp(8080)] }');
   }
   ports.forEach((p, i) => {
+    // networking/v1 NetworkPolicyPort: TCP, UDP or SCTP; ICMP cannot be allowed port by port
+    if (!(Object.values(Protocol) as string[]).includes(p?.protocol)) {
+      throw new HardenedInputError(scope, `${field}[${i}].protocol`, p?.protocol, 'is not a protocol a NetworkPolicy can allow (TCP, UDP, SCTP)',
+        'use Port.tcp(), Port.udp() or Port.sctp(); NetworkPolicies cannot select ICMP, so leave it to the CNI');
+    }
     v.port(scope, `${field}[${i}].port`, p.port);
     if (p.endPort !== undefined) {
       v.port(scope, `${field}[${i}].endPort`, p.endPort);

@@ -6,7 +6,7 @@ import { AdmissionLayer } from './admission/admission-layer';
 import type { AdmissionProps } from './admission/admission-props';
 import { AppModel, IModelRoot, markModelRoot } from './app-model';
 import { SynthValidationError } from './errors';
-import { checkFileName, resolveOutdir, sameDirectory, writeDirAtomically, writeFiles } from './_atomic-output';
+import { checkFileName, recoverInterruptedSwap, resolveOutdir, sameDirectory, writeDirAtomically, writeFiles } from './_atomic-output';
 import { CLUSTER_FILE_BASENAME, KIND_ORDER, layOut, type RenderedObject } from './_output-layout';
 import { checkFinalObjects } from './_final-object-checks';
 import { runPolicyPass } from './_policy-pass';
@@ -143,6 +143,8 @@ export class HardenedApp extends App implements IModelRoot {
     this.rulePacks = this.model.rulePacks;
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     if (fromCli !== undefined && !sameDirectory(fromCli, this.outdir)) this.cliOutdir = fromCli;
+    // now, not at synth: a run that fails before synth (bad input at construction) still gets the previous output back
+    for (const line of recoverInterruptedSwap(this.outdir)) console.warn(`warning: [HardenedApp] outdir: ${line}`);
   }
 
   /**
@@ -180,14 +182,15 @@ export class HardenedApp extends App implements IModelRoot {
 
   /** Synthesizes into memory, then replaces outdir atomically (and fills the CLI's directory, if it is another). */
   public override synth(): void {
+    const outdir = resolveOutdir(this.outdir);
     const synthesis = this.synthObjects();
     const files = this.filesOf(synthesis);
-    writeDirAtomically(resolveOutdir(this.outdir), files);
+    writeDirAtomically(outdir, files);
     const metadata: Record<string, string> = this.recordMetadata ? { [CONSTRUCT_METADATA_FILE]: constructMetadata(synthesis) } : {};
     if (this.cliOutdir !== undefined) {
       writeFiles(path.resolve(this.cliOutdir), { ...files, ...metadata });
     } else {
-      writeFiles(resolveOutdir(this.outdir), metadata);
+      writeFiles(outdir, metadata);
     }
   }
 

@@ -176,8 +176,8 @@ export function toKplusContainer(scope: Construct, field: string, c: HardenedCon
   const volumeNames = new Map<string, string>();
   const volumeMounts = (c.writablePaths ?? []).map((path, i) => {
     v.absolutePath(scope, `${field}.writablePaths[${i}]`, path, 'write an absolute path such as "/tmp" or "/var/cache/nginx"');
-    if (seen.has(path)) throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is listed twice', 'list each writable path once');
-    seen.add(path);
+    if (seen.has(v.mountKey(path))) throw new HardenedInputError(scope, `${field}.writablePaths[${i}]`, path, 'is listed twice', 'list each writable path once');
+    seen.add(v.mountKey(path));
     const volumeName = `${c.name}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
     const clash = volumeNames.get(volumeName);
     if (clash !== undefined) {
@@ -289,12 +289,12 @@ export function containerConfiguration(scope: IConstruct, field: string, c: Hard
   }
   const volumeMounts: Record<string, unknown>[] = [];
   const volumes = new Map<string, Record<string, unknown>>();
-  const paths = new Set(c.writablePaths ?? []);
+  const paths = new Set((c.writablePaths ?? []).map(v.mountKey));
   (c.mounts ?? []).forEach((m, i) => {
     const at = `${field}.mounts[${i}]`;
     v.absolutePath(scope, `${at}.path`, m?.path, 'write an absolute path such as "/etc/app/config"');
-    if (paths.has(m.path)) throw new HardenedInputError(scope, `${at}.path`, m.path, 'is mounted twice (or is also a writable path)', 'mount each path once');
-    paths.add(m.path);
+    if (paths.has(v.mountKey(m.path))) throw new HardenedInputError(scope, `${at}.path`, m.path, 'is mounted twice (or is also a writable path)', 'mount each path once');
+    paths.add(v.mountKey(m.path));
     const writable = m.writable ?? false;
     if (writable && m.volume.type !== 'persistentVolumeClaim') {
       throw new HardenedInputError(scope, `${at}.writable`, true, `is not allowed for a ${m.volume.type} volume (the kubelet mounts it read-only)`, 'leave writable unset, or copy what must change into a writable path');

@@ -61,7 +61,7 @@ export class HardenedCronJob extends HardenedWorkload {
   private readonly concurrency: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
-    const settings = jobSettings(scope, props);
+    const settings = jobSettings(scope, id, props);
     super(scope, id, props, { longRunning: false, restartPolicy: settings.restartPolicy });
     if (this.name.length > MAX_CRON_JOB_NAME) {
       // apps/v1 ValidateCronJob: the Jobs it creates append "-<minutes since epoch>", 11 characters

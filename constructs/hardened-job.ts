@@ -49,7 +49,9 @@ export interface HardenedJobProps extends HardenedWorkloadProps, HardenedJobSett
 }
 
 /** Validated Job settings with their defaults. @internal */
-export function jobSettings(scope: Construct, props: HardenedJobSettings): { backoffLimit: number; activeDeadlineSeconds: number; ttlSecondsAfterFinished: number; restartPolicy: kplus.RestartPolicy } {
+export function jobSettings(chart: Construct, id: string, props: HardenedJobSettings): { backoffLimit: number; activeDeadlineSeconds: number; ttlSecondsAfterFinished: number; restartPolicy: kplus.RestartPolicy } {
+  // read before the workload construct exists (its restart policy shapes the pod): errors name the path it will have
+  const scope = [chart.node.path, id].filter(Boolean).join('/');
   const restart = props.restartPolicy ?? JobRestartPolicy.NEVER;
   if (restart !== JobRestartPolicy.NEVER && restart !== JobRestartPolicy.ON_FAILURE) {
     throw new HardenedInputError(scope, 'restartPolicy', restart, 'is not a restart policy a Job can use', 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE');
@@ -76,7 +78,7 @@ export class HardenedJob extends HardenedWorkload {
   public readonly podTemplateObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
-    const settings = jobSettings(scope, props);
+    const settings = jobSettings(scope, id, props);
     super(scope, id, props, { longRunning: false, restartPolicy: settings.restartPolicy });
     this.job = new kplus.Job(this, 'Resource', {
       ...this.pod.kplusProps,

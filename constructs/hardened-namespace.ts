@@ -7,7 +7,7 @@ import { AllowOptions, FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSe
 import { HardenedInputError } from './errors';
 import { HostNetworkPolicy } from './host-network-policy';
 import { MeshLayer } from './mesh/mesh-layer';
-import { NamespaceMesh } from './mesh/namespace-mesh';
+import { checkDataPlaneLabels, NamespaceMesh } from './mesh/namespace-mesh';
 import { atLeastAsStrict, PodSecurityLevel, PodSecurityTarget, podSecurityVersionFor } from './pod-security';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from './restricted-defaults';
 
@@ -162,6 +162,13 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     const enforce = props.enforce ?? PodSecurityLevel.RESTRICTED;
     const audit = props.audit ?? PodSecurityLevel.RESTRICTED;
     const warn = props.warn ?? PodSecurityLevel.RESTRICTED;
+    for (const [field, level] of [['enforce', enforce], ['audit', audit], ['warn', warn]] as const) {
+      if (!(Object.values(PodSecurityLevel) as string[]).includes(level)) {
+        const lower = typeof level === 'string' ? level.toLowerCase() : '';
+        throw new HardenedInputError(this, field, level, `is not a Pod Security level (${Object.values(PodSecurityLevel).join(', ')}; the API server reads them in lower case)`,
+          (Object.values(PodSecurityLevel) as string[]).includes(lower) ? `write ${JSON.stringify(lower)} (PodSecurityLevel.${lower.toUpperCase()})` : 'use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED');
+      }
+    }
     for (const [field, level] of [['audit', audit], ['warn', warn]] as const) {
       if (!atLeastAsStrict(level, enforce)) {
         throw new HardenedInputError(this, field, level, `is less strict than enforce "${enforce}", so it could never report anything`,
@@ -185,6 +192,7 @@ export class HardenedNamespace extends Construct implements IHardenedNamespace, 
     const extraLabels = v.labels(this, 'labels', props.labels ?? {});
     this.mesh = props.mesh;
     const meshLabels = this.mesh?.namespaceLabels() ?? {};
+    checkDataPlaneLabels(this, extraLabels, this.mesh);
     if (this.mesh?.revision !== undefined) v.labels(this, 'mesh.revision', meshLabels);
     if (this.mesh) MeshLayer.of(AppModel.of(this));
     this.apiObject = new ApiObject(this, 'Resource', {

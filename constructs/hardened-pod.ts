@@ -198,6 +198,16 @@ export class HardenedPodTemplate {
     if (list !== ContainerList.MAIN && (c.readiness || c.liveness) && list === ContainerList.INIT) {
       throw new HardenedInputError(this.scope, `${field}.readiness`, 'probe', 'is set on an init container, which Kubernetes refuses (init containers run to completion)', 'remove the probes, or add it as a native sidecar with addSidecar');
     }
+    if (list !== ContainerList.INIT) {
+      // containers of a pod share one network namespace: two that run together cannot listen on one port
+      (c.ports ?? []).forEach((p, j) => {
+        const other = this.entries.find(e => e.list !== ContainerList.INIT && (e.props.ports ?? []).some(q => q.number === p.number && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')));
+        if (other) {
+          throw new HardenedInputError(this.scope, `${field}.ports[${j}].number`, p.number, `is also a port of container "${other.props.name}", which runs in the same pod (one network namespace)`,
+            'give each container of the pod its own port');
+        }
+      });
+    }
     const config = containerConfiguration(this.scope, field, c); // validated now, so that the error names the call
     this.names.add(c.name);
     this.entries.push({ list, props: c, config });

@@ -96,6 +96,11 @@ export class HardenedStatefulSet extends HardenedWorkload {
         `shorten the name to ${MAX_STATEFUL_SET_NAME} characters or fewer`);
     }
     this.replicas = v.integer(this, 'replicas', props.replicas ?? RESTRICTED_DEFAULTS.replicas, 1, 1000);
+    const podManagement = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
+    if (!Object.values(PodManagementPolicy).includes(podManagement)) {
+      // was written as OrderedReady without a word
+      throw new HardenedInputError(this, 'podManagementPolicy', podManagement, 'is not a pod management policy', `use PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL (${Object.values(PodManagementPolicy).join(', ')})`);
+    }
     this.service = createWorkloadService(this.companions(), { headless: true });
     this.statefulSet = new kplus.StatefulSet(this, 'Resource', {
       ...this.pod.kplusProps,
@@ -105,7 +110,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
       service: this.service,
       select: false,
       spread: false,
-      podManagementPolicy: props.podManagementPolicy === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
+      podManagementPolicy: podManagement === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
       strategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 0 }),
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: { ...this.selectorLabels } }));
@@ -135,16 +140,16 @@ export class HardenedStatefulSet extends HardenedWorkload {
 
   private volumeClaims(claims: readonly StatefulSetVolumeClaim[]): { template: Record<string, unknown>; mount: Record<string, unknown> }[] {
     const names = new Set<string>();
-    const paths = new Set(this.pod.containers().flatMap(c => [...(c.writablePaths ?? []), ...(c.mounts ?? []).map(m => m.path)]));
+    const paths = new Set(this.pod.containers().flatMap(c => [...(c.writablePaths ?? []), ...(c.mounts ?? []).map(m => m.path)]).map(v.mountKey));
     return claims.map((c, i) => {
       const field = `volumeClaims[${i}]`;
       v.dnsLabel(this, `${field}.name`, c.name);
       if (names.has(c.name)) throw new HardenedInputError(this, `${field}.name`, c.name, 'is used by two claims', 'give each claim a unique name');
       names.add(c.name);
       v.absolutePath(this, `${field}.mountPath`, c.mountPath, 'write e.g. "/var/lib/postgresql/data"');
-      if (paths.has(c.mountPath)) throw new HardenedInputError(this, `${field}.mountPath`, c.mountPath, 'is also a writable path or a mount of a container', 'mount each path once');
-      paths.add(c.mountPath);
-      if (v.quantity(this, `${field}.storage`, c.storage) <= 0) throw new HardenedInputError(this, `${field}.storage`, c.storage, 'is zero', 'request a size such as "10Gi"');
+      if (paths.has(v.mountKey(c.mountPath))) throw new HardenedInputError(this, `${field}.mountPath`, c.mountPath, 'is also a writable path or a mount of a container', 'mount each path once');
+      paths.add(v.mountKey(c.mountPath));
+      if (v.byteQuantity(this, `${field}.storage`, c.storage) <= 0) throw new HardenedInputError(this, `${field}.storage`, c.storage, 'is zero', 'request a size such as "10Gi"');
       if (c.storageClassName !== undefined) v.dnsSubdomain(this, `${field}.storageClassName`, c.storageClassName);
       const accessMode = c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE;
       if (!Object.values(VolumeAccessMode).includes(accessMode)) {

@@ -10,6 +10,7 @@ import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
 import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
+import { injectionOnAmbientPods } from './mesh/namespace-mesh';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
@@ -104,7 +105,8 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   public addSidecar(container: HardenedContainerProps): void {
     const props = this.pod.add(ContainerList.SIDECAR, container, `addSidecar(${JSON.stringify(container?.name)})`);
-    this.workload().addInitContainer(props);
+    // restartPolicy Always makes cdk8s-plus treat it as a sidecar, which may have probes (it refuses them on init containers)
+    this.workload().addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
   }
 
   /** Selects this workload's pods; carries its ServiceAccount identity. */
@@ -136,8 +138,9 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   public exposeViaIngress(options: ExposeViaIngressOptions): ApiObject {
     const tcpPorts = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
-    const route = validateExposure(this, options, { name: this.name, hasService: this.service !== undefined, tcpPorts });
-    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${route.host.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 63) : this.name;
+    const routed = AppModel.of(this).workloads.flatMap(w => (w instanceof HardenedWorkload ? w.ingresses.flatMap(r => r.paths.map(path => ({ host: r.host, path, by: w.node.path }))) : []));
+    const route = validateExposure(this, options, { name: this.name, hasService: this.service !== undefined, tcpPorts }, routed);
+    const ingressName = this.node.children.some(c => c.node.id.startsWith('Ingress-')) ? `${this.name}-${route.id.slice('Ingress-'.length)}`.slice(0, 63).replace(/-+$/, '') : this.name;
     const ingress = new ApiObject(this, route.id, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -241,7 +244,10 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       const closest = v.closestName(this.namespaceName, names);
       errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
     } else {
-      errors.push(...this.checkLimitRange(model.namespace(this.namespaceName)!.limitRange.max));
+      const ns = model.namespace(this.namespaceName)!;
+      errors.push(...this.checkLimitRange(ns.limitRange.max));
+      const injection = injectionOnAmbientPods(this.objectLabels, ns.mesh, this.namespaceName);
+      if (injection) errors.push(injection);
     }
     errors.push(...this.checkFlowEnds(model));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
@@ -288,11 +294,11 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   private checkLimitRange(max: Readonly<Record<string, string>>): string[] {
     const errors: string[] = [];
     this.pod.containers().forEach(c => {
-      const limits: [string, string | undefined][] = [['cpu', c.resources.cpu.limit], ['memory', c.resources.memory.limit], ['ephemeral-storage', c.resources.ephemeralStorage?.limit]];
-      for (const [resource, limit] of limits) {
+      const limits: [string, string, string | undefined][] = [['cpu', 'cpu', c.resources.cpu.limit], ['memory', 'memory', c.resources.memory.limit], ['ephemeral-storage', 'ephemeralStorage', c.resources.ephemeralStorage?.limit]];
+      for (const [resource, prop, limit] of limits) {
         if (limit === undefined || max[resource] === undefined) continue;
         if (v.parseQuantity(limit) > v.parseQuantity(max[resource])) {
-          errors.push(`containers[${JSON.stringify(c.name)}].resources: the ${resource} limit ${limit} is above the maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit, or raise maxLimit of the HardenedNamespace.`);
+          errors.push(`containers[${JSON.stringify(c.name)}].resources.${prop}.limit: ${JSON.stringify(limit)} is above the ${resource} maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit to ${max[resource]} or less, or raise maxLimit of the HardenedNamespace.`);
         }
       }
     });

@@ -41,7 +41,8 @@ export interface ValidatedExposure {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+// apimachinery IsDNS1123Subdomain (or IsWildcardDNS1123Subdomain): one label is enough ("localhost")
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /**
@@ -50,7 +51,8 @@ const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
  * @internal
  */
 export function validateExposure(scope: IConstruct, options: ExposeViaIngressOptions,
-  workload: { readonly name: string; readonly hasService: boolean; readonly tcpPorts: readonly HardenedContainerPort[] }): ValidatedExposure {
+  workload: { readonly name: string; readonly hasService: boolean; readonly tcpPorts: readonly HardenedContainerPort[] },
+  routed: readonly { readonly host: string; readonly path: string; readonly by: string }[] = []): ValidatedExposure {
   const field = 'exposeViaIngress';
   if (!workload.hasService) {
     throw new HardenedInputError(scope, field, workload.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
@@ -74,6 +76,15 @@ export function validateExposure(scope: IConstruct, options: ExposeViaIngressOpt
     if (typeof p !== 'string' || !URL_PATH.test(p) || p.includes('//') || p.split('/').includes('..')) {
       throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, 'is not an absolute URL path', 'write e.g. "/" or "/api"');
     }
+    // networking/v1 validateHTTPIngressPath (Prefix): no "/./", "%2f" or "%2F", no trailing "/."
+    const bad = ['/./', '%2f', '%2F'].find(seq => p.includes(seq)) ?? (p.endsWith('/.') ? '/.' : undefined);
+    if (bad !== undefined) {
+      throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, `contains "${bad}", which the API server refuses in a Prefix path`, 'write the path as clients send it after normalisation, e.g. "/api/v1"');
+    }
+    if (/[*$]|\(.*\)/.test(p)) {
+      throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, 'looks like a regular expression or a glob; a Prefix path matches whole path elements literally',
+        `write the literal prefix, e.g. ${JSON.stringify(p.replace(/[*$].*$|\(.*$/, '').replace(/(.)\/$/, '$1') || '/')} (it also matches everything below it)`);
+    }
   });
   if (new Set(paths).size !== paths.length) throw new HardenedInputError(scope, `${field}.paths`, paths, 'lists a path twice', 'list each path once');
   const ports = workload.tcpPorts;
@@ -82,8 +93,18 @@ export function validateExposure(scope: IConstruct, options: ExposeViaIngressOpt
     throw new HardenedInputError(scope, `${field}.containerPort`, options.containerPort, options.containerPort === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port of the main containers',
       `give one of ${JSON.stringify(ports.map(p => p.number))}`);
   }
-  const id = `Ingress-${host.replace(/[^a-z0-9]+/gi, '-')}`;
-  if (scope.node.tryFindChild(id)) throw new HardenedInputError(scope, `${field}.host`, host, 'is exposed twice', 'expose each host once, with all its paths');
+  if (routed.some(r => r.host === host && r.by === scope.node.path)) throw new HardenedInputError(scope, `${field}.host`, host, 'is exposed twice', 'expose each host once, with all its paths');
+  for (const [i, p] of paths.entries()) {
+    const other = routed.find(r => r.host === host && r.path === p);
+    if (other) {
+      throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, `is already routed on ${host} to ${other.by}; the controller would send the requests to one of the two`,
+        'route each host and path to one workload (give this one another path or host)');
+    }
+  }
+  // two hosts can share a slug (api.shop.example.com, api-shop.example.com): the second gets a number
+  const slug = `Ingress-${host.replace(/[^a-z0-9]+/gi, '-')}`;
+  let id = slug;
+  for (let n = 2; scope.node.tryFindChild(id); n++) id = `${slug}-${n}`;
   const { secretName, annotations } = options.tls._resolve(scope, `${field}.tls`, `${workload.name}-tls`);
   return { id, host, paths, className, port, secretName, annotations };
 }

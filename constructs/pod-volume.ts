@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import * as v from './_validate';
 import { HardenedInputError } from './errors';
@@ -82,7 +83,7 @@ export class PodVolume {
     public readonly source: string,
     private readonly render: (scope: IConstruct) => Record<string, unknown>,
   ) {
-    this.name = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/-+$/, '');
+    this.name = volumeName(name);
   }
 
   /** The pod's `volumes` entry, validated. @internal */
@@ -107,4 +108,16 @@ export interface VolumeMount {
    * @default - the whole volume
    */
   readonly subPath?: string;
+}
+
+/**
+ * A pod volume name (a DNS label) for a source: the source itself when it is one, else a readable
+ * prefix and a hash of the whole source, so two sources never share a name (Secrets whose first
+ * 63 characters agree, `db.creds` and `db-creds`).
+ */
+function volumeName(source: string): string {
+  const label = source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+$/, '');
+  if (label === source && label.length <= 63) return label;
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
+  return `${label.slice(0, 52).replace(/-+$/, '')}-${hash}`;
 }

@@ -36,6 +36,29 @@ export class ManifestInputError extends Error {
   }
 }
 
+/** The deepest nesting of mappings and sequences a manifest may have (Kubernetes objects nest a few dozen levels). */
+export const MAX_MANIFEST_DEPTH = 512;
+
+const TOO_DEEP = `nests mappings or sequences too deep to read (the YAML parser ran out of stack); Kubernetes objects nest a few dozen levels, this reader takes at most ${MAX_MANIFEST_DEPTH}: look for runaway nesting (e.g. unbalanced [ or {) here`;
+
+function overflowed(e: unknown): boolean {
+  return e instanceof RangeError || /Maximum call stack size exceeded/.test(String((e as Error)?.message ?? e));
+}
+
+/** The nesting depth of a parsed value, counted without recursion. */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_MANIFEST_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 /** The argument that stands for standard input. */
 export const STDIN_PATH = '-';
 
@@ -147,7 +170,13 @@ function describe(value: unknown): string {
  */
 export function parseManifestText(text: string, file: string): ManifestObject[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, version: '1.1' });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, version: '1.1' });
+  } catch (e) {
+    if (overflowed(e)) throw new ManifestInputError(file, undefined, undefined, TOO_DEEP);
+    throw e;
+  }
   const out: ManifestObject[] = [];
   const fail = (offset: number, reason: string): never => {
     const pos = lineCounter.linePos(offset);
@@ -156,7 +185,7 @@ export function parseManifestText(text: string, file: string): ManifestObject[] 
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error !== undefined) {
-      fail(error.pos[0], error.message);
+      fail(error.pos[0], overflowed(error) ? TOO_DEEP : error.message);
     }
     const contents = doc.contents as YamlNode | null;
     if (contents === null) {
@@ -166,12 +195,14 @@ export function parseManifestText(text: string, file: string): ManifestObject[] 
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      fail(contents.range?.[0] ?? 0, (e as Error).message);
+      fail(contents.range?.[0] ?? 0, overflowed(e) ? TOO_DEEP : (e as Error).message);
     }
     if (value === null || value === undefined) {
       continue;
     }
     const start = contents.range?.[0] ?? 0;
+    const depth = depthOf(value);
+    if (depth > MAX_MANIFEST_DEPTH) fail(start, `document nests more than ${MAX_MANIFEST_DEPTH} levels of mappings and sequences; Kubernetes objects nest a few dozen: look for runaway nesting`);
     if (!isKubeObject(value)) {
       fail(start, `document is ${describe(value)}; expected a Kubernetes object with apiVersion and kind`);
     }
@@ -221,6 +252,10 @@ export function loadManifests(paths: readonly string[], options: LoadManifestsOp
       text = file === STDIN_PATH ? (options.readStdin ?? (() => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(file, 'utf8');
     } catch (e) {
       throw new ManifestInputError(display, undefined, undefined, `cannot read: ${(e as Error).message}`);
+    }
+    if (file === STDIN_PATH && !/^\s*[^#\s]/m.test(text)) {
+      // like a directory without YAML files: nothing was given, which is not "0 objects, all compliant"
+      throw new ManifestInputError(display, undefined, undefined, 'standard input is empty; pipe manifests into it (e.g. `kubectl get deploy -o yaml | cdk8s-hardened check -`) or name files');
     }
     for (const m of parseManifestText(text, display)) {
       out.push(m);

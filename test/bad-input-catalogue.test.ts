@@ -11,10 +11,12 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
-  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, JobRestartPolicy, Peer, PodSecurityLevel, PodVolume,
+  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, IstioMesh, JobRestartPolicy, NamespaceMesh, Peer, PodManagementPolicy, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
+import { scanGateReporter, type ScanGateProps } from '../constructs/admission';
 import { container, DIGEST } from './support/fixtures';
+import { withoutWarnings } from './support/manifests';
 
 interface Env { app: HardenedApp; cluster: Chart; shop: HardenedNamespace; chart: Chart; web: HardenedDeployment }
 
@@ -45,6 +47,28 @@ const REASON = 'A reviewer-facing sentence that explains the exception.';
 const admissionApp = (admission: AdmissionProps) => new HardenedApp({ outdir, admission });
 /** An app of its own with these props and one namespace (the version is read at the first construct). */
 const targeting = (props: HardenedAppProps, ns: HardenedNamespaceProps = {}) => new HardenedNamespace(new Chart(new HardenedApp({ outdir, ...props }), 'c'), 'n', ns);
+
+/** Scan reports of the cases, one folder each (the paths appear in the messages). */
+const SCANS = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-scans-'));
+const IMAGE = `registry.example.com/team/app@${DIGEST}`;
+/** A Trivy report of the app's image with one finding (these fields overridden). */
+const trivy = (finding: object = {}, top: object = {}) => JSON.stringify({
+  SchemaVersion: 2, ArtifactName: IMAGE,
+  Results: [{ Target: 'app (debian 12)', Vulnerabilities: [{ VulnerabilityID: 'CVE-2024-1', PkgName: 'openssl', InstalledVersion: '3.0.11-1', Severity: 'CRITICAL', ...finding }] }],
+  ...top,
+});
+/** The valid app scanned by the gate over `folder` holding `files` (written now). */
+const scanned = (folder: string, files: Record<string, string>, props: ScanGateProps = {}) => (e: Env) => {
+  const dir = path.join(SCANS, folder);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const app = new HardenedApp({ outdir, reporters: [scanGateReporter({ reportDir: dir, now: new Date('2026-12-01T00:00:00Z'), ...props })] });
+  new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+  new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })] });
+  e.app = app;
+};
+const report = (folder: string) => path.join(SCANS, folder, 'app.json');
+const WAIVER = { vulnerabilityId: 'CVE-2024-1', reason: 'Only reachable through a code path the service never enables.' };
 
 /** [case, break the app, construct path, field, bad value (as rendered in the message)]. */
 type Case = [string, (e: Env) => void, string, string, string];
@@ -85,6 +109,14 @@ const CASES: Case[] = [
   ['default request above the default limit', e => new HardenedNamespace(e.cluster, 'n8', { defaultRequest: { cpu: '2', memory: '128Mi' } }), 'cluster/n8', 'defaultRequest.cpu', '"2"'],
   ['namespace label with a bad key', e => new HardenedNamespace(e.cluster, 'n9', { labels: { 'bad key': 'x' } }), 'cluster/n9', 'labels["bad key"]', '"bad key"'],
   ['namespace label value of 64 characters', e => new HardenedNamespace(e.cluster, 'n10', { labels: { team: 'x'.repeat(64) } }), 'cluster/n10', 'labels["team"]', `"${'x'.repeat(64)}"`],
+  ['namespace with both data-plane labels', e => new HardenedNamespace(e.cluster, 'n11', { labels: { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' } }), 'cluster/n11', 'labels["istio-injection"]', '"enabled"'],
+  ['namespace with a data-plane label contradicting its mesh (the mesh\'s label won silently)', e => { new IstioMesh(e.cluster, 'mesh'); new HardenedNamespace(e.cluster, 'n12', { mesh: NamespaceMesh.ambient(), labels: { 'istio.io/rev': 'canary' } }); }, 'cluster/n12', 'labels["istio.io/rev"]', '"canary"'],
+  ['enforce level capitalised (blamed the audit level, with a wrong fix)', e => new HardenedNamespace(e.cluster, 'n13', { enforce: 'Restricted' as PodSecurityLevel }), 'cluster/n13', 'enforce', '"Restricted"'],
+  ['a reporter file outside outdir (path traversal; was a plain Error without a fix)', e => {
+    const app = new HardenedApp({ outdir, reporters: [() => ({ '../escape.md': 'x' })] });
+    new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
+    e.app = app;
+  }, 'HardenedApp', 'reporters', '"../escape.md"'],
   // --- every workload kind: names, namespace, identity
   ['workload name with uppercase', e => new HardenedDeployment(e.chart, 'Api', { containers: [c({})] }), 'w/Api', 'name', '"Api"'],
   ['workload name reserved for namespace policies', e => new HardenedDeployment(e.chart, 'namespace', { containers: [c({})] }), 'w/namespace', 'name', '"namespace"'],
@@ -146,21 +178,33 @@ const CASES: Case[] = [
   ['a token without an audience', e => deploy(e, { mounts: [{ path: '/t', volume: PodVolume.fromServiceAccountToken({ audience: '' }) }] }), 'w/api', 'volume.audience', '""'],
   ['an init container with a readiness probe', e => e.web.addInitContainer(c({ name: 'init', ports: [] })), 'w/web', 'addInitContainer("init").readiness', '"probe"'],
   ['a native sidecar on Kubernetes 1.28', () => env({ kubernetesVersion: '1.28' }).web.addSidecar(batch('proxy')), 'w/web', 'addSidecar("proxy")', '"proxy"'],
+  ['a native sidecar on the main container\'s port (one network namespace)', e => e.web.addSidecar(c({ name: 'proxy', ports: [{ number: 8080 }] })), 'w/web', 'addSidecar("proxy").ports[0].number', '8080'],
+  ['a mount at a writable path up to a trailing slash', e => deploy(e, { writablePaths: ['/tmp'], mounts: [{ path: '/tmp/', volume: PodVolume.fromSecret('x') }] }), 'w/api', 'containers[0].mounts[0].path', '"/tmp/"'],
+  ['a writable path listed twice up to a trailing slash', e => deploy(e, { writablePaths: ['/cache', '/cache/'] }), 'w/api', 'containers[0].writablePaths[1]', '"/cache/"'],
   ['a second container with the name of the first', e => e.web.addContainer(c({ name: 'web', ports: [{ number: 9000 }] })), 'w/web', 'addContainer("web").name', '"web"'],
   // --- StatefulSet, Job, CronJob
   ['claim name with uppercase', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'Data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].name', '"Data"'],
   ['claim size that is not a quantity', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: 'big' }] }), 'w/db', 'volumeClaims[0].storage', '"big"'],
+  ['claim size in milli units (thousandths of a byte)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1500m' }] }), 'w/db', 'volumeClaims[0].storage', '"1500m"'],
   ['claim with an unknown access mode', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi', accessMode: 'ReadWriteAll' as VolumeAccessMode }] }), 'w/db', 'volumeClaims[0].accessMode', '"ReadWriteAll"'],
   ['claim mounted where a writable path is', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d"'],
-  ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w', 'restartPolicy', '"Always"'],
-  ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w', 'backoffLimit', '-1'],
-  ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w', 'activeDeadlineSeconds', '0'],
+  ['claim mounted at a writable path up to a trailing slash', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({ writablePaths: ['/d'] })], volumeClaims: [{ name: 'data', mountPath: '/d/', storage: '1Gi' }] }), 'w/db', 'volumeClaims[0].mountPath', '"/d/"'],
+  ['podManagementPolicy misspelled (was written as OrderedReady)', e => new HardenedStatefulSet(e.chart, 'db', { containers: [c({})], podManagementPolicy: 'Paralel' as PodManagementPolicy }), 'w/db', 'podManagementPolicy', '"Paralel"'],
+  ['Job restartPolicy Always (batch/v1 ValidateJob)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], restartPolicy: 'Always' as JobRestartPolicy }), 'w/j', 'restartPolicy', '"Always"'],
+  ['Job backoffLimit -1', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], backoffLimit: -1 }), 'w/j', 'backoffLimit', '-1'],
+  ['Job without a deadline (0 seconds)', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')], activeDeadlineSeconds: 0 }), 'w/j', 'activeDeadlineSeconds', '0'],
   ['cron minute 61', e => new HardenedCronJob(e.chart, 'cj', { schedule: '61 * * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"61 * * * *"'],
   ['cron with four fields', e => new HardenedCronJob(e.chart, 'cj', { schedule: '0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"0 * * *"'],
-  ['cron @every (not a Kubernetes macro)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@every 5m', containers: [batch('cj')] }), 'w/cj', 'schedule', '"@every 5m"'],
+  ['cron @every with a duration that is not a Go duration', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@every 5 minutes', containers: [batch('cj')] }), 'w/cj', 'schedule', '"@every 5 minutes"'],
+  ['cron @every under a second (the parser silently runs it every second)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@every 500ms', containers: [batch('cj')] }), 'w/cj', 'schedule', '"@every 500ms"'],
+  ['cron on February 30 (never runs: admitted by the API server, no Job ever created)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '0 0 30 2 *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"0 0 30 2 *"'],
+  ['cron on the 31st of April, June, September and November only (never runs)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '0 12 31 4,6,9,11 *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"0 12 31 4,6,9,11 *"'],
+  ['cron time zone in lower case (utc: Go matches names exactly)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', timeZone: 'utc', containers: [batch('cj')] }), 'w/cj', 'timeZone', '"utc"'],
+  ['cron time zone Local (the API server refuses it)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', timeZone: 'Local', containers: [batch('cj')] }), 'w/cj', 'timeZone', '"Local"'],
   ['cron with TZ= (refused since Kubernetes 1.27)', e => new HardenedCronJob(e.chart, 'cj', { schedule: 'TZ=UTC 0 0 * * *', containers: [batch('cj')] }), 'w/cj', 'schedule', '"TZ=UTC 0 0 * * *"'],
   ['cron time zone that does not exist', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', timeZone: 'Europe/Atlantis', containers: [batch('cj')] }), 'w/cj', 'timeZone', '"Europe/Atlantis"'],
   ['cron concurrency policy Sometimes', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', concurrencyPolicy: 'Sometimes' as ConcurrencyPolicy, containers: [batch('cj')] }), 'w/cj', 'concurrencyPolicy', '"Sometimes"'],
+  ['CronJob Job settings: ttlSecondsAfterFinished -1 (named by the CronJob\'s path, not the chart)', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', ttlSecondsAfterFinished: -1, containers: [batch('cj')] }), 'w/cj', 'ttlSecondsAfterFinished', '-1'],
   ['cron starting deadline of 5 seconds', e => new HardenedCronJob(e.chart, 'cj', { schedule: '@daily', startingDeadlineSeconds: 5, containers: [batch('cj')] }), 'w/cj', 'startingDeadlineSeconds', '5'],
   // --- Ingress
   ['Ingress host with a scheme', e => expose(e, { host: 'https://shop.example.com' }), 'w/web', 'exposeViaIngress.host', '"https://shop.example.com"'],
@@ -169,11 +213,18 @@ const CASES: Case[] = [
   ['Ingress path without a slash', e => expose(e, { paths: ['api'] }), 'w/web', 'exposeViaIngress.paths[0]', '"api"'],
   ['Ingress to a port nobody listens on', e => expose(e, { containerPort: 9999 }), 'w/web', 'exposeViaIngress.containerPort', '9999'],
   ['Ingress TLS Secret with uppercase', e => expose(e, { tls: IngressTls.fromSecret('Shop-TLS') }), 'w/web', 'exposeViaIngress.tls.secretName', '"Shop-TLS"'],
+  ['Ingress path with %2F (networking/v1 validateHTTPIngressPath)', e => expose(e, { paths: ['/a%2Fb'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a%2Fb"'],
+  ['Ingress path with /./', e => expose(e, { paths: ['/a/./b'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a/./b"'],
+  ['Ingress path ending in /.', e => expose(e, { paths: ['/a/.'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/a/."'],
+  ['Ingress Prefix path that is a regular expression (matched literally)', e => expose(e, { paths: ['/api/(.*)'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/api/(.*)"'],
+  ['Ingress Prefix path that is a glob (matched literally)', e => expose(e, { paths: ['/static/*'] }), 'w/web', 'exposeViaIngress.paths[0]', '"/static/*"'],
+  ['the same host and path exposed by two workloads', e => { expose(e, { paths: ['/api'] }); new HardenedDeployment(e.chart, 'api', { containers: [c({})] }).exposeViaIngress({ host: 'shop.example.com', paths: ['/api'], ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller }); }, 'w/api', 'exposeViaIngress.paths[0]', '"/api"'],
   ['Ingress for a Job without a Service', e => new HardenedJob(e.chart, 'j', { containers: [batch('j')] }).exposeViaIngress({ host: 'a.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('t'), controller }), 'w/j', 'exposeViaIngress', '"j"'],
   // --- connectivity
   ['a flow without ports', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [] }), 'w/web', 'allowTo.ports', '[]'],
   ['a flow to port 0', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcp(0)] }), 'w/web', 'allowTo.ports[0].port', '0'],
   ['a port range written backwards', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [Port.tcpRange(9000, 8000)] }), 'w/web', 'allowTo.ports[0].endPort', '8000'],
+  ['a flow on protocol ICMP (networking/v1 NetworkPolicyPort: TCP, UDP, SCTP)', e => e.web.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [{ protocol: 'ICMP', port: 1 } as unknown as Port] }), 'w/web', 'allowTo.ports[0].protocol', '"ICMP"'],
   ['a CIDR with prefix 33', e => e.web.allowTo(Peer.ipBlock('10.0.0.0/33'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.0/33"'],
   ['a CIDR with host bits set', e => e.web.allowTo(Peer.ipBlock('10.0.0.1/8'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"10.0.0.1/8"'],
   ['an IPv4-mapped IPv6 CIDR (strict CIDR validation)', e => e.web.allowTo(Peer.ipBlock('::ffff:10.0.0.0/104'), { ports: [Port.tcp(443)] }), 'w/web', 'allowTo.peer.cidr', '"::ffff:10.0.0.0/104"'],
@@ -187,12 +238,29 @@ const CASES: Case[] = [
   ['a runtime overhead that is not a quantity', e => new SandboxRuntimeClass(e.cluster, 'y', { runtime: SandboxRuntime.custom('y', 'runsc', { cpu: 'some', memory: '1Mi' }, {}) }), 'cluster/y', 'runtime.overhead.cpu', '"some"'],
   ['an exception to an unknown rule', e => PolicyException.add(e.web, { id: 'HARDENED-99', reason: REASON }), 'w/web', 'PolicyException.id', '"HARDENED-99"'],
   ['an exception with a boilerplate reason', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'false positive' }), 'w/web', 'PolicyException.reason', '"false positive"'],
+  ['an exception whose reason is a to-do ("TODO: ...")', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'TODO: explain why this workload needs it' }), 'w/web', 'PolicyException.reason', '"TODO: explain why this workload needs it"'],
   ['an exception with a path of spaces', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON, path: ' ' }), 'w/web', 'PolicyException.path', '" "'],
   ['the same exception twice', e => { PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); }, 'w/web', 'PolicyException.id', '"HARDENED-11"'],
 ];
 
 /** Bad inputs only synth can see: [case, break the app, construct path, field, bad value]. */
 const SYNTH_CASES: Case[] = [
+  // --- the scan gate fails closed: what it cannot read with certainty fails, never passes
+  ['a finding of severity SEVERE (not a Trivy severity: was ranked UNKNOWN and passed)', scanned('severe', { 'app.json': trivy({ Severity: 'SEVERE' }) }), 'scan gate', `${report('severe')} Results[0].Vulnerabilities[0].Severity`, '"SEVERE"'],
+  ['a finding of severity critical in lower case (passed)', scanned('lower', { 'app.json': trivy({ Severity: 'critical' }) }), 'scan gate', `${report('lower')} Results[0].Vulnerabilities[0].Severity`, '"critical"'],
+  ['a finding without a severity (passed)', scanned('nosev', { 'app.json': trivy({ Severity: undefined }) }), 'scan gate', `${report('nosev')} Results[0].Vulnerabilities[0].Severity`, '(unset)'],
+  ['a finding without a vulnerability id', scanned('noid', { 'app.json': trivy({ VulnerabilityID: undefined }) }), 'scan gate', `${report('noid')} Results[0].Vulnerabilities[0].VulnerabilityID`, '(unset)'],
+  ['an allow-list expiry of 2027-02-30 (Date.parse accepts it: the entry waived a CRITICAL finding)', scanned('feb30', { 'app.json': trivy() }, { allowList: [{ ...WAIVER, expires: '2027-02-30' }] }), 'scan gate', 'scan allow-list entry 0 (CVE-2024-1) expires', '"2027-02-30"'],
+  ['an allow-list expiry of 2027-02-29 (not a leap year)', scanned('feb29', { 'app.json': trivy() }, { allowList: [{ ...WAIVER, expires: '2027-02-29' }] }), 'scan gate', 'scan allow-list entry 0 (CVE-2024-1) expires', '"2027-02-29"'],
+  ['a truncated report, even with missing reports ignored (was a raw SyntaxError)', scanned('truncated', { 'app.json': trivy().slice(0, 60) }, { missingReport: 'ignore' }), 'scan gate', report('truncated'), '"60 bytes"'],
+  ['a report whose Results is an object (was a raw TypeError)', scanned('object', { 'app.json': trivy({}, { Results: { Target: 'x' } }) }), 'scan gate', `${report('object')} Results`, '{"Target":"x"}'],
+  ['a report whose Vulnerabilities is a string', scanned('vulnstring', { 'app.json': trivy({}, { Results: [{ Target: 'x', Vulnerabilities: 'CVE-2024-1' }] }) }), 'scan gate', `${report('vulnstring')} Results[0].Vulnerabilities`, '"CVE-2024-1"'],
+  ['a report that is null (was a raw TypeError)', scanned('null', { 'app.json': 'null' }), 'scan gate', report('null'), 'null'],
+  ['a report without ArtifactName (was a raw TypeError)', scanned('noartifact', { 'app.json': trivy({}, { ArtifactName: undefined }) }), 'scan gate', `${report('noartifact')} ArtifactName`, '(unset)'],
+  ['a report whose RepoDigests is a string (String.includes matched a substring)', scanned('repodigests', { 'app.json': trivy({}, { Metadata: { RepoDigests: `${IMAGE}x` } }) }), 'scan gate', `${report('repodigests')} Metadata.RepoDigests`, JSON.stringify(`${IMAGE}x`)],
+  ['a reportDir that does not exist (was a raw ENOENT)', scanned('present', {}, { reportDir: path.join(SCANS, 'nowhere') }), 'scan gate', 'reportDir', JSON.stringify(path.join(SCANS, 'nowhere'))],
+  ['a threshold in lower case (blamed a LOW finding instead of itself)', scanned('threshold', { 'app.json': trivy({ Severity: 'LOW' }) }, { threshold: 'high' as never }), 'scan gate', 'threshold', '"high"'],
+  ['missingReport outside its enum', scanned('missing', {}, { missingReport: 'skip' as never }), 'scan gate', 'missingReport', '"skip"'],
   ['a flow to a port no container listens on', e => deploy(e).allowFrom(e.web, { ports: [Port.tcp(9999)] }), 'w/api', 'allowFrom', 'port 9999/TCP'],
   ['a workload in a namespace no HardenedNamespace defines', e => new HardenedDeployment(new Chart(e.app, 'x', { namespace: 'shops' }), 'api', { containers: [c({})] }), 'x/api', 'namespace', '"shops"'],
   ['Peer.namespace naming a namespace the app defines (one-sided)', e => e.web.allowFrom(Peer.namespace('shop'), { ports: [Port.tcp(8080)] }), 'w/web', 'allowFrom', 'Peer.namespace("shop")'],
@@ -202,7 +270,7 @@ const SYNTH_CASES: Case[] = [
     new HardenedNamespace(new Chart(other, 'cluster'), 'shop');
     e.web.allowTo(new HardenedDeployment(new Chart(other, 'w', { namespace: 'shop' }), 'db', { containers: [c({ name: 'db' })] }), { ports: [Port.tcp(8080)] });
   }, 'w/web', 'allowTo', 'w/db belongs to another app'],
-  ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources', 'the cpu limit 8'],
+  ['a limit above the namespace LimitRange maximum', e => deploy(e, { resources: { cpu: { request: '1', limit: '8' }, memory: { request: '1Gi', limit: '1Gi' } } }), 'w/api', 'containers["api"].resources.cpu.limit', '"8" is above the cpu maximum'],
   ['an admission registry list without the blueprint\'s own registry (the cluster would deny the blueprint)', e => {
     const app = new HardenedApp({ outdir, admission: { allowedRegistries: ['ghcr.io/acme'] } });
     new HardenedNamespace(new Chart(app, 'cluster'), 'shop');
@@ -218,9 +286,49 @@ const SYNTH_CASES: Case[] = [
   ['an escape-hatch patch our hardening overwrites (seccomp Unconfined)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'Unconfined' })), 'w/web/Resource/Resource', 'addJsonPatch(add /spec/template/spec/containers/0/securityContext/seccompProfile)', '{"type":"Unconfined"}'],
   ['annotations above 256 KiB (ValidateAnnotationsSize)', e => deploy(e, { image: ContainerImage.fromTag('registry.example.com/api:1.0', { reason: `${'Accepted by tag because the vendor publishes no digests. '.repeat(5000)}` }) }), 'w/api/Resource/Resource', 'spec.template.metadata.annotations', 'bytes'],
   ['a probe on port 0', e => deploy(e, { readiness: kplus.Probe.fromTcpSocket({ port: 0 }) }), 'w/api/Resource/Resource', 'spec.template.spec.containers[0].readinessProbe.tcpSocket.port', '0'],
+  ['a pod injection label in an ambient namespace (two data planes)', e => {
+    const app = new HardenedApp({ outdir });
+    const cluster = new Chart(app, 'cluster');
+    new IstioMesh(cluster, 'mesh');
+    new HardenedNamespace(cluster, 'shop', { mesh: NamespaceMesh.ambient() });
+    new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web' })], labels: { 'sidecar.istio.io/inject': 'true' } });
+    e.app = app;
+  }, 'w/web', 'labels["sidecar.istio.io/inject"]', '"true"'],
+  ['a runtimeClass that no RuntimeClass of the app defines (one of another app)', e => {
+    const gvisor = new SandboxRuntimeClass(new Chart(new HardenedApp({ outdir }), 'other'), 'gvisor', { runtime: SandboxRuntime.GVISOR });
+    deploy(e, {}, { runtimeClass: gvisor });
+  }, 'w/api/Resource/Resource', 'spec.template.spec.runtimeClassName', '"gvisor"'],
+  ['an empty capabilities drop list set through the escape hatch (the message shows the value)', e => ApiObject.of(e.web.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', [])), 'w/web', 'spec.template.spec.containers[0].securityContext.capabilities.drop', 'it is []'],
   ['a stale exception (it covers no finding)', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON }), 'w/web', 'PolicyException HARDENED-10', REASON],
   ['a credential in a plain env value', e => deploy(e, { env: { API_TOKEN: 'abc123' } }), 'w/api/Resource/Resource', 'HARDENED-16', 'API_TOKEN'],
   ['a duplicate object written by two constructs', e => new ApiObject(new Chart(e.app, 'dup'), 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }), 'w/web/ServiceAccount/Resource', 'metadata.name', 'dup/sa also writes'],
+];
+
+/** Valid inputs that were refused: [case, build it on the valid app, what the objects must show]. */
+type ValidCase = [string, (e: Env) => void, (objects: readonly Record<string, any>[]) => void];
+const cronWith = (timeZone: string, schedule = '@daily') => (e: Env) => void new HardenedCronJob(e.chart, 'cj', { schedule, timeZone, containers: [batch('cj')] });
+const cronJobOf = (objects: readonly Record<string, any>[]) => objects.find(o => o.kind === 'CronJob')!;
+const VALID_CASES: ValidCase[] = [
+  ['time zone Asia/Kolkata (tzdata, not in ICU\'s canonical list)', cronWith('Asia/Kolkata'), o => expect(cronJobOf(o).spec.timeZone).toBe('Asia/Kolkata')],
+  ['time zone Europe/Kyiv', cronWith('Europe/Kyiv'), o => expect(cronJobOf(o).spec.timeZone).toBe('Europe/Kyiv')],
+  ['time zone US/Eastern (a backward link kube-apiserver\'s tzdata holds)', cronWith('US/Eastern'), o => expect(cronJobOf(o).spec.timeZone).toBe('US/Eastern')],
+  ['schedule @every 1h (robfig/cron ParseStandard takes it)', e => void new HardenedCronJob(e.chart, 'cj', { schedule: '@every 1h', containers: [batch('cj')] }), o => expect(cronJobOf(o).spec.schedule).toBe('@every 1h')],
+  ['two hosts with one construct id (api.shop.example.com, api-shop.example.com)', e => { expose(e, { host: 'api.shop.example.com' }); expose(e, { host: 'api-shop.example.com' }); }, o => {
+    const ingresses = o.filter(x => x.kind === 'Ingress');
+    expect(ingresses.map(i => [i.metadata.name, i.spec.rules[0].host])).toEqual([['web', 'api.shop.example.com'], ['web-api-shop-example-com-2', 'api-shop.example.com']]);
+  }],
+  ['Ingress host localhost (a DNS-1123 subdomain the API server accepts)', e => expose(e, { host: 'localhost' }), o => expect(o.find(x => x.kind === 'Ingress')!.spec.rules[0].host).toBe('localhost')],
+  ['a native sidecar with probes on 1.30', e => e.web.addSidecar(c({ name: 'proxy', ports: [{ number: 9901 }], readiness: kplus.Probe.fromTcpSocket({ port: 9901 }), liveness: kplus.Probe.fromTcpSocket({ port: 9901 }) })), o => {
+    const sidecar = o.find(x => x.kind === 'Deployment')!.spec.template.spec.initContainers[0];
+    expect([sidecar.name, sidecar.restartPolicy, sidecar.readinessProbe.tcpSocket.port, sidecar.livenessProbe.tcpSocket.port]).toEqual(['proxy', 'Always', 9901, 9901]);
+  }],
+  ['two Secrets whose first 63 characters agree', e => deploy(e, { mounts: [{ path: '/a', volume: PodVolume.fromSecret(`${'s'.repeat(70)}-a`) }, { path: '/b', volume: PodVolume.fromSecret(`${'s'.repeat(70)}-b`) }] }), o => {
+    const pod = o.find(x => x.kind === 'Deployment' && x.metadata.name === 'api')!.spec.template.spec;
+    const secrets = pod.volumes.filter((v: any) => v.secret).map((v: any) => [v.name.length <= 63, v.secret.secretName]);
+    expect(secrets).toEqual([[true, `${'s'.repeat(70)}-a`], [true, `${'s'.repeat(70)}-b`]]);
+    expect(new Set(pod.volumes.map((v: any) => v.name)).size).toBe(pod.volumes.length);
+    expect(pod.containers[0].volumeMounts.filter((m: any) => ['/a', '/b'].includes(m.mountPath)).map((m: any) => m.name)).toEqual(pod.volumes.filter((v: any) => v.secret).map((v: any) => v.name));
+  }],
 ];
 
 beforeAll(() => {
@@ -229,7 +337,10 @@ beforeAll(() => {
   before = tree(outdir);
   expect(Object.keys(before)).toEqual(['cluster.yaml', 'shop.yaml']);
 });
-afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  fs.rmSync(SCANS, { recursive: true, force: true });
+});
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -279,6 +390,15 @@ describe.each(SYNTH_CASES)('bad input seen at synth: %s', (_name, breakIt, const
     expect(line).toContain(value);
     expect(line).toMatch(/Fix: .{10,}/);
     expect(tree(outdir)).toEqual(before);
+  });
+});
+
+describe.each(VALID_CASES)('valid input: %s', (_name, build, check) => {
+  test('synthesizes (it was refused)', () => {
+    const e = env({ kubernetesVersion: '1.30' });
+    build(e);
+    const objects = withoutWarnings(() => e.app.synthObjects().objects.map(o => o.object as Record<string, any>));
+    check(objects);
   });
 });
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -322,6 +322,28 @@ describe('HardenedApp atomic write', () => {
     expect(() => app.synth()).toThrow(/this is wrong|boom/);
     expect(snapshot(outdir)).toEqual(before);
     expect(siblings(outdir)).toEqual([]);
+  });
+
+  test('leftovers of an interrupted synth are removed only when their process is gone, and only with our names', () => {
+    const { outdir } = existingOutput();
+    const parent = path.dirname(outdir);
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      for (const n of [`.dist.tmp-${live.pid}-a`, '.dist.tmp-999999999-b', '.dist.old-999999999-c', '.dist.tmp-legacy']) fs.mkdirSync(path.join(parent, n));
+      fs.writeFileSync(path.join(parent, '.dist.old-999999999-file'), 'not a directory: not ours');
+      fs.mkdirSync(path.join(parent, '.dists.old-999999999-d'));
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      new HardenedApp({ outdir });
+      expect(warn.mock.calls.map(c => String(c[0]).replace(parent, '<parent>'))).toEqual([
+        'warning: [HardenedApp] outdir: removed <parent>/.dist.old-999999999-c, left by an interrupted synth',
+        'warning: [HardenedApp] outdir: removed <parent>/.dist.tmp-999999999-b, left by an interrupted synth',
+        'warning: [HardenedApp] outdir: removed <parent>/.dist.tmp-legacy, left by an interrupted synth',
+      ]);
+      warn.mockRestore();
+      expect(fs.readdirSync(parent).sort()).toEqual([`.dist.old-999999999-file`, `.dist.tmp-${live.pid}-a`, '.dists.old-999999999-d', 'dist']);
+    } finally {
+      live.kill();
+    }
   });
 
   test('a failing write (unwritable parent) leaves the previous outdir untouched', () => {

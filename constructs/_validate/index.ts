@@ -11,4 +11,4 @@ export { cidr, exceptBlock } from './network';
 export { digestImage, taggedImage } from './images';
 export { reason } from './reason';
 export { cronSchedule, timeZone } from './cron';
-export { absolutePath } from './paths';
+export { absolutePath, mountKey } from './paths';

@@ -5,7 +5,7 @@ import { HardenedInputError } from '../errors';
 // Kubernetes API), percentages.
 
 /** A whole number within [min, max]. */
-export function integer(scope: IConstruct, field: string, value: number, min: number, max: number, fix?: string): number {
+export function integer(scope: IConstruct | string, field: string, value: number, min: number, max: number, fix?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new HardenedInputError(scope, field, value, `is not a whole number from ${min} to ${max}`,
       fix ?? `use a whole number from ${min} to ${max}`);

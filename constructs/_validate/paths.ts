@@ -12,3 +12,8 @@ export function absolutePath(scope: IConstruct | string, field: string, value: u
   }
   return value;
 }
+
+/** The path a mount lands on, for comparing two of them: `/data/` and `/data` are one directory. */
+export function mountKey(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}

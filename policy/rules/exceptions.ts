@@ -83,6 +83,7 @@ export function reasonProblem(reason: unknown): string | undefined {
   if (trimmed.length < MIN_REASON_LENGTH) return `is shorter than ${MIN_REASON_LENGTH} characters`;
   const normalized = normalize(trimmed);
   if (BOILERPLATE.has(normalized) || normalized.split(' ').every(w => FILLER_WORDS.has(w))) return 'is boilerplate, not a reason';
+  if (/^(todo|fixme|tbd|xxx|wip|hack)\b/i.test(trimmed)) return 'is a placeholder (it starts with a to-do marker), not a reason';
   const words = trimmed.split(/\s+/).filter(w => /[A-Za-z]{2,}/.test(w));
   if (words.length < 3) return 'has fewer than three words';
   return undefined;

@@ -1,6 +1,7 @@
 /** The image supply chain at synth: the Trivy scan gate and the registry allow-list. Pure. */
 export {
   evaluateScanGate, imageDigestOf, imageRepository, type ScanAllowance, type ScanGateOptions,
-  type ScanGateResult, TRIVY_SEVERITIES, type TrivyReport, type TrivySeverity,
+  type ScanGateResult,
 } from './trivy-gate';
+export { TRIVY_SEVERITIES, type TrivyReport, trivyReportProblems, type TrivySeverity } from './trivy-report';
 export { allowedRegistriesPack } from './registry-pack';

@@ -3,30 +3,8 @@
  * runs and decides whether synth may proceed. Pure: reports in, verdict out (reading files is the
  * caller's job).
  */
-import { reasonProblem } from '../rules/exceptions';
-
-/** Trivy severities, from the least to the most severe. */
-export const TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-/** A Trivy severity. */
-export type TrivySeverity = typeof TRIVY_SEVERITIES[number];
-
-/** The subset of a Trivy JSON report the gate reads. Missing `Results` or `Vulnerabilities` means clean. */
-export interface TrivyReport {
-  readonly SchemaVersion: number;
-  readonly ArtifactName: string;
-  readonly Metadata?: { readonly RepoDigests?: readonly string[] };
-  readonly Results?: readonly {
-    readonly Target?: string;
-    readonly Vulnerabilities?: readonly {
-      readonly VulnerabilityID: string;
-      readonly PkgName: string;
-      readonly InstalledVersion?: string;
-      readonly FixedVersion?: string;
-      readonly Status?: string;
-      readonly Severity: string;
-    }[] | null;
-  }[] | null;
-}
+import { isIsoDate, reasonProblem } from '../rules/exceptions';
+import { gateProblem, isTrivySeverity, TRIVY_SEVERITIES, type TrivyReport, trivyReportProblems, type TrivySeverity } from './trivy-report';
 
 /** One accepted finding: which vulnerability (in which image), why, and until when. */
 export interface ScanAllowance {
@@ -50,6 +28,8 @@ export interface ScanGateOptions {
   readonly missingReport?: 'error' | 'warning' | 'ignore';
   /** Allowances expiring within this many days warn. @default 14 */
   readonly expiryWarningDays?: number;
+  /** What each report is called in messages (its file), by index. @default - `reports[i]` */
+  readonly reportSources?: readonly string[];
   /** Today. @default - the current date */
   readonly now?: Date;
 }
@@ -78,15 +58,35 @@ export function imageDigestOf(reference: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** The rank of a severity already checked by {@link trivyReportProblems} (or the threshold, checked first). */
 function severityRank(s: string): number {
-  const i = (TRIVY_SEVERITIES as readonly string[]).indexOf(s);
-  return i < 0 ? 0 : i;
+  return (TRIVY_SEVERITIES as readonly string[]).indexOf(s);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** What is wrong with the options themselves: each makes the gate's verdict uncertain, so each fails it. */
+function optionProblems(options: ScanGateOptions): string[] {
+  const problems: string[] = [];
+  if (options.threshold !== undefined && !isTrivySeverity(options.threshold)) {
+    const given: unknown = options.threshold;
+    const upper = typeof given === 'string' ? given.toUpperCase() : '';
+    problems.push(gateProblem('threshold', options.threshold, `is not a Trivy severity (${TRIVY_SEVERITIES.join(', ')})`,
+      isTrivySeverity(upper) ? `write ${JSON.stringify(upper)}` : 'set one of them, e.g. "HIGH"'));
+  }
+  if (options.missingReport !== undefined && !['error', 'warning', 'ignore'].includes(options.missingReport)) {
+    problems.push(gateProblem('missingReport', options.missingReport, 'is not "error", "warning" or "ignore"', 'set one of them (the default "error" fails an image without a report)'));
+  }
+  const days = options.expiryWarningDays;
+  if (days !== undefined && !(Number.isInteger(days) && days >= 0)) problems.push(gateProblem('expiryWarningDays', days, 'is not a whole number of days >= 0', 'set e.g. 14'));
+  if (options.now !== undefined && !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))) problems.push(gateProblem('now', String(options.now), 'is not a valid date', 'pass a valid Date, or leave it unset for today'));
+  if (options.allowList !== undefined && !Array.isArray(options.allowList)) problems.push(gateProblem('allowList', options.allowList, 'is not an array', 'pass a list of { vulnerabilityId, reason, expires }'));
+  return problems;
+}
 
 /**
- * Judges the scan reports of `images` (references as they appear in the blueprint):
+ * Judges the scan reports of `images` (references as they appear in the blueprint). It fails
+ * closed: options it cannot read, an allow-list entry that is not exact (an expiry that is not a
+ * calendar day), and a report it cannot read with certainty ({@link trivyReportProblems}) are
+ * errors, whatever the findings. Then:
  * - an image without a report is an error (or a warning, or ignored: `missingReport`);
  * - a report whose `ArtifactName` digest (or, for a report by tag, whose `Metadata.RepoDigests`)
  *   differs from the image's pinned digest is stale: an error;
@@ -95,6 +95,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  *   `expiryWarningDays` warns, and so does one that accepts nothing.
  */
 export function evaluateScanGate(images: readonly string[], reports: readonly TrivyReport[], options: ScanGateOptions = {}): ScanGateResult {
+  const invalid = optionProblems(options);
+  if (invalid.length > 0) return { errors: invalid, warnings: [], findings: [] };
   const threshold = severityRank(options.threshold ?? 'HIGH');
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const soon = new Date(`${today}T00:00:00Z`);
@@ -107,28 +109,40 @@ export function evaluateScanGate(images: readonly string[], reports: readonly Tr
   const used = new Set<ScanAllowance>();
 
   allowList.forEach((a, i) => {
-    const where = `scan allow-list entry ${i} (${a.vulnerabilityId})`;
-    const problem = reasonProblem(a.reason);
-    if (problem) errors.push(`${where}: reason ${JSON.stringify(a.reason)} ${problem}`);
-    if (!DATE.test(a.expires) || Number.isNaN(Date.parse(`${a.expires}T00:00:00Z`))) errors.push(`${where}: expires ${JSON.stringify(a.expires)} is not a date (YYYY-MM-DD)`);
+    const where = `scan allow-list entry ${i} (${typeof a?.vulnerabilityId === 'string' ? a.vulnerabilityId : '?'})`;
+    if (typeof a?.vulnerabilityId !== 'string' || !/^\S+$/.test(a.vulnerabilityId)) {
+      errors.push(gateProblem(`${where} vulnerabilityId`, a?.vulnerabilityId, 'is not a vulnerability id', 'write the id the report uses, e.g. "CVE-2024-1234"'));
+    }
+    if (a?.image !== undefined && (typeof a.image !== 'string' || a.image.trim() === '')) errors.push(gateProblem(`${where} image`, a.image, 'is not an image repository', 'write e.g. "registry.example.com/api", or leave it unset for every image'));
+    const problem = reasonProblem(a?.reason);
+    if (problem) errors.push(gateProblem(`${where} reason`, a?.reason, problem, 'write, for a reviewer, why the finding is acceptable until the expiry'));
+    if (!isIsoDate(a?.expires)) errors.push(gateProblem(`${where} expires`, a?.expires, 'is not a calendar date (YYYY-MM-DD)', 'write the last day the entry applies, a day that exists, e.g. "2027-02-28"'));
     else if (a.expires < today) errors.push(`${where}: expired on ${a.expires}; fix the finding or renew the entry with a new reason`);
     else if (a.expires <= soonDay) warnings.push(`${where}: expires on ${a.expires}`);
   });
-  const valid = (a: ScanAllowance) => !reasonProblem(a.reason) && DATE.test(a.expires) && a.expires >= today;
+  const valid = (a: ScanAllowance) => typeof a?.vulnerabilityId === 'string' && !reasonProblem(a.reason) && isIsoDate(a.expires) && a.expires >= today;
+  const readable: TrivyReport[] = [];
+  const unreadable = new Set<string>(); // repositories of reports that failed: their images are judged failed, not "without a report"
+  reports.forEach((r, i) => {
+    const problems = trivyReportProblems(r, options.reportSources?.[i] ?? `reports[${i}]`);
+    if (problems.length === 0) readable.push(r);
+    else {
+      errors.push(...problems);
+      const artifact = (r as { ArtifactName?: unknown } | null)?.ArtifactName;
+      if (typeof artifact === 'string') unreadable.add(imageRepository(artifact));
+    }
+  });
 
   for (const image of [...new Set(images)].sort()) {
     const repository = imageRepository(image);
     const digest = imageDigestOf(image);
-    const report = reports.find(r => imageRepository(r.ArtifactName) === repository && (!digest || imageDigestOf(r.ArtifactName) === digest || (r.Metadata?.RepoDigests ?? []).includes(`${repository}@${digest}`)))
-      ?? reports.find(r => imageRepository(r.ArtifactName) === repository);
+    const report = readable.find(r => imageRepository(r.ArtifactName) === repository && (!digest || imageDigestOf(r.ArtifactName) === digest || (r.Metadata?.RepoDigests ?? []).includes(`${repository}@${digest}`)))
+      ?? readable.find(r => imageRepository(r.ArtifactName) === repository);
     if (!report) {
+      if (unreadable.has(repository)) continue;
       const message = `image ${image}: no Trivy report`;
       if ((options.missingReport ?? 'error') === 'error') errors.push(message);
       else if (options.missingReport === 'warning') warnings.push(message);
-      continue;
-    }
-    if (report.SchemaVersion !== 2) {
-      errors.push(`image ${image}: report for ${report.ArtifactName} has SchemaVersion ${report.SchemaVersion}, expected 2`);
       continue;
     }
     if (digest) {

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSecurityReport } from '../security-report-file';
-import { loadManifests, ManifestInputError, type ManifestObject } from '../yaml-input';
+import { expandManifestPaths, loadManifests, ManifestInputError, type ManifestObject, STDIN_PATH } from '../yaml-input';
 import { parseCommandArgs, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import type { CliIo, Subcommand } from './subcommand';
@@ -77,6 +77,18 @@ export const reportCommand: Subcommand = {
       io.stdout(`${REPORT_USAGE}\n`);
       return EXIT_OK;
     }
+    if (args.out !== undefined) {
+      // the report would replace a manifest it was made from
+      const out = realpathOrResolved(path.resolve(io.cwd, args.out));
+      let inputs: { file: string; display: string }[] = [];
+      try {
+        inputs = expandManifestPaths(args.paths, io.cwd);
+      } catch {
+        // loadManifests below reports it
+      }
+      const clash = inputs.find(i => i.file !== STDIN_PATH && realpathOrResolved(i.file) === out);
+      if (clash !== undefined) return fail(`--out ${args.out}: is the input ${clash.display}; writing the report there would destroy it. Fix: write the report to another file, e.g. --out SECURITY-REPORT.md`);
+    }
     let items: ManifestObject[];
     try {
       items = loadManifests(args.paths, { cwd: io.cwd, readStdin: io.readStdin });
@@ -102,3 +114,11 @@ export const reportCommand: Subcommand = {
     return EXIT_OK;
   },
 };
+
+function realpathOrResolved(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}

@@ -65,7 +65,7 @@ describe('evaluateScanGate', () => {
       'scan allow-list entry 0 (CVE-2024-2): expired on 2026-11-30; fix the finding or renew the entry with a new reason',
       expect.stringMatching(/HIGH CVE-2024-2/),
     ]);
-    expect(evaluateScanGate([API], [r], { now: NOW, allowList: [{ vulnerabilityId: 'CVE-2024-2', reason: 'n/a', expires: '2027-01-01' }] }).errors[0]).toMatch(/reason "n\/a" is shorter/);
+    expect(evaluateScanGate([API], [r], { now: NOW, allowList: [{ vulnerabilityId: 'CVE-2024-2', reason: 'n/a', expires: '2027-01-01' }] }).errors[0]).toMatch(/reason: "n\/a" is shorter/);
   });
 
   test('stale: a report of another digest fails, by ArtifactName or by RepoDigests', () => {
@@ -82,6 +82,57 @@ describe('evaluateScanGate', () => {
     expect(evaluateScanGate([API], [], { now: NOW }).errors).toEqual([`image ${API}: no Trivy report`]);
     expect(evaluateScanGate([API], [], { now: NOW, missingReport: 'warning' })).toMatchObject({ errors: [], warnings: [`image ${API}: no Trivy report`] });
     expect(evaluateScanGate([API], [], { now: NOW, missingReport: 'ignore' })).toMatchObject({ errors: [], warnings: [] });
+  });
+});
+
+describe('the gate fails closed on what it cannot read with certainty', () => {
+  const critical = (finding: object) => ({ SchemaVersion: 2, ArtifactName: API, Results: [{ Vulnerabilities: [{ VulnerabilityID: 'CVE-2024-1', PkgName: 'openssl', Severity: 'CRITICAL', ...finding }] }] }) as TrivyReport;
+
+  test('a severity spelled otherwise than Trivy writes it fails, naming the report, the field, the value and the fix', () => {
+    expect(evaluateScanGate([API], [critical({ Severity: 'critical' })], { now: NOW, reportSources: ['scans/api.json'] }).errors).toEqual([
+      'scans/api.json Results[0].Vulnerabilities[0].Severity: "critical" is not a Trivy severity (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL). Fix: write "CRITICAL" (Trivy writes severities in upper case); the gate does not guess',
+    ]);
+    for (const severity of ['SEVERE', '', null, undefined, 4]) {
+      expect(evaluateScanGate([API], [critical({ Severity: severity })], { now: NOW }).errors).toEqual([expect.stringMatching(/^reports\[0\] Results\[0\]\.Vulnerabilities\[0\]\.Severity: .* is not a Trivy severity .*Fix: set a Trivy severity/)]);
+    }
+  });
+
+  test('UNKNOWN, a severity Trivy writes, ranks lowest: below the threshold, it passes', () => {
+    expect(evaluateScanGate([API], [critical({ Severity: 'UNKNOWN' })], { now: NOW }).errors).toEqual([]);
+    expect(evaluateScanGate([API], [critical({ Severity: 'UNKNOWN' })], { now: NOW, threshold: 'UNKNOWN' }).errors).toHaveLength(1);
+  });
+
+  test('a threshold in lower case blames itself, with the spelling that works', () => {
+    expect(evaluateScanGate([API], [critical({ Severity: 'LOW' })], { now: NOW, threshold: 'high' as never }).errors).toEqual([
+      'threshold: "high" is not a Trivy severity (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL). Fix: write "HIGH"',
+    ]);
+  });
+
+  test('an expiry that is no calendar day never waives a finding', () => {
+    for (const expires of ['2027-02-30', '2027-02-29', '2027-04-31', '2027-13-01', '2027-00-10', '2027-1-5']) {
+      const errors = evaluateScanGate([API], [critical({})], { now: NOW, allowList: [{ vulnerabilityId: 'CVE-2024-1', reason: 'Mitigated by the network policy, see SEC-42.', expires }] }).errors;
+      expect(errors).toEqual([
+        `scan allow-list entry 0 (CVE-2024-1) expires: "${expires}" is not a calendar date (YYYY-MM-DD). Fix: write the last day the entry applies, a day that exists, e.g. "2027-02-28"`,
+        expect.stringMatching(/CRITICAL CVE-2024-1/),
+      ]);
+    }
+    expect(evaluateScanGate([API], [critical({})], { now: NOW, allowList: [{ vulnerabilityId: 'CVE-2024-1', reason: 'Mitigated by the network policy, see SEC-42.', expires: '2028-02-29' }] }).errors).toEqual([]);
+  });
+
+  test('a report of the wrong shape is an error, never clean', () => {
+    const shapes: [unknown, RegExp][] = [
+      [null, /^reports\[0\]: null is not a Trivy report/],
+      [[], /^reports\[0\]: \[\] is not a Trivy report/],
+      [{ SchemaVersion: 2 }, /^reports\[0\] ArtifactName: \(unset\) does not name the scanned image/],
+      [{ SchemaVersion: 2, ArtifactName: API, Results: {} }, /^reports\[0\] Results: \{\} is not an array/],
+      [{ SchemaVersion: 2, ArtifactName: API, Results: [null] }, /^reports\[0\] Results\[0\]: null is not an object/],
+      [{ SchemaVersion: 2, ArtifactName: API, Results: [{ Vulnerabilities: {} }] }, /^reports\[0\] Results\[0\]\.Vulnerabilities: \{\} is not an array/],
+      [{ SchemaVersion: 2, ArtifactName: API, Results: [{ Vulnerabilities: ['CVE-1'] }] }, /^reports\[0\] Results\[0\]\.Vulnerabilities\[0\]: "CVE-1" is not a finding/],
+      [{ SchemaVersion: '2', ArtifactName: API }, /^reports\[0\] SchemaVersion: "2" is not 2/],
+    ];
+    for (const [shape, message] of shapes) {
+      expect(evaluateScanGate([API], [shape as TrivyReport], { now: NOW, missingReport: 'ignore' }).errors).toEqual([expect.stringMatching(message)]);
+    }
   });
 });
 

@@ -345,3 +345,50 @@ spec:
     expect(a.stdout).toBe(md);
   });
 });
+
+describe('bad input at the command line (issue 20)', () => {
+  const dirWith = (files: Record<string, string>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bad-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  };
+
+  test.each([['the file itself', ['x.yaml'], 'x.yaml'], ['a file of a directory argument', ['m'], 'm/x.yaml'], ['the file through another spelling', ['x.yaml'], './sub/../x.yaml']])('report refuses --out that is its input (%s) and leaves it as it was', async (_name, inputs, out) => {
+    const dir = dirWith({ 'x.yaml': FRONT, 'm/x.yaml': FRONT, 'sub/.keep': '' });
+    const io = fakeIo(dir);
+    expect(await main(['report', ...inputs, '--out', out], io)).toBe(2);
+    expect(io.err).toMatch(new RegExp(`^cdk8s-hardened report: --out ${out.replace(/[.]/g, '\\.')}: is the input .*x\\.yaml; writing the report there would destroy it\\. Fix: write the report to another file`));
+    expect(fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8')).toBe(FRONT);
+    expect(fs.readFileSync(path.join(dir, 'm', 'x.yaml'), 'utf8')).toBe(FRONT);
+  });
+
+  test('deeply nested YAML is a clear input error (was a raw "Maximum call stack size exceeded"), in check and report', async () => {
+    const flow = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nextra: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+    const block = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nextra:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}k:\n`).join('')}${'  '.repeat(3001)}v\n`;
+    const parsedButDeep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nextra: ${'['.repeat(600)}${']'.repeat(600)}\n`;
+    const dir = dirWith({ 'flow.yaml': flow, 'block.yaml': block, 'deep.yaml': parsedButDeep });
+    for (const command of ['check', 'report']) {
+      for (const [file, message] of [['flow.yaml', /nests mappings or sequences too deep to read/], ['block.yaml', /nests mappings or sequences too deep to read/], ['deep.yaml', /document nests more than 512 levels/]] as const) {
+        const io = fakeIo(dir);
+        expect({ command, file, code: await main([command, file], io) }).toEqual({ command, file, code: 2 });
+        expect(io.err).toMatch(new RegExp(`^cdk8s-hardened ${command}: ${file.replace('.', '\\.')}:\\d+:\\d+: `));
+        expect(io.err).toMatch(message);
+        expect(io.err).not.toMatch(/Maximum call stack/);
+      }
+    }
+  });
+
+  test.each(['', '\n\n', '# a comment only\n'])('empty standard input (%j) exits 2 like an empty directory, in check and report', async stdin => {
+    const dir = dirWith({ 'empty/.keep': '' });
+    for (const command of ['check', 'report']) {
+      const io = fakeIo(dir, stdin);
+      expect(await main([command, '-'], io)).toBe(2);
+      expect(io.err).toMatch(new RegExp(`^cdk8s-hardened ${command}: <stdin>: standard input is empty; pipe manifests into it`));
+      const empty = fakeIo(dir);
+      expect(await main([command, 'empty'], empty)).toBe(2);
+    }
+  });
+});

@@ -24,6 +24,7 @@ import { ApplyPhase, phaseOf, readManifests, type ManifestObject } from '../../s
 import { loadFixtures, ruleCorpus } from '../admission/_fixtures';
 import { withoutWarnings } from '../support/manifests';
 import { build as buildRandomApp, plans } from '../support/random-apps';
+import { badInputServerTests } from './_bad-input';
 import { boundaryApps } from './_boundary-apps';
 import {
   admission, applyAll, asManifests, describeIfGo, eventually, fixtureCrds, jobFromCronJob, podsIn, ROOT, synthStorefront, useCluster, warningEvents,
@@ -547,5 +548,7 @@ export function realServerSuite(minor: string): void {
       expect(serverRejected).toEqual([]);
       tally.push(`${minor}: boundary differential: ${accepted.length + refused.length + serverRejected.length} apps, ${accepted.length} accepted by synth and server, ${refused.length} refused at synth, ${serverRejected.length} accepted by synth but rejected by the server`);
     }, 300_000);
+
+    badInputServerTests(minor, client, tally);
   });
 }

@@ -11,6 +11,11 @@ function namespace(props: ConstructorParameters<typeof HardenedNamespace>[2] = {
 }
 
 describe('HardenedNamespace', () => {
+  test.each([['enforce', 'Restricted', 'write "restricted" (PodSecurityLevel.RESTRICTED)'], ['audit', 'BASELINE', 'write "baseline" (PodSecurityLevel.BASELINE)'], ['warn', 'strict', 'use PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED']])('a %s level %j blames itself, with the fix %j', (prop, level, fix) => {
+    const cluster = new Chart(testApp(), 'cluster');
+    expect(() => new HardenedNamespace(cluster, 'shop', { [prop]: level as PodSecurityLevel })).toThrow(`[cluster/shop] ${prop}: "${level}" is not a Pod Security level (privileged, baseline, restricted; the API server reads them in lower case). Fix: ${fix}`);
+  });
+
   test('snapshot', () => {
     expect(synthApp(namespace().app)).toMatchSnapshot();
   });

@@ -8,7 +8,7 @@ const check: CheckFn = (pod, sink) => {
     if (drop === undefined || !drop.includes('ALL')) {
       sink.add(
         `${c.path}.securityContext.capabilities.drop`,
-        `${containerLabel(c)} must set securityContext.capabilities.drop=["ALL"]`,
+        `${containerLabel(c)} must set securityContext.capabilities.drop=["ALL"]; it is ${caps?.drop === undefined ? 'unset' : show(caps.drop)}`,
         `Set securityContext.capabilities.drop to ["ALL"] in ${containerLabel(c)}.`,
       );
     }
