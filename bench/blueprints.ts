@@ -2,6 +2,7 @@
  * The benchmark's blueprints: `workloads` services, 10 per namespace, one chart per namespace.
  * Hardened: a HardenedNamespace and HardenedDeployments, each allowed to reach its neighbour
  * (the next workload; the last of a namespace reaches the first of the next namespace).
+ * With `extraPorts`, every tenth workload also reaches the workload after its neighbour (the diff suite's change).
  * Baseline: plain cdk8s-plus-28, Deployment + Service + ServiceAccount with `isolate: true`.
  */
 import { createHash } from 'crypto';
@@ -15,7 +16,7 @@ function image(name: string): string {
   return `registry.example.com/bench/${name}@sha256:${createHash('sha256').update(name).digest('hex')}`;
 }
 
-export function buildHardened(app: App, workloads: number): void {
+export function buildHardened(app: App, workloads: number, extraPorts = false): void {
   const all: HardenedDeployment[] = [];
   for (let n = 0; n * WORKLOADS_PER_NAMESPACE < workloads; n++) {
     const chart = new Chart(app, `ns-${n}`);
@@ -37,6 +38,8 @@ export function buildHardened(app: App, workloads: number): void {
   }
   if (all.length < 2) return;
   all.forEach((w, i) => w.allowTo(all[(i + 1) % all.length], { ports: [Port.tcp(8080)] }));
+  // the "after" side of the diff suite: every tenth workload also reaches the workload after its neighbour
+  if (extraPorts) all.forEach((w, i) => { if (i % 10 === 0) w.allowTo(all[(i + 2) % all.length], { ports: [Port.tcp(8080)] }); });
 }
 
 export function buildBaseline(app: App, workloads: number): void {

@@ -4,8 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as jsyaml from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { KubeObject } from '../policy/kube-object';
+import { YAML_1_1_SCHEMA } from './yaml-1-1-schema';
 
 /** One Kubernetes object read from a manifest. */
 export interface ManifestObject {
@@ -57,6 +59,25 @@ function depthOf(value: unknown): number {
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
   }
   return max;
+}
+
+/**
+ * Whether a parsed value is a tree: at most {@link MAX_MANIFEST_DEPTH} deep, and no mapping or
+ * sequence reached twice (js-yaml shares an aliased node instead of copying it; expanded, a few
+ * nested aliases make an exponential object, so those documents take the reader that limits
+ * aliases). Counted without recursion.
+ */
+function isPlainTree(value: unknown, mayAlias: boolean): boolean {
+  const seen = mayAlias ? new Set<object>() : undefined; // without a `*` in the text there is no alias
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > MAX_MANIFEST_DEPTH || seen?.has(v)) return false;
+    seen?.add(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return true;
 }
 
 /** The argument that stands for standard input. */
@@ -169,6 +190,67 @@ function describe(value: unknown): string {
  *   that is not a mapping with `apiVersion` and `kind`
  */
 export function parseManifestText(text: string, file: string): ManifestObject[] {
+  return parsePlainManifestText(text, file) ?? parseManifestTextWithPositions(text, file);
+}
+
+// Plain streams (no directives, no List documents, no aliases of mappings or sequences) are split
+// at their document markers and each document is read with js-yaml and the YAML 1.1 schema, ten
+// times faster than the `yaml` package's document model; the line of each object is the first
+// content line of its document. Anything else, and any error, takes the `yaml` package's path,
+// which knows every node's position (List items, error line and column) and bounds alias expansion.
+const DIRECTIVE = /^%/m;
+const LIST_DOCUMENT = /^kind:[ 	]*["']?List["']?[ 	]*(?:#.*)?$/m;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|$)/;
+const CONTENT_LINE = /^[ \t]*[^\s#]/;
+
+/**
+ * The objects of a plain stream read with js-yaml, or `undefined` when the stream is not plain or
+ * cannot be read this way (then {@link parseManifestTextWithPositions} reads it, and reports).
+ * @internal exported for the test that proves both readers equal
+ */
+export function parsePlainManifestText(text: string, file: string): ManifestObject[] | undefined {
+  if (DIRECTIVE.test(text) || LIST_DOCUMENT.test(text)) return undefined;
+  const mayAlias = text.includes('*');
+  const lines = text.split('\n');
+  const out: ManifestObject[] = [];
+  let chunk: string[] = [];
+  let firstContent = 0; // 1-based line of the document's first content, 0 while none
+  const flush = (): boolean => {
+    if (firstContent !== 0) {
+      let value: unknown;
+      try {
+        value = jsyaml.load(chunk.join('\n'), { schema: YAML_1_1_SCHEMA, json: false });
+      } catch {
+        return false;
+      }
+      if (value !== null && value !== undefined) {
+        if (!isKubeObject(value) || !isPlainTree(value, mayAlias)) return false;
+        out.push({ file, line: firstContent, object: value });
+      }
+    }
+    chunk = [];
+    firstContent = 0;
+    return true;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const marker = DOCUMENT_MARKER.exec(line);
+    if (marker) {
+      if (!flush()) return undefined;
+      if (marker[0] === '...') continue;
+      line = line.slice(3); // content may follow `--- ` on the marker line
+    }
+    if (firstContent === 0 && CONTENT_LINE.test(line)) firstContent = i + 1;
+    chunk.push(line);
+  }
+  return flush() ? out : undefined;
+}
+
+/**
+ * Every object of `text`, read with the `yaml` package's document model (positions of every node).
+ * @internal exported for the test that proves both readers equal; use {@link parseManifestText}
+ */
+export function parseManifestTextWithPositions(text: string, file: string): ManifestObject[] {
   const lineCounter = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
