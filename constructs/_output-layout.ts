@@ -26,6 +26,8 @@ export const KIND_ORDER: readonly string[] = [
   // workloads and what fronts, protects and scales them
   'Service', 'PodDisruptionBudget', 'DaemonSet', 'Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob',
   'HorizontalPodAutoscaler', 'IngressClass', 'Ingress',
+  // the Gateway API: grants first, then the gateway, then its routes
+  'ReferenceGrant', 'Gateway', 'HTTPRoute', 'GRPCRoute',
   // admission
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
 ];

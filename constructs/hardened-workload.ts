@@ -11,6 +11,8 @@ import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOption
 import { HostNetworkPolicy } from './host-network-policy';
 import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
 import { injectionOnAmbientPods } from './mesh/namespace-mesh';
+import { ExposeViaGatewayOptions, GatewayRoute } from './gateway/gateway-route';
+import type { HardenedGateway } from './gateway/hardened-gateway';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
@@ -162,6 +164,37 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     this.allowFrom(options.controller, { ports: [Port.tcp(route.port.number)] });
     this.ingresses.push({ host: route.host, paths: [...route.paths] });
     return ingress;
+  }
+
+  /**
+   * Exposes the workload through a HardenedGateway: an HTTPRoute (or GRPCRoute) in the workload's
+   * namespace from `hostnames` and paths to its Service port, attached to the gateway's HTTPS
+   * listeners; the gateway's pods may reach exactly that container port (a declared flow: the
+   * NetworkPolicies and, in the mesh, the AuthorizationPolicy by the gateway's principal).
+   * @returns the route
+   */
+  public exposeViaGateway(gateway: HardenedGateway, options: ExposeViaGatewayOptions): GatewayRoute {
+    const field = 'exposeViaGateway';
+    if (this.service === undefined) {
+      throw new HardenedInputError(this, field, this.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
+    }
+    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
+    const wanted = options?.containerPort;
+    const port = wanted !== undefined ? ports.find(p => p.number === wanted) : ports.length === 1 ? ports[0] : undefined;
+    if (!port) {
+      throw new HardenedInputError(this, `${field}.containerPort`, wanted, wanted === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port any main container listens on',
+        `give one of ${JSON.stringify(ports.map(p => p.number))}`);
+    }
+    const id = `GatewayRoute-${gateway.node.addr.slice(0, 8)}-${options.kind ?? 'HTTPRoute'}`;
+    if (this.node.tryFindChild(id)) {
+      throw new HardenedInputError(this, field, gateway.node.path, `already exposes ${this.name} with a ${options.kind ?? 'HTTPRoute'}`, 'expose each workload once per gateway and route kind, with all its hostnames and paths');
+    }
+    const route = new GatewayRoute(this, id, {
+      gateway, name: `${this.name}-${gateway.name}`.slice(0, 253), namespace: this.namespaceName, labels: this.objectLabels,
+      serviceName: this.name, port, options,
+    });
+    this.allowFrom(gateway, { ports: [Port.tcp(port.number)] });
+    return route;
   }
 
   /** The hosts and paths this workload is exposed at through an Ingress: its public entry points. */

@@ -44,6 +44,12 @@ export { EnvValueFrom, type EnvValueFromOptions } from './env-value-from';
 export { PodVolume, type ServiceAccountTokenVolumeOptions, type VolumeMount } from './pod-volume';
 export { IngressTls, type IngressTlsCertManagerOptions } from './ingress-tls';
 export { ExposeViaIngressOptions } from './ingress-exposure';
+export { GatewayTls, type GatewayTlsCertManagerOptions, type GatewayTlsSecretOptions } from './gateway/gateway-tls';
+export {
+  GATEWAY_NAME_LABEL, type GatewayHttpsListener, type GatewayRouteAttachment, GatewayServiceType, HardenedGateway,
+  type HardenedGatewayProps,
+} from './gateway/hardened-gateway';
+export { type ExposeViaGatewayOptions, GatewayRoute, GatewayRouteKind } from './gateway/gateway-route';
 export { HardenedWorkload, type HardenedWorkloadProps } from './hardened-workload';
 export { type HardenedAutoscaling, HardenedDeployment, type HardenedDeploymentProps } from './hardened-deployment';
 export {

@@ -73,6 +73,24 @@ export const RESTRICTED_DEFAULTS = {
     /** The uid (and gid) of the Istio proxy, whose traffic the redirection exempts. */
     proxyUid: 1337,
   },
+  /** A HardenedGateway (Gateway API, Istio's auto-deployed gateway). */
+  gateway: {
+    /** The GatewayClass Istio installs for its gateway controller. */
+    className: 'istio',
+    /** The port of the HTTPS listeners. */
+    httpsPort: 443,
+    /** The port of the HTTP listener, which only redirects to HTTPS. */
+    httpRedirectPort: 80,
+    /** Who may reach the listeners: every address. */
+    clients: ['0.0.0.0/0', '::/0'] as readonly string[],
+    /** Replicas of the gateway Deployment (Istio's HorizontalPodAutoscaler bounds). */
+    minReplicas: 2,
+    maxReplicas: 5,
+    /** Requests and limits of the gateway's istio-proxy container. */
+    resources: { cpu: { request: '100m', limit: '1' }, memory: { request: '128Mi', limit: '512Mi' } },
+    /** The Prometheus port of Istio's gateway pods (pilot-agent's merged metrics). */
+    metricsPort: 15020,
+  },
 } as const;
 
 /** Label every object of a workload carries with the workload's name; also its pod selector. */

@@ -2,8 +2,9 @@ import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
-  ContainerImage, EnvValueFrom, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment, HardenedJob,
-  HardenedNamespace, HardenedStatefulSet, IngressTls, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, SandboxRuntime, SandboxRuntimeClass,
+  ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment,
+  HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, RESTRICTED_DEFAULTS,
+  SandboxRuntime, SandboxRuntimeClass,
 } from 'cdk8s-hardened';
 
 /**
@@ -35,16 +36,14 @@ function httpContainer(name: string, port: number, extra: Partial<HardenedContai
   };
 }
 
-/** The ingress controller's pods (ingress-nginx, installed by the platform team, in the mesh). */
-export const INGRESS_CONTROLLER = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, { serviceAccount: 'ingress-nginx' });
-
 /** The cluster's Prometheus, allowed to scrape the sidecars' merged metrics (15020) and nothing else. */
 export const PROMETHEUS = Peer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, { serviceAccount: 'prometheus' });
 
 /**
  * The default blueprint: a small web shop in three namespaces.
- * - `web` (storefront, a Deployment) is the only public entry point: an Ingress with TLS from
- *   cert-manager, reachable only from the ingress controller's pods; it calls `api`.
+ * - `web` (storefront, a Deployment) is the only public entry point: an HTTPRoute on the Istio
+ *   Gateway `public` (namespace `edge`: HTTPS with a cert-manager certificate, HTTP only redirects),
+ *   reachable only from the gateway's pods, on its container port; it calls `api`.
  * - `api` (backend) calls `postgres` and a payment provider outside the cluster; its database
  *   password comes from a Secret. `migrate` (backend, a Job) applies the schema before the API.
  * - `thumbnailer` (backend) processes untrusted uploads inside a gVisor sandbox.
@@ -65,18 +64,19 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
     mesh: NamespaceMesh.ambient(),
     resourceQuota: { 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi', 'pods': '20', 'services.loadbalancers': '0', 'services.nodeports': '0' },
   });
+  // the gateway's namespace is not in the mesh (its pods are Istio proxies themselves); its quota allows the one LoadBalancer
+  const edge = new HardenedNamespace(cluster, 'edge', { resourceQuota: { ...RESTRICTED_DEFAULTS.resourceQuota, 'services.loadbalancers': '1' } });
+  const gateway = new HardenedGateway(new Chart(app, 'edge-gateway', { namespace: edge.name }), 'public', {
+    hostnames: ['shop.example.com'],
+    tls: GatewayTls.fromCertManager('letsencrypt'),
+  });
   const databasePassword = EnvValueFrom.secretKey('postgres-credentials', 'password');
 
   const web = new HardenedDeployment(new Chart(app, 'storefront-workloads', { namespace: storefront.name }), 'web', {
     containers: [httpContainer('web', 8080, { writablePaths: ['/tmp', '/var/cache/nginx'] })],
     autoscaling: { minReplicas: 2, maxReplicas: 10 },
   });
-  web.exposeViaIngress({
-    host: 'shop.example.com',
-    ingressClassName: 'nginx',
-    tls: IngressTls.fromCertManager('letsencrypt'),
-    controller: INGRESS_CONTROLLER,
-  });
+  web.exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
 
   const backendChart = new Chart(app, 'backend-workloads', { namespace: backend.name });
   const api = new HardenedDeployment(backendChart, 'api', {

@@ -36,6 +36,9 @@ export {
   ContainerImage, type ContainerImageFromTagOptions, UNPINNED_IMAGES_ANNOTATION,
   EnvValueFrom, type EnvValueFromOptions, PodVolume, VolumeAccessMode, type VolumeMount, type ServiceAccountTokenVolumeOptions,
   IngressTls, type IngressTlsCertManagerOptions, type ExposeViaIngressOptions,
+  HardenedGateway, type HardenedGatewayProps, GatewayTls, type GatewayTlsSecretOptions, type GatewayTlsCertManagerOptions,
+  GatewayServiceType, type GatewayHttpsListener, type GatewayRouteAttachment, GATEWAY_NAME_LABEL,
+  GatewayRoute, GatewayRouteKind, type ExposeViaGatewayOptions,
   SeccompProfile, AppArmorProfile, SeLinuxType, type SeLinuxOptions,
   SandboxRuntime, SandboxRuntimeClass, type SandboxRuntimeClassProps, type IRuntimeClass, type RuntimeTaint,
 } from '../constructs';

@@ -72,8 +72,8 @@ describe('the default blueprint', () => {
   });
 
   test('synth writes the report next to the manifests', () => {
-    expect(Object.keys(readTree(outdir))).toEqual([SECURITY_REPORT_FILE, 'backend.yaml', 'cluster.yaml', 'data.yaml', 'istio-system.yaml', 'storefront.yaml']);
-    expect(report.startsWith('# Security report\n\n**Summary:** 4 namespaces, 6 workloads, ')).toBe(true);
+    expect(Object.keys(readTree(outdir))).toEqual([SECURITY_REPORT_FILE, 'backend.yaml', 'cluster.yaml', 'data.yaml', 'edge.yaml', 'istio-system.yaml', 'storefront.yaml']);
+    expect(report.startsWith('# Security report\n\n**Summary:** 5 namespaces, 6 workloads, ')).toBe(true);
   });
 
   test('flows web→api 8080/TCP, api→thumbnailer 8081/TCP, api, migrate and export→postgres 5432/TCP, and nothing else between workloads', () => {
@@ -89,7 +89,7 @@ describe('the default blueprint', () => {
         '| **storefront/web** | 8080/TCP | — | — | — | — | — |',
       ].join('\n'),
     );
-    expect(report).toContain('| storefront/web | ingress | pods matching {app.kubernetes.io/component=controller, app.kubernetes.io/name=ingress-nginx} in namespace ingress-nginx (not among the inputs) | 8080/TCP |');
+    expect(report).toContain('| storefront/web | ingress | pods matching {gateway.networking.k8s.io/gateway-name=public} in namespace edge (not among the inputs) | 8080/TCP |');
     expect(report).toContain('  wl_storefront__web -->|"8080/TCP"| wl_backend__api\n');
     expect(report).toContain('  wl_backend__api -->|"8081/TCP"| wl_backend__thumbnailer\n');
     expect(report).toContain('  wl_backend__api -->|"5432/TCP"| wl_data__postgres\n');

@@ -7,6 +7,7 @@ import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { denyAllAuthorizationPolicy, HostAuthorizationPolicy, MeshAllowRule, MeshSource } from './host-authorization-policy';
 import { strictPeerAuthentication } from './peer-authentication';
 import { DataPlaneMode } from './namespace-mesh';
+import { isMeshProxyPeer } from './mesh-proxy-peer';
 
 /** The app's mesh installation (its `IstioMesh`), as the mesh layer reads it. */
 export interface IMeshInstallation extends IConstruct {
@@ -61,6 +62,11 @@ export class MeshLayer implements IModelLayer {
       throw new HardenedInputError(mesh, 'IstioMesh', mesh.node.id, `is the second IstioMesh of the app (the first is ${this.mesh.node.path})`, 'declare one IstioMesh per app');
     }
     this.mesh = mesh;
+  }
+
+  /** The app's IstioMesh, once it is declared. */
+  public get installation(): IMeshInstallation | undefined {
+    return this.mesh;
   }
 
   public prepare(model: AppModel): void {
@@ -151,7 +157,7 @@ function sourceOf(flow: Flow, model: AppModel, mesh: IMeshInstallation): MeshSou
       'let the traffic enter through a gateway in the mesh and declare the gateway as the peer (Peer.pods(<namespace>, <labels>, { serviceAccount }))');
   }
   const clientNamespace: IHardenedNamespace | undefined = model.namespace(client.namespace!);
-  if (clientNamespace && !clientNamespace.mesh) {
+  if (clientNamespace && !clientNamespace.mesh && !isMeshProxyPeer(flow.from)) {
     throw new HardenedInputError(flow.declaredBy, 'peer', client.key, `is in namespace "${client.namespace}", which is not in the mesh: its connections ${into} would be refused by STRICT mTLS`,
       `put namespace "${client.namespace}" in the mesh (HardenedNamespace mesh option), or remove the flow`);
   }

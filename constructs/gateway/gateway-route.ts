@@ -1,0 +1,112 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardenedInputError } from '../errors';
+import type { HardenedContainerPort } from '../hardened-container';
+import { GrpcRoute, GrpcRouteSpecRulesMatchesMethodType, HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway-api/gateway.networking.k8s.io';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../restricted-defaults';
+import { gatewayHostname } from './gateway-hostname';
+import type { HardenedGateway } from './hardened-gateway';
+
+/** The kind of route a workload is exposed with. */
+export enum GatewayRouteKind {
+  /** HTTPRoute: HTTP requests by hostname and path prefix. */
+  HTTP = 'HTTPRoute',
+  /** GRPCRoute: gRPC calls by hostname and service. */
+  GRPC = 'GRPCRoute',
+}
+
+/** Options of `HardenedWorkload.exposeViaGateway`. */
+export interface ExposeViaGatewayOptions {
+  /** The hostnames clients use, e.g. `shop.example.com`; each must be served by an HTTPS listener of the gateway. */
+  readonly hostnames: readonly string[];
+  /**
+   * The kind of route.
+   * @default GatewayRouteKind.HTTP
+   */
+  readonly kind?: GatewayRouteKind;
+  /**
+   * Path prefixes routed to the workload (HTTP routes).
+   * @default ["/"]
+   */
+  readonly paths?: readonly string[];
+  /**
+   * Fully qualified gRPC services routed to the workload, e.g. `shop.v1.Cart` (gRPC routes).
+   * @default - every service
+   */
+  readonly grpcServices?: readonly string[];
+  /**
+   * The container port to route to (through the workload's Service).
+   * @default - the only TCP port of the main containers (required when there are several)
+   */
+  readonly containerPort?: number;
+}
+
+/** What the route is made of: the workload side, validated by the workload. @internal */
+export interface GatewayRouteProps {
+  readonly gateway: HardenedGateway;
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceName: string;
+  readonly port: HardenedContainerPort;
+  readonly options: ExposeViaGatewayOptions;
+}
+
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+const GRPC_SERVICE = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
+
+/**
+ * An HTTPRoute or GRPCRoute in the workload's namespace, from validated hostnames and paths (or
+ * gRPC services) to the workload's Service port, attached to the HTTPS listeners of one
+ * HardenedGateway that serve its hostnames (never to the redirecting HTTP listener).
+ */
+export class GatewayRoute extends Construct {
+  /** The HTTPRoute or GRPCRoute. */
+  public readonly apiObject: ApiObject;
+  /** The validated hostnames. */
+  public readonly hostnames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: GatewayRouteProps) {
+    super(scope, id);
+    const field = 'exposeViaGateway';
+    const o = props.options;
+    const kind = o.kind ?? GatewayRouteKind.HTTP;
+    const hostnames = (o.hostnames ?? []).map((h, i) => gatewayHostname(scope, `${field}.hostnames[${i}]`, h));
+    if (hostnames.length === 0) throw new HardenedInputError(scope, `${field}.hostnames`, o.hostnames, 'is empty', 'give the hostnames clients use, e.g. ["shop.example.com"]');
+    if (new Set(hostnames).size !== hostnames.length) throw new HardenedInputError(scope, `${field}.hostnames`, hostnames, 'lists a hostname twice', 'list each hostname once');
+    this.hostnames = hostnames;
+    let matches: string[];
+    if (kind === GatewayRouteKind.HTTP) {
+      if (o.grpcServices !== undefined) throw new HardenedInputError(scope, `${field}.grpcServices`, o.grpcServices, 'is given for an HTTP route', 'use kind: GatewayRouteKind.GRPC, or drop grpcServices');
+      matches = [...(o.paths ?? ['/'])];
+      if (matches.length === 0) throw new HardenedInputError(scope, `${field}.paths`, matches, 'is empty', 'give at least one path prefix, e.g. "/"');
+      matches.forEach((p, i) => {
+        const bad = typeof p !== 'string' || !p.startsWith('/') || !PATH_CHARS.test(p) || /\/\/|\/\.\.?(\/|$)|%2f/i.test(p);
+        if (bad) throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, 'is not an absolute, normalized URL path', 'write e.g. "/" or "/api" (no "//", "/./", "/../" or encoded "/")');
+      });
+    } else {
+      if (o.paths !== undefined) throw new HardenedInputError(scope, `${field}.paths`, o.paths, 'is given for a gRPC route', 'route gRPC by service (grpcServices), or use kind: GatewayRouteKind.HTTP');
+      matches = [...(o.grpcServices ?? ['*'])];
+      matches.forEach((s, i) => {
+        if (s === '*' && o.grpcServices === undefined) return;
+        if (typeof s !== 'string' || !GRPC_SERVICE.test(s)) throw new HardenedInputError(scope, `${field}.grpcServices[${i}]`, s, 'is not a fully qualified gRPC service name', 'write e.g. "shop.v1.Cart"');
+      });
+    }
+    if (new Set(matches).size !== matches.length) throw new HardenedInputError(scope, `${field}.${kind === GatewayRouteKind.HTTP ? 'paths' : 'grpcServices'}`, matches, 'lists an entry twice', 'list each once');
+
+    const gateway = props.gateway;
+    const listeners = gateway._attach(scope, field, { kind, namespace: props.namespace, hostnames, matches, declaredBy: scope.node.path });
+    const metadata = { name: props.name, namespace: props.namespace, labels: { ...props.labels, [MANAGED_BY_LABEL]: MANAGED_BY } };
+    const parentRefs = listeners.map(l => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name, namespace: gateway.namespaceName, sectionName: l.name }));
+    const backendRefs = [{ group: '', kind: 'Service', name: props.serviceName, port: props.port.servicePort ?? props.port.number }];
+    if (kind === GatewayRouteKind.HTTP) {
+      this.apiObject = new HttpRoute(this, 'Resource', {
+        metadata,
+        spec: { parentRefs, hostnames, rules: [{ matches: matches.map(value => ({ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } })), backendRefs }] },
+      });
+    } else {
+      const grpcMatches = o.grpcServices === undefined ? {} : { matches: matches.map(service => ({ method: { type: GrpcRouteSpecRulesMatchesMethodType.EXACT, service } })) };
+      this.apiObject = new GrpcRoute(this, 'Resource', { metadata, spec: { parentRefs, hostnames, rules: [{ ...grpcMatches, backendRefs }] } });
+    }
+  }
+}

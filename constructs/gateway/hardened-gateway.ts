@@ -1,0 +1,350 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as v from '../_validate';
+import { AppModel, IHardenedNamespace } from '../app-model';
+import { FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from '../connectivity';
+import { HardenedInputError } from '../errors';
+import type { HardenedContainerResources } from '../hardened-container';
+import { HostNetworkPolicy } from '../host-network-policy';
+import {
+  Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutes, GatewaySpecListenersAllowedRoutesNamespacesFrom,
+  GatewaySpecListenersTlsMode, HttpRoute, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
+  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
+} from '../imports/gateway-api/gateway.networking.k8s.io';
+import type { IMeshProxyPeer } from '../mesh/mesh-proxy-peer';
+import { MANAGED_BY, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
+import { gatewayHostname, listenerAdmits } from './gateway-hostname';
+import { GatewayLayer } from './gateway-layer';
+import { gatewayParameters } from './gateway-parameters';
+import { GatewayTls } from './gateway-tls';
+
+/** The type of the Service Istio creates in front of the gateway's pods. */
+export enum GatewayServiceType {
+  /** A cloud load balancer (Istio's default); the namespace's quota must allow `services.loadbalancers`. */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A cluster-internal address, e.g. behind an external load balancer that targets the nodes or pods. */
+  CLUSTER_IP = 'ClusterIP',
+}
+
+/** Props of {@link HardenedGateway}. */
+export interface HardenedGatewayProps {
+  /**
+   * The Gateway's name; Istio names the Deployment, Service and ServiceAccount it creates `<name>-<gatewayClassName>`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The namespace the Gateway and its pods live in: a HardenedNamespace of the app, not in the mesh
+   * (the gateway's pods are Istio proxies themselves).
+   * @default - the namespace of the enclosing chart
+   */
+  readonly namespace?: IHardenedNamespace;
+  /** Where the HTTPS listeners' certificate comes from: TLS is required. */
+  readonly tls: GatewayTls;
+  /**
+   * The hostnames the gateway serves: one HTTPS listener each (`*.example.com` allowed as the
+   * whole leftmost label). Required with `GatewayTls.fromCertManager`, which issues for them.
+   * @default - one HTTPS listener for every hostname the routes name
+   */
+  readonly hostnames?: readonly string[];
+  /**
+   * The GatewayClass; its controller must be Istio's (`istio.io/gateway-controller`), whose
+   * auto-deployment labels and ServiceAccount name the peer model uses.
+   * @default "istio" (RESTRICTED_DEFAULTS.gateway.className)
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * The port of the HTTPS listeners.
+   * @default 443
+   */
+  readonly httpsPort?: number;
+  /**
+   * Add an HTTP listener whose only route redirects every request to HTTPS (301).
+   * @default true
+   */
+  readonly httpRedirect?: boolean;
+  /**
+   * The port of the redirecting HTTP listener.
+   * @default 80
+   */
+  readonly httpRedirectPort?: number;
+  /**
+   * Who may reach the listeners (NetworkPolicy ingress to the gateway's pods, on the listener ports only).
+   * @default - every address (0.0.0.0/0 and ::/0)
+   */
+  readonly clients?: readonly IPeer[];
+  /**
+   * The namespaces whose routes may attach. A route from another namespace fails synth.
+   * @default - exactly the namespaces of the routes that attach (a selector on kubernetes.io/metadata.name)
+   */
+  readonly allowedRouteNamespaces?: readonly string[];
+  /**
+   * The type of the Service Istio creates.
+   * @default GatewayServiceType.LOAD_BALANCER
+   */
+  readonly serviceType?: GatewayServiceType;
+  /**
+   * The fewest gateway pods (Istio's HorizontalPodAutoscaler; a PodDisruptionBudget keeps one up).
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * The most gateway pods.
+   * @default 5
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Requests and limits of the gateway's `istio-proxy` container.
+   * @default RESTRICTED_DEFAULTS.gateway.resources (100m/1 cpu, 128Mi/512Mi memory)
+   */
+  readonly resources?: HardenedContainerResources;
+}
+
+/** One HTTPS listener of a HardenedGateway. */
+export interface GatewayHttpsListener {
+  /** The listener's name (a route's `sectionName`). */
+  readonly name: string;
+  /** Its hostname, or undefined for every hostname. */
+  readonly hostname?: string;
+}
+
+/** A route attached to a HardenedGateway (recorded by `exposeViaGateway`). */
+export interface GatewayRouteAttachment {
+  /** `HTTPRoute` or `GRPCRoute`. */
+  readonly kind: string;
+  /** The route's namespace. */
+  readonly namespace: string;
+  /** Its hostnames. */
+  readonly hostnames: readonly string[];
+  /** Path prefixes (HTTP) or gRPC services (`*` for every service). */
+  readonly matches: readonly string[];
+  /** Path of the construct that exposed the workload. */
+  readonly declaredBy: string;
+}
+
+/** The label Istio puts on the pods it deploys for a Gateway (and selects them by). */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
+/**
+ * A Gateway (gateway.networking.k8s.io/v1) that Istio deploys inside the mesh: HTTPS listeners that
+ * terminate TLS with a required certificate, an HTTP listener that only redirects to HTTPS, and
+ * `allowedRoutes` limited to the namespaces whose routes attach. Routes are added with
+ * `workload.exposeViaGateway(gateway, ...)`.
+ *
+ * The gateway is a peer of the connectivity model: its pods (`gateway.networking.k8s.io/gateway-name`)
+ * receive the listener ports from `clients` and nothing else, reach istiod and exactly the container
+ * ports of the workloads exposed through it, and are admitted into STRICT namespaces by the SPIFFE
+ * principal of the ServiceAccount Istio gives them (`<name>-<class>`). A ConfigMap passed as
+ * `spec.infrastructure.parametersRef` hardens the Deployment Istio creates (see gatewayParameters).
+ */
+export class HardenedGateway extends Construct implements IPolicyHost, IMeshProxyPeer {
+  /** The Gateway's name. */
+  public readonly name: string;
+  /** The namespace of the Gateway and its pods. */
+  public readonly namespaceName: string;
+  /** The GatewayClass. */
+  public readonly gatewayClassName: string;
+  /** The name of the Deployment, Service and ServiceAccount Istio creates. */
+  public readonly deploymentName: string;
+  /** The labels of the gateway's pods. */
+  public readonly podLabels: Readonly<Record<string, string>>;
+  /** The HTTPS listeners. */
+  public readonly httpsListeners: readonly GatewayHttpsListener[];
+  /** The HTTPS port. */
+  public readonly httpsPort: number;
+  /** The redirecting HTTP port, if any. */
+  public readonly httpRedirectPort?: number;
+  /** The Gateway object. */
+  public readonly apiObject: ApiObject;
+  /** The namespace of the certificate Secret, when it is not the Gateway's (a ReferenceGrant is written there). */
+  public readonly secretNamespace?: string;
+  /** The type of the Service Istio creates. */
+  public readonly serviceType: GatewayServiceType;
+  /** @internal */
+  public readonly _meshProxy = true as const;
+  private readonly attached: GatewayRouteAttachment[] = [];
+  private readonly allowedNamespaces?: ReadonlySet<string>;
+
+  constructor(scope: Construct, id: string, props: HardenedGatewayProps) {
+    super(scope, v.freeId(scope, id));
+    const model = AppModel.of(this);
+    this.name = v.dnsLabel(this, 'name', props?.name ?? id);
+    const namespace = props?.namespace?.name ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      throw new HardenedInputError(this, 'namespace', namespace, 'is not set and the enclosing chart has no namespace', 'pass namespace: <a HardenedNamespace>');
+    }
+    this.namespaceName = v.dnsLabel(this, 'namespace', namespace);
+    this.gatewayClassName = v.dnsSubdomain(this, 'gatewayClassName', props.gatewayClassName ?? RESTRICTED_DEFAULTS.gateway.className);
+    this.deploymentName = v.dnsLabel(this, 'name', `${this.name}-${this.gatewayClassName}`);
+    this.podLabels = { [GATEWAY_NAME_LABEL]: this.name };
+    if (!(props.tls instanceof GatewayTls)) {
+      throw new HardenedInputError(this, 'tls', props.tls, 'is not set: a gateway listener without TLS serves plain HTTP',
+        'give GatewayTls.fromSecret("shop-tls") or GatewayTls.fromCertManager("letsencrypt")');
+    }
+    const hostnames = (props.hostnames ?? []).map((h, i) => gatewayHostname(this, `hostnames[${i}]`, h));
+    if (new Set(hostnames).size !== hostnames.length) throw new HardenedInputError(this, 'hostnames', hostnames, 'lists a hostname twice', 'list each hostname once');
+    if (props.tls.issuer !== undefined && hostnames.length === 0) {
+      throw new HardenedInputError(this, 'hostnames', props.hostnames, 'is empty, and cert-manager issues a Gateway certificate only for listener hostnames', 'list the hostnames the gateway serves');
+    }
+    this.httpsPort = v.port(this, 'httpsPort', props.httpsPort ?? RESTRICTED_DEFAULTS.gateway.httpsPort);
+    if (props.httpRedirect ?? true) {
+      this.httpRedirectPort = v.port(this, 'httpRedirectPort', props.httpRedirectPort ?? RESTRICTED_DEFAULTS.gateway.httpRedirectPort);
+      if (this.httpRedirectPort === this.httpsPort) throw new HardenedInputError(this, 'httpRedirectPort', this.httpRedirectPort, 'is the HTTPS port', 'use another port for the redirect, e.g. 80');
+    } else if (props.httpRedirectPort !== undefined) {
+      throw new HardenedInputError(this, 'httpRedirectPort', props.httpRedirectPort, 'is given but httpRedirect is false', 'drop httpRedirectPort, or set httpRedirect: true');
+    }
+    if (props.allowedRouteNamespaces !== undefined) {
+      this.allowedNamespaces = new Set(props.allowedRouteNamespaces.map((n, i) => v.dnsLabel(this, `allowedRouteNamespaces[${i}]`, n)));
+    }
+    this.serviceType = props.serviceType ?? GatewayServiceType.LOAD_BALANCER;
+    const minReplicas = v.integer(this, 'minReplicas', props.minReplicas ?? RESTRICTED_DEFAULTS.gateway.minReplicas, 2, 100, 'use 2 to 100: one gateway pod is a single point of failure for every route');
+    const maxReplicas = v.integer(this, 'maxReplicas', props.maxReplicas ?? RESTRICTED_DEFAULTS.gateway.maxReplicas, minReplicas, 100);
+
+    const labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
+    const { secretName, secretNamespace, annotations } = props.tls._resolve(this, 'tls', `${this.name}-tls`);
+    this.secretNamespace = secretNamespace !== undefined && secretNamespace !== this.namespaceName ? secretNamespace : undefined;
+    const parametersName = `${this.name}-gateway-parameters`;
+    gatewayParameters(this, 'Parameters', {
+      name: parametersName, namespace: this.namespaceName, labels, serviceType: this.serviceType, minReplicas, maxReplicas,
+      resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels,
+    });
+
+    this.httpsListeners = (hostnames.length > 0 ? hostnames : [undefined]).map(hostname => ({
+      name: hostname === undefined ? 'https' : `https-${hostname.replace(/^\*/, 'wildcard').replace(/\./g, '-')}`.slice(0, 253),
+      ...(hostname !== undefined ? { hostname } : {}),
+    }));
+    const allowedRoutes = (kinds: string[], from: GatewaySpecListenersAllowedRoutesNamespacesFrom) => Lazy.any({
+      produce: () => ({
+        kinds: kinds.map(kind => ({ group: 'gateway.networking.k8s.io', kind })),
+        namespaces: from === GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME ? { from } : {
+          from, selector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: this.routeNamespaces() }] },
+        },
+      }),
+    }) as unknown as GatewaySpecListenersAllowedRoutes;
+    const listeners: GatewaySpecListeners[] = this.httpsListeners.map(l => ({
+      name: l.name, port: this.httpsPort, protocol: 'HTTPS', ...(l.hostname !== undefined ? { hostname: l.hostname } : {}),
+      tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secretName, ...(this.secretNamespace ? { namespace: this.secretNamespace } : {}) }] },
+      allowedRoutes: allowedRoutes(['HTTPRoute', 'GRPCRoute'], GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR),
+    }));
+    if (this.httpRedirectPort !== undefined) {
+      listeners.push({ name: 'http', port: this.httpRedirectPort, protocol: 'HTTP', allowedRoutes: allowedRoutes(['HTTPRoute'], GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME) });
+    }
+    this.apiObject = new Gateway(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespaceName, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      spec: {
+        gatewayClassName: this.gatewayClassName,
+        infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: parametersName } },
+        listeners,
+      },
+    });
+    if (this.httpRedirectPort !== undefined) {
+      new HttpRoute(this, 'HttpsRedirect', {
+        metadata: { name: `${this.name}-https-redirect`, namespace: this.namespaceName, labels },
+        spec: {
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name, sectionName: 'http' }],
+          ...(hostnames.length > 0 ? { hostnames } : {}),
+          rules: [{ matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }], filters: [{ type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT, requestRedirect: {
+            scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+            statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+            ...(this.httpsPort !== 443 ? { port: this.httpsPort } : {}),
+          } }] }],
+        },
+      });
+    }
+    if (this.secretNamespace !== undefined) {
+      new ReferenceGrant(this, 'CertificateGrant', {
+        metadata: { name: `${this.namespaceName}-${this.name}-certificate`.slice(0, 253), namespace: this.secretNamespace, labels },
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: this.namespaceName }],
+          to: [{ group: '', kind: 'Secret', name: secretName }],
+        },
+      });
+    }
+
+    const listenerPorts = [this.httpsPort, ...(this.httpRedirectPort !== undefined ? [this.httpRedirectPort] : [])].map(p => Port.tcp(p));
+    const clients = props.clients ?? RESTRICTED_DEFAULTS.gateway.clients.map(c => Peer.ipBlock(c));
+    if (clients.length === 0) throw new HardenedInputError(this, 'clients', [], 'is empty, so nothing could reach the gateway', 'leave clients unset (every address) or list who may connect');
+    clients.forEach(c => model.connectivity.addFlow(this, 'clients', c, this, { ports: listenerPorts }));
+    GatewayLayer.of(model).addGateway(this);
+    this.node.addValidation({ validate: () => this.check() });
+  }
+
+  /** Selects the gateway's pods; carries the ServiceAccount Istio gives them. */
+  public toPeerSelector(): PeerSelector {
+    return {
+      kind: PeerKind.WORKLOAD,
+      key: `0/${this.namespaceName}/${this.deploymentName}`,
+      namespace: this.namespaceName,
+      podLabels: this.podLabels,
+      serviceAccount: this.deploymentName,
+    };
+  }
+
+  /** The routes attached so far. */
+  public get routes(): readonly GatewayRouteAttachment[] {
+    return [...this.attached];
+  }
+
+  /**
+   * Records a route and returns the HTTPS listeners it attaches to: those that admit one of its
+   * hostnames. Refuses a namespace the gateway does not allow, a hostname no listener serves, and
+   * a hostname and match that another route already claims.
+   * @internal
+   */
+  public _attach(scope: Construct, field: string, route: GatewayRouteAttachment): GatewayHttpsListener[] {
+    if (this.allowedNamespaces && !this.allowedNamespaces.has(route.namespace)) {
+      throw new HardenedInputError(scope, `${field}.gateway`, this.node.path, `does not allow routes from namespace "${route.namespace}" (allowedRouteNamespaces: ${JSON.stringify([...this.allowedNamespaces])})`,
+        `add "${route.namespace}" to allowedRouteNamespaces of the gateway, or leave that prop unset`);
+    }
+    route.hostnames.forEach((h, i) => {
+      if (!this.httpsListeners.some(l => listenerAdmits(l.hostname, h))) {
+        throw new HardenedInputError(scope, `${field}.hostnames[${i}]`, h, `is served by no HTTPS listener of ${this.node.path} (${this.httpsListeners.map(l => l.hostname).join(', ')})`,
+          'add the hostname to the gateway\'s hostnames, or correct it');
+      }
+      for (const other of this.attached) {
+        if (other.kind !== route.kind || !other.hostnames.includes(h)) continue;
+        const shared = route.matches.find(m => other.matches.includes(m));
+        if (shared !== undefined) {
+          throw new HardenedInputError(scope, `${field}.hostnames[${i}]`, h, `with ${route.kind === 'GRPCRoute' ? 'service' : 'path'} "${shared}" is already routed by ${other.declaredBy}; the Gateway API would pick one route by creation time`,
+            'route each hostname and path to one backend: drop one of the two, or use a more specific path');
+        }
+      }
+    });
+    this.attached.push(route);
+    return this.httpsListeners.filter(l => route.hostnames.some(h => listenerAdmits(l.hostname, h)));
+  }
+
+  /** @internal */
+  public _ensureNetworkPolicy(direction: FlowDirection): void {
+    HostNetworkPolicy.ensure(this, direction, this.deploymentName, this.podLabels);
+  }
+
+  /** The sorted namespaces of the attached routes. */
+  private routeNamespaces(): string[] {
+    return [...new Set(this.attached.map(r => r.namespace))].sort();
+  }
+
+  private check(): string[] {
+    const errors: string[] = [];
+    const model = AppModel.of(this);
+    const ns = model.namespace(this.namespaceName);
+    if (this.attached.length === 0) {
+      errors.push(`routes: the gateway has no route. Fix: expose a workload through it with workload.exposeViaGateway(gateway, { hostnames: [...] }), or remove it.`);
+    }
+    if (!ns) {
+      errors.push(`namespace: "${this.namespaceName}" is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default. Fix: create new HardenedNamespace(<cluster chart>, '${this.namespaceName}').`);
+    } else {
+      if (ns.mesh !== undefined) {
+        errors.push(`namespace: "${this.namespaceName}" is in the mesh (${ns.mesh.mode}); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners. Fix: put the gateway in a namespace without the mesh option.`);
+      }
+      const lb = Number(ns.resourceQuota['services.loadbalancers'] ?? Infinity);
+      if (this.serviceType === GatewayServiceType.LOAD_BALANCER && lb < 1) {
+        errors.push(`serviceType: "LoadBalancer" is refused by the ResourceQuota of namespace "${this.namespaceName}" (services.loadbalancers: ${ns.resourceQuota['services.loadbalancers']}), so Istio could not create the gateway's Service. Fix: allow one in the namespace's resourceQuota ('services.loadbalancers': '1'), or set serviceType: GatewayServiceType.CLUSTER_IP.`);
+      }
+    }
+    if (this.secretNamespace !== undefined && !model.namespace(this.secretNamespace)) {
+      errors.push(`tls.namespace: "${this.secretNamespace}" is not a namespace of this app, so no ReferenceGrant can be written there and the Gateway API refuses the cross-namespace certificate. Fix: keep the Secret in namespace "${this.namespaceName}", or define "${this.secretNamespace}" with a HardenedNamespace of this app.`);
+    }
+    return errors;
+  }
+}
