@@ -9,11 +9,11 @@ import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
-import { ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
+import { ExposeViaIngressOptions, meshUpstreamAnnotations, validateExposure } from './ingress-exposure';
 import { injectionOnAmbientPods } from './mesh/namespace-mesh';
-import { ExposeViaGatewayOptions, GatewayRoute } from './gateway/gateway-route';
+import { ExposeViaGatewayOptions, GatewayRoute, validateGatewayRoute } from './gateway/gateway-route';
 import type { HardenedGateway } from './gateway/hardened-gateway';
-import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
+import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
 /** The props every hardened workload kind shares. */
@@ -63,7 +63,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   /** The pod hardening. */
   protected readonly pod: HardenedPodTemplate;
   private kplusWorkload?: kplus.AbstractPod;
-  private readonly ingresses: { host: string; paths: string[] }[] = [];
+  private readonly ingresses: { host: string; paths: string[]; className: string }[] = [];
 
   protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, options: PodTemplateOptions) {
     super(scope, v.freeId(scope, id));
@@ -162,7 +162,13 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       },
     });
     this.allowFrom(options.controller, { ports: [Port.tcp(route.port.number)] });
-    this.ingresses.push({ host: route.host, paths: [...route.paths] });
+    this.ingresses.push({ host: route.host, paths: [...route.paths], className: route.className });
+    // into a meshed namespace, ingress-nginx must proxy to the Service (crossCheck refuses other controllers)
+    addPostRenderTransform(ingress, json => {
+      if (AppModel.of(this).namespace(this.namespaceName)?.mesh === undefined || route.className !== RESTRICTED_DEFAULTS.ingressNginx.className) return;
+      const metadata = json.metadata as Record<string, unknown>;
+      metadata.annotations = { ...(metadata.annotations as Record<string, string> | undefined), ...meshUpstreamAnnotations(this.name, this.namespaceName) };
+    });
     return ingress;
   }
 
@@ -189,9 +195,11 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     if (this.node.tryFindChild(id)) {
       throw new HardenedInputError(this, field, gateway.node.path, `already exposes ${this.name} with a ${options.kind ?? 'HTTPRoute'}`, 'expose each workload once per gateway and route kind, with all its hostnames and paths');
     }
+    const validated = validateGatewayRoute(this, field, options);
+    const listeners = gateway._attach(this, field, { kind: validated.kind, namespace: this.namespaceName, hostnames: validated.hostnames, matches: validated.matches, declaredBy: this.node.path });
     const route = new GatewayRoute(this, id, {
       gateway, name: `${this.name}-${gateway.name}`.slice(0, 253), namespace: this.namespaceName, labels: this.objectLabels,
-      serviceName: this.name, port, options,
+      serviceName: this.name, port, route: validated, listeners,
     });
     this.allowFrom(gateway, { ports: [Port.tcp(port.number)] });
     return route;
@@ -199,7 +207,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
 
   /** The hosts and paths this workload is exposed at through an Ingress: its public entry points. */
   public get ingressHosts(): readonly { readonly host: string; readonly paths: readonly string[] }[] {
-    return [...this.ingresses];
+    return this.ingresses.map(i => ({ host: i.host, paths: i.paths }));
   }
 
   /** Whether a container accepts its image by tag (`ContainerImage.fromTag`, with a reason). */
@@ -283,6 +291,11 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       if (injection) errors.push(injection);
     }
     errors.push(...this.checkFlowEnds(model));
+    const mesh = model.namespace(this.namespaceName)?.mesh;
+    for (const i of mesh ? this.ingresses : []) {
+      if (i.className === RESTRICTED_DEFAULTS.ingressNginx.className) continue;
+      errors.push(`exposeViaIngress.ingressClassName: ${JSON.stringify(i.className)} serves namespace "${this.namespaceName}", which is in the mesh (${mesh!.mode}, STRICT mTLS), and we know what only ingress-nginx (class "${RESTRICTED_DEFAULTS.ingressNginx.className}") needs to send mTLS through its sidecar (service-upstream, upstream-vhost). Fix: expose the workload through a HardenedGateway (exposeViaGateway), or use ingress-nginx with class "${RESTRICTED_DEFAULTS.ingressNginx.className}".`);
+    }
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
     for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
       for (const p of flow.ports) {

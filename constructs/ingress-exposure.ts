@@ -4,6 +4,7 @@ import type { IPeer } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerPort } from './hardened-container';
 import { IngressTls } from './ingress-tls';
+import { RESTRICTED_DEFAULTS } from './restricted-defaults';
 
 /** Options of `HardenedWorkload.exposeViaIngress`. */
 export interface ExposeViaIngressOptions {
@@ -39,6 +40,21 @@ export interface ValidatedExposure {
   readonly port: HardenedContainerPort;
   readonly secretName: string;
   readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an ingress-nginx Ingress into a meshed namespace needs: nginx proxies to the Service's
+ * ClusterIP instead of the pod addresses (`service-upstream`), with the Service's name as Host
+ * (`upstream-vhost`), so that the controller's sidecar sees a mesh service and sends mTLS; to pod
+ * addresses it would pass plaintext through, which STRICT mTLS refuses.
+ * @see https://istio.io/latest/docs/ops/integrations/ (ingress-nginx notes)
+ * @internal
+ */
+export function meshUpstreamAnnotations(serviceName: string, namespace: string): Record<string, string> {
+  return {
+    'nginx.ingress.kubernetes.io/service-upstream': 'true',
+    'nginx.ingress.kubernetes.io/upstream-vhost': `${serviceName}.${namespace}.svc.${RESTRICTED_DEFAULTS.ingressNginx.clusterDomain}`,
+  };
 }
 
 // apimachinery IsDNS1123Subdomain (or IsWildcardDNS1123Subdomain): one label is enough ("localhost")

@@ -73,6 +73,13 @@ export const RESTRICTED_DEFAULTS = {
     /** The uid (and gid) of the Istio proxy, whose traffic the redirection exempts. */
     proxyUid: 1337,
   },
+  /** exposeViaIngress into a meshed namespace through ingress-nginx. */
+  ingressNginx: {
+    /** The IngressClass ingress-nginx installs by default. */
+    className: 'nginx',
+    /** The cluster's DNS domain, in the `upstream-vhost` the sidecar routes by. */
+    clusterDomain: 'cluster.local',
+  },
   /** A HardenedGateway (Gateway API, Istio's auto-deployed gateway). */
   gateway: {
     /** The GatewayClass Istio installs for its gateway controller. */

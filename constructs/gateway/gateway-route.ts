@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { HardenedInputError } from '../errors';
 import type { HardenedContainerPort } from '../hardened-container';
 import { GrpcRoute, GrpcRouteSpecRulesMatchesMethodType, HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway-api/gateway.networking.k8s.io';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../restricted-defaults';
 import { gatewayHostname } from './gateway-hostname';
-import type { HardenedGateway } from './hardened-gateway';
+import type { GatewayHttpsListener, HardenedGateway } from './hardened-gateway';
 
 /** The kind of route a workload is exposed with. */
 export enum GatewayRouteKind {
@@ -41,7 +41,7 @@ export interface ExposeViaGatewayOptions {
   readonly containerPort?: number;
 }
 
-/** What the route is made of: the workload side, validated by the workload. @internal */
+/** What the route is made of: validated by {@link validateGatewayRoute}, attached by the gateway. @internal */
 export interface GatewayRouteProps {
   readonly gateway: HardenedGateway;
   readonly name: string;
@@ -49,11 +49,55 @@ export interface GatewayRouteProps {
   readonly labels: Readonly<Record<string, string>>;
   readonly serviceName: string;
   readonly port: HardenedContainerPort;
-  readonly options: ExposeViaGatewayOptions;
+  readonly route: ValidatedGatewayRoute;
+  /** The HTTPS listeners the route attaches to (from `HardenedGateway._attach`). */
+  readonly listeners: readonly GatewayHttpsListener[];
+}
+
+/** Validated route options. @internal */
+export interface ValidatedGatewayRoute {
+  readonly kind: GatewayRouteKind;
+  readonly hostnames: readonly string[];
+  /** Path prefixes, or gRPC services (`*`: every service). */
+  readonly matches: readonly string[];
 }
 
 const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 const GRPC_SERVICE = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
+const EVERY_SERVICE = '*';
+
+/**
+ * Validates the options of `exposeViaGateway`: hostnames (see gatewayHostname), absolute
+ * normalized path prefixes (the HTTPRoute CRD's rules and more: no `//`, `/./`, `/../`, encoded
+ * `/`), or fully qualified gRPC services; each once.
+ * @internal
+ */
+export function validateGatewayRoute(scope: IConstruct, field: string, o: ExposeViaGatewayOptions): ValidatedGatewayRoute {
+  const kind = o?.kind ?? GatewayRouteKind.HTTP;
+  const hostnames = (o?.hostnames ?? []).map((h, i) => gatewayHostname(scope, `${field}.hostnames[${i}]`, h));
+  if (hostnames.length === 0) throw new HardenedInputError(scope, `${field}.hostnames`, o?.hostnames, 'is empty', 'give the hostnames clients use, e.g. ["shop.example.com"]');
+  if (new Set(hostnames).size !== hostnames.length) throw new HardenedInputError(scope, `${field}.hostnames`, hostnames, 'lists a hostname twice', 'list each hostname once');
+  let matches: string[];
+  if (kind === GatewayRouteKind.HTTP) {
+    if (o.grpcServices !== undefined) throw new HardenedInputError(scope, `${field}.grpcServices`, o.grpcServices, 'is given for an HTTP route', 'use kind: GatewayRouteKind.GRPC, or drop grpcServices');
+    matches = [...(o.paths ?? ['/'])];
+    if (matches.length === 0) throw new HardenedInputError(scope, `${field}.paths`, matches, 'is empty', 'give at least one path prefix, e.g. "/"');
+    matches.forEach((p, i) => {
+      const bad = typeof p !== 'string' || !p.startsWith('/') || !PATH_CHARS.test(p) || /\/\/|\/\.\.?(\/|$)|%2f/i.test(p);
+      if (bad) throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, 'is not an absolute, normalized URL path', 'write e.g. "/" or "/api" (no "//", "/./", "/../" or encoded "/")');
+    });
+  } else {
+    if (o.paths !== undefined) throw new HardenedInputError(scope, `${field}.paths`, o.paths, 'is given for a gRPC route', 'route gRPC by service (grpcServices), or use kind: GatewayRouteKind.HTTP');
+    if (o.grpcServices !== undefined && o.grpcServices.length === 0) throw new HardenedInputError(scope, `${field}.grpcServices`, o.grpcServices, 'is empty', 'list the services, or leave grpcServices unset for every service');
+    matches = [...(o.grpcServices ?? [EVERY_SERVICE])];
+    matches.forEach((s, i) => {
+      if (o.grpcServices === undefined) return;
+      if (typeof s !== 'string' || !GRPC_SERVICE.test(s)) throw new HardenedInputError(scope, `${field}.grpcServices[${i}]`, s, 'is not a fully qualified gRPC service name', 'write e.g. "shop.v1.Cart"');
+    });
+  }
+  if (new Set(matches).size !== matches.length) throw new HardenedInputError(scope, `${field}.${kind === GatewayRouteKind.HTTP ? 'paths' : 'grpcServices'}`, matches, 'lists an entry twice', 'list each once');
+  return { kind, hostnames, matches };
+}
 
 /**
  * An HTTPRoute or GRPCRoute in the workload's namespace, from validated hostnames and paths (or
@@ -68,45 +112,20 @@ export class GatewayRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayRouteProps) {
     super(scope, id);
-    const field = 'exposeViaGateway';
-    const o = props.options;
-    const kind = o.kind ?? GatewayRouteKind.HTTP;
-    const hostnames = (o.hostnames ?? []).map((h, i) => gatewayHostname(scope, `${field}.hostnames[${i}]`, h));
-    if (hostnames.length === 0) throw new HardenedInputError(scope, `${field}.hostnames`, o.hostnames, 'is empty', 'give the hostnames clients use, e.g. ["shop.example.com"]');
-    if (new Set(hostnames).size !== hostnames.length) throw new HardenedInputError(scope, `${field}.hostnames`, hostnames, 'lists a hostname twice', 'list each hostname once');
+    const { gateway, route, listeners } = props;
+    const { kind, hostnames, matches } = route;
     this.hostnames = hostnames;
-    let matches: string[];
-    if (kind === GatewayRouteKind.HTTP) {
-      if (o.grpcServices !== undefined) throw new HardenedInputError(scope, `${field}.grpcServices`, o.grpcServices, 'is given for an HTTP route', 'use kind: GatewayRouteKind.GRPC, or drop grpcServices');
-      matches = [...(o.paths ?? ['/'])];
-      if (matches.length === 0) throw new HardenedInputError(scope, `${field}.paths`, matches, 'is empty', 'give at least one path prefix, e.g. "/"');
-      matches.forEach((p, i) => {
-        const bad = typeof p !== 'string' || !p.startsWith('/') || !PATH_CHARS.test(p) || /\/\/|\/\.\.?(\/|$)|%2f/i.test(p);
-        if (bad) throw new HardenedInputError(scope, `${field}.paths[${i}]`, p, 'is not an absolute, normalized URL path', 'write e.g. "/" or "/api" (no "//", "/./", "/../" or encoded "/")');
-      });
-    } else {
-      if (o.paths !== undefined) throw new HardenedInputError(scope, `${field}.paths`, o.paths, 'is given for a gRPC route', 'route gRPC by service (grpcServices), or use kind: GatewayRouteKind.HTTP');
-      matches = [...(o.grpcServices ?? ['*'])];
-      matches.forEach((s, i) => {
-        if (s === '*' && o.grpcServices === undefined) return;
-        if (typeof s !== 'string' || !GRPC_SERVICE.test(s)) throw new HardenedInputError(scope, `${field}.grpcServices[${i}]`, s, 'is not a fully qualified gRPC service name', 'write e.g. "shop.v1.Cart"');
-      });
-    }
-    if (new Set(matches).size !== matches.length) throw new HardenedInputError(scope, `${field}.${kind === GatewayRouteKind.HTTP ? 'paths' : 'grpcServices'}`, matches, 'lists an entry twice', 'list each once');
-
-    const gateway = props.gateway;
-    const listeners = gateway._attach(scope, field, { kind, namespace: props.namespace, hostnames, matches, declaredBy: scope.node.path });
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...props.labels, [MANAGED_BY_LABEL]: MANAGED_BY } };
     const parentRefs = listeners.map(l => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name, namespace: gateway.namespaceName, sectionName: l.name }));
     const backendRefs = [{ group: '', kind: 'Service', name: props.serviceName, port: props.port.servicePort ?? props.port.number }];
     if (kind === GatewayRouteKind.HTTP) {
       this.apiObject = new HttpRoute(this, 'Resource', {
         metadata,
-        spec: { parentRefs, hostnames, rules: [{ matches: matches.map(value => ({ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } })), backendRefs }] },
+        spec: { parentRefs, hostnames: [...hostnames], rules: [{ matches: matches.map(value => ({ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } })), backendRefs }] },
       });
     } else {
-      const grpcMatches = o.grpcServices === undefined ? {} : { matches: matches.map(service => ({ method: { type: GrpcRouteSpecRulesMatchesMethodType.EXACT, service } })) };
-      this.apiObject = new GrpcRoute(this, 'Resource', { metadata, spec: { parentRefs, hostnames, rules: [{ ...grpcMatches, backendRefs }] } });
+      const grpcMatches = matches.includes(EVERY_SERVICE) ? {} : { matches: matches.map(service => ({ method: { type: GrpcRouteSpecRulesMatchesMethodType.EXACT, service } })) };
+      this.apiObject = new GrpcRoute(this, 'Resource', { metadata, spec: { parentRefs, hostnames: [...hostnames], rules: [{ ...grpcMatches, backendRefs }] } });
     }
   }
 }

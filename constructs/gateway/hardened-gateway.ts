@@ -122,6 +122,9 @@ export interface GatewayRouteAttachment {
   readonly declaredBy: string;
 }
 
+const meshedNamespaceProblem = (mode: string) => `is in the mesh (${mode}); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners`;
+const MESHED_NAMESPACE_FIX = 'put the gateway in a namespace without the mesh option';
+
 /** The label Istio puts on the pods it deploys for a Gateway (and selects them by). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -174,6 +177,8 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
       throw new HardenedInputError(this, 'namespace', namespace, 'is not set and the enclosing chart has no namespace', 'pass namespace: <a HardenedNamespace>');
     }
     this.namespaceName = v.dnsLabel(this, 'namespace', namespace);
+    const meshMode = model.namespace(this.namespaceName)?.mesh?.mode;
+    if (meshMode !== undefined) throw new HardenedInputError(this, 'namespace', this.namespaceName, meshedNamespaceProblem(meshMode), MESHED_NAMESPACE_FIX);
     this.gatewayClassName = v.dnsSubdomain(this, 'gatewayClassName', props.gatewayClassName ?? RESTRICTED_DEFAULTS.gateway.className);
     this.deploymentName = v.dnsLabel(this, 'name', `${this.name}-${this.gatewayClassName}`);
     this.podLabels = { [GATEWAY_NAME_LABEL]: this.name };
@@ -335,7 +340,7 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
       errors.push(`namespace: "${this.namespaceName}" is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default. Fix: create new HardenedNamespace(<cluster chart>, '${this.namespaceName}').`);
     } else {
       if (ns.mesh !== undefined) {
-        errors.push(`namespace: "${this.namespaceName}" is in the mesh (${ns.mesh.mode}); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners. Fix: put the gateway in a namespace without the mesh option.`);
+        errors.push(`namespace: "${this.namespaceName}" ${meshedNamespaceProblem(ns.mesh.mode)}. Fix: ${MESHED_NAMESPACE_FIX}.`);
       }
       const lb = Number(ns.resourceQuota['services.loadbalancers'] ?? Infinity);
       if (this.serviceType === GatewayServiceType.LOAD_BALANCER && lb < 1) {

@@ -25,9 +25,9 @@ let validators: Map<string, ValidateFunction> | undefined;
 const schemas = new Map<string, Schema>();
 
 /**
- * CEL rules cel-js cannot evaluate (it refuses `has()` on a field of an indexed element, e.g.
- * `has(self.matches[0].path)`, which Kubernetes CEL allows): skipped here, by message; the real API
- * server judges them in test/cluster.
+ * CEL rules cel-js cannot evaluate: `has()` on a field of an indexed element (`has(self.matches[0].path)`)
+ * and RE2's `(?i)` flag in `matches()`, both valid Kubernetes CEL. Skipped here, by message; the real
+ * API server judges them in test/cluster.
  */
 export const UNEVALUATED_CEL_RULES = new Set<string>();
 
@@ -41,7 +41,10 @@ function celFailures(schema: Schema | undefined, value: unknown, at: string): st
     try {
       result = celEnvironment().evaluate(v.rule, { self: toCelValue(value) });
     } catch (e) {
-      if ((e as Error).message.startsWith('has() invalid argument') && /has\(self\.\w+\[0\]\./.test(v.rule)) {
+      const message = (e as Error).message;
+      const hasOnIndex = message.startsWith('has() invalid argument') && /has\(self(\.\w+)?\[\d+\]\./.test(v.rule);
+      const re2Flag = message.startsWith('Invalid regular expression') && v.rule.includes('(?i)');
+      if (hasOnIndex || re2Flag) {
         UNEVALUATED_CEL_RULES.add(v.message ?? v.rule);
         continue;
       }
