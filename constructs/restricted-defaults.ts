@@ -97,6 +97,8 @@ export const RESTRICTED_DEFAULTS = {
     resources: { cpu: { request: '100m', limit: '1' }, memory: { request: '128Mi', limit: '512Mi' } },
     /** The Prometheus port of Istio's gateway pods (pilot-agent's merged metrics). */
     metricsPort: 15020,
+    /** Envoy's status port on Istio's gateway pods (/healthz/ready); its liveness probe checks it over TCP. */
+    statusPort: 15021,
   },
 } as const;
 

@@ -69,6 +69,7 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
   const gateway = new HardenedGateway(new Chart(app, 'edge-gateway', { namespace: edge.name }), 'public', {
     hostnames: ['shop.example.com'],
     tls: GatewayTls.fromCertManager('letsencrypt'),
+    proxyImage: exampleImage('istio-proxyv2'), // the installed Istio's proxyv2, mirrored and pinned
   });
   const databasePassword = EnvValueFrom.secretKey('postgres-credentials', 'password');
 

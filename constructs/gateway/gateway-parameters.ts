@@ -14,6 +14,8 @@ export interface GatewayParametersProps {
   readonly maxReplicas: number;
   readonly resources: HardenedContainerResources;
   readonly podLabels: Readonly<Record<string, string>>;
+  /** The proxy image, pinned by digest. */
+  readonly proxyImage: string;
 }
 
 const dump = (value: unknown): string => jsYaml.dump(value, { lineWidth: -1, noRefs: true });
@@ -27,7 +29,11 @@ const dump = (value: unknown): string => jsYaml.dump(value, { lineWidth: -1, noR
  *
  * - `deployment`: pod-level `seccompProfile: RuntimeDefault` (the template sets it only when the
  *   install sets `gateways.seccompProfile`, so by default the pod fails Pod Security restricted),
- *   the proxy's requests and limits, and a spread over nodes;
+ *   the proxy image pinned by digest and a liveness probe (a TCP check of Envoy's status port
+ *   15021; the template has readiness and startup probes only), both of which the app's admission
+ *   policies require (HARDENED-1, HARDENED-4), the proxy's requests and limits, no Kubernetes API
+ *   token (the agent authenticates to istiod with the projected `istio-token` the template mounts,
+ *   pkg/config/constants ThirdPartyJwtPath), and a spread over nodes;
  * - `service`: its type (a HardenedNamespace's quota allows no LoadBalancer by default);
  * - `horizontalPodAutoscaler` and `podDisruptionBudget`: at least two replicas and one always up.
  *
@@ -44,7 +50,11 @@ export function gatewayParameters(scope: Construct, id: string, props: GatewayPa
       template: {
         spec: {
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{ name: 'istio-proxy', resources: { requests, limits } }],
+          automountServiceAccountToken: false,
+          containers: [{
+            name: 'istio-proxy', image: props.proxyImage, resources: { requests, limits },
+            livenessProbe: { tcpSocket: { port: RESTRICTED_DEFAULTS.gateway.statusPort }, periodSeconds: 10, failureThreshold: 3 },
+          }],
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
             labelSelector: { matchLabels: { ...props.podLabels } },

@@ -4,6 +4,7 @@ import * as v from '../_validate';
 import { AppModel, IHardenedNamespace } from '../app-model';
 import { FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from '../connectivity';
 import { HardenedInputError } from '../errors';
+import { ContainerImage } from '../container-image';
 import type { HardenedContainerResources } from '../hardened-container';
 import { HostNetworkPolicy } from '../host-network-policy';
 import {
@@ -41,6 +42,12 @@ export interface HardenedGatewayProps {
   readonly namespace?: IHardenedNamespace;
   /** Where the HTTPS listeners' certificate comes from: TLS is required. */
   readonly tls: GatewayTls;
+  /**
+   * The Istio proxy image of the installed Istio (`istio/proxyv2`), pinned by digest, e.g. from
+   * `crane digest docker.io/istio/proxyv2:1.31.0`. Istio's template renders it by tag, which the
+   * blueprint's own admission policy (HARDENED-1) denies; the parameters pin it.
+   */
+  readonly proxyImage: ContainerImage;
   /**
    * The hostnames the gateway serves: one HTTPS listener each (`*.example.com` allowed as the
    * whole leftmost label). Required with `GatewayTls.fromCertManager`, which issues for them.
@@ -205,12 +212,17 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
     const minReplicas = v.integer(this, 'minReplicas', props.minReplicas ?? RESTRICTED_DEFAULTS.gateway.minReplicas, 2, 100, 'use 2 to 100: one gateway pod is a single point of failure for every route');
     const maxReplicas = v.integer(this, 'maxReplicas', props.maxReplicas ?? RESTRICTED_DEFAULTS.gateway.maxReplicas, minReplicas, 100);
 
+    if (!(props.proxyImage instanceof ContainerImage) || !props.proxyImage.pinned) {
+      throw new HardenedInputError(this, 'proxyImage', props.proxyImage?.reference, 'is not an image pinned by digest: Istio would run its proxy by tag, which the app\'s admission policy HARDENED-1 denies',
+        'give ContainerImage.fromDigest("docker.io/istio/proxyv2@sha256:<digest of the installed Istio version>")');
+    }
+    const proxyImage = v.digestImage(this, 'proxyImage', props.proxyImage.reference);
     const labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
     const { secretName, secretNamespace, annotations } = props.tls._resolve(this, 'tls', `${this.name}-tls`);
     this.secretNamespace = secretNamespace !== undefined && secretNamespace !== this.namespaceName ? secretNamespace : undefined;
     const parametersName = `${this.name}-gateway-parameters`;
     gatewayParameters(this, 'Parameters', {
-      name: parametersName, namespace: this.namespaceName, labels, serviceType: this.serviceType, minReplicas, maxReplicas,
+      name: parametersName, namespace: this.namespaceName, labels, serviceType: this.serviceType, minReplicas, maxReplicas, proxyImage,
       resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels,
     });
 

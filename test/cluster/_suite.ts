@@ -26,6 +26,7 @@ import { withoutWarnings } from '../support/manifests';
 import { build as buildRandomApp, plans } from '../support/random-apps';
 import { badInputServerTests } from './_bad-input';
 import { boundaryApps } from './_boundary-apps';
+import { gatewayServerTests } from './_gateway';
 import {
   admission, applyAll, asManifests, describeIfGo, eventually, fixtureCrds, jobFromCronJob, podsIn, ROOT, synthStorefront, useCluster, warningEvents,
 } from './_support';
@@ -550,5 +551,6 @@ export function realServerSuite(minor: string): void {
     }, 300_000);
 
     badInputServerTests(minor, client, tally);
+    gatewayServerTests(minor, client);
   });
 }

@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import {
-  GatewayRouteKind, GatewayServiceType, GatewayTls, HardenedDeployment, HardenedGateway, HardenedNamespace, IngressTls, NamespaceMesh, Peer,
+  ContainerImage, GatewayRouteKind, GatewayServiceType, GatewayTls, HardenedDeployment, HardenedGateway, HardenedNamespace, IngressTls, NamespaceMesh, Peer,
 } from '../../constructs';
 import { container } from '../support/fixtures';
 import { synthApp, testApp } from '../support/manifests';
-import { gatewayApp } from './_support';
+import { gatewayApp, PROXY_IMAGE } from './_support';
 
 /** Each bad input fails with the construct path, the field, the value and a fix. */
 describe('bad input to the Gateway API exposure', () => {
@@ -30,6 +30,11 @@ describe('bad input to the Gateway API exposure', () => {
 
   test('a gateway without TLS', () => {
     expect(() => gatewayApp({ gateway: { tls: undefined as unknown as GatewayTls } })).toThrow(/\[edge-gateway\/public\] tls: \(unset\) is not set: a gateway listener without TLS serves plain HTTP\. Fix: give GatewayTls\.fromSecret/);
+  });
+
+  test('a proxy image by tag', () => {
+    expect(() => gatewayApp({ gateway: { proxyImage: ContainerImage.fromTag('docker.io/istio/proxyv2:1.31.0', { reason: 'follows the install' }) } })).toThrow(
+      /\[edge-gateway\/public\] proxyImage: "docker\.io\/istio\/proxyv2:1\.31\.0" is not an image pinned by digest: Istio would run its proxy by tag, which the app's admission policy HARDENED-1 denies\. Fix: give ContainerImage\.fromDigest/);
   });
 
   test('cert-manager without listener hostnames', () => {
@@ -86,7 +91,7 @@ describe('bad input to the Gateway API exposure', () => {
     const app = testApp();
     const cluster = new Chart(app, 'cluster');
     new HardenedNamespace(cluster, 'edge', { mesh: NamespaceMesh.sidecar(), resourceQuota: { 'services.loadbalancers': '1' } });
-    expect(() => new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls') })).toThrow(
+    expect(() => new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls'), proxyImage: PROXY_IMAGE })).toThrow(
       /\[gw\/public\] namespace: "edge" is in the mesh \(sidecar\); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners\. Fix: put the gateway in a namespace without the mesh option/);
   });
 
@@ -96,7 +101,7 @@ describe('bad input to the Gateway API exposure', () => {
     new HardenedNamespace(cluster, 'edge');
     const { IstioMesh } = require('../../constructs');
     new IstioMesh(cluster, 'mesh');
-    new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls') });
+    new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls'), proxyImage: PROXY_IMAGE });
     expect(() => synthApp(app)).toThrow(/routes: the gateway has no route[\s\S]*serviceType: "LoadBalancer" is refused by the ResourceQuota of namespace "edge" \(services\.loadbalancers: 0\)[\s\S]*Fix: allow one in the namespace's resourceQuota/);
   });
 
@@ -106,7 +111,7 @@ describe('bad input to the Gateway API exposure', () => {
     new HardenedNamespace(cluster, 'edge');
     const { IstioMesh } = require('../../constructs');
     new IstioMesh(cluster, 'mesh');
-    const gateway = new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls'), serviceType: GatewayServiceType.CLUSTER_IP });
+    const gateway = new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls'), proxyImage: PROXY_IMAGE, serviceType: GatewayServiceType.CLUSTER_IP });
     new HardenedNamespace(cluster, 'shop');
     const web = new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container()] });
     web.exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
@@ -117,7 +122,7 @@ describe('bad input to the Gateway API exposure', () => {
     const app = testApp();
     const cluster = new Chart(app, 'cluster');
     new HardenedNamespace(cluster, 'edge', { resourceQuota: { 'services.loadbalancers': '1' } });
-    const gateway = new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls') });
+    const gateway = new HardenedGateway(new Chart(app, 'gw', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('tls'), proxyImage: PROXY_IMAGE });
     new HardenedNamespace(cluster, 'shop');
     new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container()] }).exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
     expect(() => synthApp(app)).toThrow(/\[gw\/public\] gatewayClassName: "istio" is served by Istio, whose gateway pods get their configuration and certificates from istiod, and the app declares no IstioMesh\. Fix: add `new IstioMesh/);

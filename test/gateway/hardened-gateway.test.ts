@@ -2,7 +2,7 @@ import { GatewayRouteKind } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { findObject, synthApp } from '../support/manifests';
 import { isGatewayApiObject, validateAgainstIstioCrd } from '../mesh/_support';
-import { gatewayApp } from './_support';
+import { gatewayApp, PROXY_IMAGE } from './_support';
 
 const spec = (o: KubeObject) => o.spec as any;
 
@@ -92,7 +92,11 @@ describe('HardenedGateway and exposeViaGateway', () => {
     const yaml = require('js-yaml');
     const deployment = yaml.load((cm.data as any).deployment);
     expect(deployment.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
-    expect(deployment.spec.template.spec.containers).toEqual([{ name: 'istio-proxy', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } }]);
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(deployment.spec.template.spec.containers).toEqual([{
+      name: 'istio-proxy', image: PROXY_IMAGE.reference, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      livenessProbe: { tcpSocket: { port: 15021 }, periodSeconds: 10, failureThreshold: 3 },
+    }]);
     expect(yaml.load((cm.data as any).horizontalPodAutoscaler).spec).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
     expect(yaml.load((cm.data as any).podDisruptionBudget)).toEqual({ spec: { minAvailable: 1 } });
     expect(yaml.load((cm.data as any).service)).toEqual({ spec: { type: 'LoadBalancer' } });
