@@ -8,6 +8,7 @@ import { DEFAULT_ISTIO_ROOT_NAMESPACE } from '../report/posture';
 import { diffAdmission } from './admission';
 import { workloadIdentity } from './identity';
 import { diffExceptions } from './exceptions';
+import { diffGatewayEntryPoints } from './gateway';
 import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
 import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
 import { diffReachability } from './reachability';
@@ -23,6 +24,7 @@ export { diffNamespaces, diffWorkloads, diffRbac, permissionsBySubject } from '.
 export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
 export { diffExceptions } from './exceptions';
 export { diffAdmission } from './admission';
+export { diffGatewayEntryPoints } from './gateway';
 export { renderDiffMarkdown, renderDiffJson, type DiffRenderOptions } from './render';
 
 /** Options of {@link diffManifests}. */
@@ -51,6 +53,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     ...diffSupplyChain(before, after, identity),
     ...diffExceptions(before, after, identity, options.today),
     ...diffAdmission(before, after),
+    ...diffGatewayEntryPoints(before, after),
   ].sort(compareItems);
   const counts: Record<DiffEffect, number> = { opens: 0, tightens: 0, neutral: 0 };
   for (const i of items) counts[i.effect]++;

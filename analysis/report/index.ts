@@ -31,6 +31,9 @@ export {
   type MtlsMode, type MtlsResolution, podSecurityLabels, type PssLabels, replicasOf, resolveMtls,
   rootCapableContainers, writableRootFsContainers,
 } from './posture';
+export {
+  extractGatewayEntryPoints, type GatewayListenerEntry, type GatewayRouteEntry, renderGatewayEntryPoints,
+} from './gateway-entry-points';
 export { code, mermaidIdFragment, mermaidLabel, stableHash, table, tableCell } from './markdown';
 export {
   type DiagramEnd, type DiagramFlow, type FlowDiagram, type FlowDiagramOptions, NAMESPACE_VIEW_ABOVE,

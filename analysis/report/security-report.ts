@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../../policy/kube-object';
 import { renderEntryPoints } from './entry-points';
+import { renderGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
 import { DiagramFlow, renderFlowDiagram } from './mermaid';
 import { formatPorts } from './ports';
@@ -262,6 +263,8 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
   const entryPoints = renderEntryPoints(objects);
   if (entryPoints.length > 0) out.push(...entryPoints, '');
+  const gatewayEntryPoints = renderGatewayEntryPoints(objects);
+  if (gatewayEntryPoints.length > 0) out.push(...gatewayEntryPoints, '');
   out.push(...renderNamespaces(objects, matrix, rootNs), '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');
