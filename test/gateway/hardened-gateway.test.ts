@@ -102,3 +102,19 @@ describe('HardenedGateway and exposeViaGateway', () => {
     expect(yaml.load((cm.data as any).service)).toEqual({ spec: { type: 'LoadBalancer' } });
   });
 });
+
+describe('reachability of the exposed backends (the evaluator that reads NetworkPolicies and AuthorizationPolicies together)', () => {
+  const built = gatewayApp();
+  built.web.exposeViaGateway(built.gateway, { hostnames: ['shop.example.com'] });
+  built.grpc.exposeViaGateway(built.gateway, { hostnames: ['orders.api.example.com'], kind: GatewayRouteKind.GRPC, containerPort: 9090 });
+  const objects = synthApp(built.app);
+  const { computeReachability, defaultLayers } = require('../../analysis/report');
+  const matrix = computeReachability(objects, { layers: defaultLayers(objects) });
+
+  test('from outside the inputs, each backend is reached by the gateway pods only, on exactly its container port', () => {
+    const into = matrix.external.filter((f: any) => f.direction === 'ingress').map((f: any) => [`${f.workload.namespace}/${f.workload.name}`, f.peer.description ?? f.peer.cidr ?? f.peer.type, f.ports.map((p: any) => p.port)]);
+    // the NetworkPolicies also open HBONE 15008 to the ambient backend and the ambient probe source; the AuthorizationPolicy layer admits neither
+    const gatewayPods = 'pods matching {gateway.networking.k8s.io/gateway-name=public} in namespace edge (not among the inputs)';
+    expect(into).toEqual([['api/orders', gatewayPods, [9090]], ['shop/web', gatewayPods, [8080]]]);
+  });
+});
