@@ -9,11 +9,11 @@ import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
-import { ExposeViaIngressOptions, meshUpstreamAnnotations, validateExposure } from './ingress-exposure';
+import { addMeshUpstream, ExposeViaIngressOptions, meshIngressProblems, validateExposure } from './ingress-exposure';
 import { injectionOnAmbientPods } from './mesh/namespace-mesh';
-import { ExposeViaGatewayOptions, GatewayRoute, validateGatewayRoute } from './gateway/gateway-route';
+import { ExposeViaGatewayOptions, GatewayRoute, routeViaGateway } from './gateway/gateway-route';
 import type { HardenedGateway } from './gateway/hardened-gateway';
-import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS, WORKLOAD_NAME_LABEL } from './restricted-defaults';
+import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
 
 /** The props every hardened workload kind shares. */
@@ -164,11 +164,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     this.allowFrom(options.controller, { ports: [Port.tcp(route.port.number)] });
     this.ingresses.push({ host: route.host, paths: [...route.paths], className: route.className });
     // into a meshed namespace, ingress-nginx must proxy to the Service (crossCheck refuses other controllers)
-    addPostRenderTransform(ingress, json => {
-      if (AppModel.of(this).namespace(this.namespaceName)?.mesh === undefined || route.className !== RESTRICTED_DEFAULTS.ingressNginx.className) return;
-      const metadata = json.metadata as Record<string, unknown>;
-      metadata.annotations = { ...(metadata.annotations as Record<string, string> | undefined), ...meshUpstreamAnnotations(this.name, this.namespaceName) };
-    });
+    addPostRenderTransform(ingress, json => addMeshUpstream(json, route.className, AppModel.of(this).namespace(this.namespaceName)?.mesh !== undefined, this.name, this.namespaceName));
     return ingress;
   }
 
@@ -180,28 +176,9 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    * @returns the route
    */
   public exposeViaGateway(gateway: HardenedGateway, options: ExposeViaGatewayOptions): GatewayRoute {
-    const field = 'exposeViaGateway';
-    if (this.service === undefined) {
-      throw new HardenedInputError(this, field, this.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
-    }
-    const ports = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
-    const wanted = options?.containerPort;
-    const port = wanted !== undefined ? ports.find(p => p.number === wanted) : ports.length === 1 ? ports[0] : undefined;
-    if (!port) {
-      throw new HardenedInputError(this, `${field}.containerPort`, wanted, wanted === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port any main container listens on',
-        `give one of ${JSON.stringify(ports.map(p => p.number))}`);
-    }
-    const id = `GatewayRoute-${gateway.node.addr.slice(0, 8)}-${options.kind ?? 'HTTPRoute'}`;
-    if (this.node.tryFindChild(id)) {
-      throw new HardenedInputError(this, field, gateway.node.path, `already exposes ${this.name} with a ${options.kind ?? 'HTTPRoute'}`, 'expose each workload once per gateway and route kind, with all its hostnames and paths');
-    }
-    const validated = validateGatewayRoute(this, field, options);
-    const listeners = gateway._attach(this, field, { kind: validated.kind, namespace: this.namespaceName, hostnames: validated.hostnames, matches: validated.matches, declaredBy: this.node.path });
-    const route = new GatewayRoute(this, id, {
-      gateway, name: `${this.name}-${gateway.name}`.slice(0, 253), namespace: this.namespaceName, labels: this.objectLabels,
-      serviceName: this.name, port, route: validated, listeners,
-    });
-    this.allowFrom(gateway, { ports: [Port.tcp(port.number)] });
+    const tcpPorts = this.pod.containers(ContainerList.MAIN).flatMap(c => c.ports ?? []).filter(p => (p.protocol ?? Protocol.TCP) === Protocol.TCP);
+    const { route, port } = routeViaGateway(this, gateway, options, { name: this.name, namespace: this.namespaceName, labels: this.objectLabels, hasService: this.service !== undefined, tcpPorts });
+    this.allowFrom(gateway, { ports: [Port.tcp(port)] });
     return route;
   }
 
@@ -291,11 +268,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
       if (injection) errors.push(injection);
     }
     errors.push(...this.checkFlowEnds(model));
-    const mesh = model.namespace(this.namespaceName)?.mesh;
-    for (const i of mesh ? this.ingresses : []) {
-      if (i.className === RESTRICTED_DEFAULTS.ingressNginx.className) continue;
-      errors.push(`exposeViaIngress.ingressClassName: ${JSON.stringify(i.className)} serves namespace "${this.namespaceName}", which is in the mesh (${mesh!.mode}, STRICT mTLS), and we know what only ingress-nginx (class "${RESTRICTED_DEFAULTS.ingressNginx.className}") needs to send mTLS through its sidecar (service-upstream, upstream-vhost). Fix: expose the workload through a HardenedGateway (exposeViaGateway), or use ingress-nginx with class "${RESTRICTED_DEFAULTS.ingressNginx.className}".`);
-    }
+    errors.push(...meshIngressProblems(this.ingresses.map(i => i.className), this.namespaceName, model.namespace(this.namespaceName)?.mesh?.mode));
     const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
     for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
       for (const p of flow.ports) {

@@ -45,8 +45,9 @@ export { PodVolume, type ServiceAccountTokenVolumeOptions, type VolumeMount } fr
 export { IngressTls, type IngressTlsCertManagerOptions } from './ingress-tls';
 export { ExposeViaIngressOptions } from './ingress-exposure';
 export { GatewayTls, type GatewayTlsCertManagerOptions, type GatewayTlsSecretOptions } from './gateway/gateway-tls';
+export { type GatewayHttpsListener } from './gateway/gateway-listeners';
 export {
-  GATEWAY_NAME_LABEL, type GatewayHttpsListener, type GatewayRouteAttachment, GatewayServiceType, HardenedGateway,
+  GATEWAY_NAME_LABEL, type GatewayRouteAttachment, GatewayServiceType, HardenedGateway,
   type HardenedGatewayProps,
 } from './gateway/hardened-gateway';
 export { type ExposeViaGatewayOptions, GatewayRoute, GatewayRouteKind } from './gateway/gateway-route';

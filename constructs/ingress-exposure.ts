@@ -57,6 +57,20 @@ export function meshUpstreamAnnotations(serviceName: string, namespace: string):
   };
 }
 
+/** Adds {@link meshUpstreamAnnotations} to a rendered ingress-nginx Ingress into a meshed namespace. @internal */
+export function addMeshUpstream(json: Record<string, unknown>, className: string, meshed: boolean, serviceName: string, namespace: string): void {
+  if (!meshed || className !== RESTRICTED_DEFAULTS.ingressNginx.className) return;
+  const metadata = json.metadata as Record<string, unknown>;
+  metadata.annotations = { ...(metadata.annotations as Record<string, string> | undefined), ...meshUpstreamAnnotations(serviceName, namespace) };
+}
+
+/** Ingresses of another class than ingress-nginx's into a meshed namespace: refused, with the fix. @internal */
+export function meshIngressProblems(classNames: readonly string[], namespace: string, meshMode: string | undefined): string[] {
+  if (meshMode === undefined) return [];
+  const nginx = RESTRICTED_DEFAULTS.ingressNginx.className;
+  return classNames.filter(c => c !== nginx).map(c => `exposeViaIngress.ingressClassName: ${JSON.stringify(c)} serves namespace "${namespace}", which is in the mesh (${meshMode}, STRICT mTLS), and we know what only ingress-nginx (class "${nginx}") needs to send mTLS through its sidecar (service-upstream, upstream-vhost). Fix: expose the workload through a HardenedGateway (exposeViaGateway), or use ingress-nginx with class "${nginx}".`);
+}
+
 // apimachinery IsDNS1123Subdomain (or IsWildcardDNS1123Subdomain): one label is enough ("localhost")
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;

@@ -5,7 +5,8 @@ import type { HardenedContainerPort } from '../hardened-container';
 import { GrpcRoute, GrpcRouteSpecRulesMatchesMethodType, HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway-api/gateway.networking.k8s.io';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../restricted-defaults';
 import { gatewayHostname } from './gateway-hostname';
-import type { GatewayHttpsListener, HardenedGateway } from './hardened-gateway';
+import type { GatewayHttpsListener } from './gateway-listeners';
+import type { HardenedGateway } from './hardened-gateway';
 
 /** The kind of route a workload is exposed with. */
 export enum GatewayRouteKind {
@@ -128,4 +129,44 @@ export class GatewayRoute extends Construct {
       this.apiObject = new GrpcRoute(this, 'Resource', { metadata, spec: { parentRefs, hostnames: [...hostnames], rules: [{ ...grpcMatches, backendRefs }] } });
     }
   }
+}
+
+/** What a route needs of the workload it exposes. @internal */
+export interface RoutedWorkload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly hasService: boolean;
+  /** The TCP ports of its main containers. */
+  readonly tcpPorts: readonly HardenedContainerPort[];
+}
+
+/**
+ * `exposeViaGateway` of a workload: validates everything (the Service, the container port, the
+ * route options, the gateway's consent) before any construct exists, then writes the route as the
+ * workload's child. Returns it and the container port the gateway may reach.
+ * @internal
+ */
+export function routeViaGateway(scope: Construct, gateway: HardenedGateway, options: ExposeViaGatewayOptions, workload: RoutedWorkload): { route: GatewayRoute; port: number } {
+  const field = 'exposeViaGateway';
+  if (!workload.hasService) throw new HardenedInputError(scope, field, workload.name, 'has no Service to route to', 'declare container ports (and service: true for a Job)');
+  const ports = workload.tcpPorts;
+  const wanted = options?.containerPort;
+  const port = wanted !== undefined ? ports.find(p => p.number === wanted) : ports.length === 1 ? ports[0] : undefined;
+  if (!port) {
+    throw new HardenedInputError(scope, `${field}.containerPort`, wanted, wanted === undefined ? 'is needed: the workload has several TCP ports' : 'is not a TCP port any main container listens on',
+      `give one of ${JSON.stringify(ports.map(p => p.number))}`);
+  }
+  const kind = options?.kind ?? GatewayRouteKind.HTTP;
+  const id = `GatewayRoute-${gateway.node.addr.slice(0, 8)}-${kind}`;
+  if (scope.node.tryFindChild(id)) {
+    throw new HardenedInputError(scope, field, gateway.node.path, `already exposes ${workload.name} with a ${kind}`, 'expose each workload once per gateway and route kind, with all its hostnames and paths');
+  }
+  const validated = validateGatewayRoute(scope, field, options);
+  const listeners = gateway._attach(scope, field, { kind, namespace: workload.namespace, hostnames: validated.hostnames, matches: validated.matches, declaredBy: scope.node.path });
+  const route = new GatewayRoute(scope, id, {
+    gateway, name: `${workload.name}-${gateway.name}`.slice(0, 253), namespace: workload.namespace, labels: workload.labels,
+    serviceName: workload.name, port, route: validated, listeners,
+  });
+  return { route, port: port.number };
 }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as v from '../_validate';
 import { AppModel, IHardenedNamespace } from '../app-model';
@@ -7,15 +7,12 @@ import { HardenedInputError } from '../errors';
 import { ContainerImage } from '../container-image';
 import type { HardenedContainerResources } from '../hardened-container';
 import { HostNetworkPolicy } from '../host-network-policy';
-import {
-  Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutes, GatewaySpecListenersAllowedRoutesNamespacesFrom,
-  GatewaySpecListenersTlsMode, HttpRoute, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
-  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
-} from '../imports/gateway-api/gateway.networking.k8s.io';
+import { Gateway } from '../imports/gateway-api/gateway.networking.k8s.io';
 import type { IMeshProxyPeer } from '../mesh/mesh-proxy-peer';
-import { MANAGED_BY, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
+import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { gatewayHostname, listenerAdmits } from './gateway-hostname';
 import { GatewayLayer } from './gateway-layer';
+import { certificateGrant, GatewayHttpsListener, gatewayListeners, httpsListeners, httpsRedirectRoute } from './gateway-listeners';
 import { gatewayParameters } from './gateway-parameters';
 import { GatewayTls } from './gateway-tls';
 
@@ -105,14 +102,6 @@ export interface HardenedGatewayProps {
    * @default RESTRICTED_DEFAULTS.gateway.resources (100m/1 cpu, 128Mi/512Mi memory)
    */
   readonly resources?: HardenedContainerResources;
-}
-
-/** One HTTPS listener of a HardenedGateway. */
-export interface GatewayHttpsListener {
-  /** The listener's name (a route's `sectionName`). */
-  readonly name: string;
-  /** Its hostname, or undefined for every hostname. */
-  readonly hostname?: string;
 }
 
 /** A route attached to a HardenedGateway (recorded by `exposeViaGateway`). */
@@ -226,57 +215,21 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
       resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels,
     });
 
-    this.httpsListeners = (hostnames.length > 0 ? hostnames : [undefined]).map(hostname => ({
-      name: hostname === undefined ? 'https' : `https-${hostname.replace(/^\*/, 'wildcard').replace(/\./g, '-')}`.slice(0, 253),
-      ...(hostname !== undefined ? { hostname } : {}),
-    }));
-    const allowedRoutes = (kinds: string[], from: GatewaySpecListenersAllowedRoutesNamespacesFrom) => Lazy.any({
-      produce: () => ({
-        kinds: kinds.map(kind => ({ group: 'gateway.networking.k8s.io', kind })),
-        namespaces: from === GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME ? { from } : {
-          from, selector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: this.routeNamespaces() }] },
-        },
-      }),
-    }) as unknown as GatewaySpecListenersAllowedRoutes;
-    const listeners: GatewaySpecListeners[] = this.httpsListeners.map(l => ({
-      name: l.name, port: this.httpsPort, protocol: 'HTTPS', ...(l.hostname !== undefined ? { hostname: l.hostname } : {}),
-      tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: secretName, ...(this.secretNamespace ? { namespace: this.secretNamespace } : {}) }] },
-      allowedRoutes: allowedRoutes(['HTTPRoute', 'GRPCRoute'], GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR),
-    }));
-    if (this.httpRedirectPort !== undefined) {
-      listeners.push({ name: 'http', port: this.httpRedirectPort, protocol: 'HTTP', allowedRoutes: allowedRoutes(['HTTPRoute'], GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME) });
-    }
+    this.httpsListeners = httpsListeners(hostnames);
     this.apiObject = new Gateway(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespaceName, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: {
         gatewayClassName: this.gatewayClassName,
         infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: parametersName } },
-        listeners,
+        listeners: gatewayListeners({
+          https: this.httpsListeners, httpsPort: this.httpsPort, httpRedirectPort: this.httpRedirectPort, secretName, secretNamespace: this.secretNamespace,
+          routeNamespaces: () => this.routeNamespaces(),
+        }),
       },
     });
-    if (this.httpRedirectPort !== undefined) {
-      new HttpRoute(this, 'HttpsRedirect', {
-        metadata: { name: `${this.name}-https-redirect`, namespace: this.namespaceName, labels },
-        spec: {
-          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name, sectionName: 'http' }],
-          ...(hostnames.length > 0 ? { hostnames } : {}),
-          rules: [{ matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }], filters: [{ type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT, requestRedirect: {
-            scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
-            statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
-            ...(this.httpsPort !== 443 ? { port: this.httpsPort } : {}),
-          } }] }],
-        },
-      });
-    }
-    if (this.secretNamespace !== undefined) {
-      new ReferenceGrant(this, 'CertificateGrant', {
-        metadata: { name: `${this.namespaceName}-${this.name}-certificate`.slice(0, 253), namespace: this.secretNamespace, labels },
-        spec: {
-          from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: this.namespaceName }],
-          to: [{ group: '', kind: 'Secret', name: secretName }],
-        },
-      });
-    }
+    const meta = { gateway: this.name, namespace: this.namespaceName, labels };
+    if (this.httpRedirectPort !== undefined) httpsRedirectRoute(this, 'HttpsRedirect', { ...meta, hostnames, httpsPort: this.httpsPort });
+    if (this.secretNamespace !== undefined) certificateGrant(this, 'CertificateGrant', { ...meta, secretName, secretNamespace: this.secretNamespace });
 
     const listenerPorts = [this.httpsPort, ...(this.httpRedirectPort !== undefined ? [this.httpRedirectPort] : [])].map(p => Port.tcp(p));
     const clients = props.clients ?? RESTRICTED_DEFAULTS.gateway.clients.map(c => Peer.ipBlock(c));
