@@ -16,6 +16,8 @@ export interface GatewayParametersProps {
   readonly podLabels: Readonly<Record<string, string>>;
   /** The proxy image, pinned by digest. */
   readonly proxyImage: string;
+  /** Whether the target has the `appArmorProfile` field (1.30+); else the beta annotation. */
+  readonly appArmorField: boolean;
 }
 
 const dump = (value: unknown): string => jsYaml.dump(value, { lineWidth: -1, noRefs: true });
@@ -27,13 +29,14 @@ const dump = (value: unknown): string => jsYaml.dump(value, { lineWidth: -1, noR
  * `deployment`, `service`, `serviceAccount`, `horizontalPodAutoscaler` and `podDisruptionBudget`
  * (the last two are created only when their key is given). What we set:
  *
- * - `deployment`: pod-level `seccompProfile: RuntimeDefault` (the template sets it only when the
- *   install sets `gateways.seccompProfile`, so by default the pod fails Pod Security restricted),
+ * - `deployment`: pod-level `seccompProfile: RuntimeDefault` and AppArmor `RuntimeDefault` (field
+ *   from 1.30, annotation before; the template sets neither AppArmor nor, unless the
+ *   install sets `gateways.seccompProfile`, a seccomp profile: by default the pod fails Pod Security restricted),
  *   the proxy image pinned by digest and a liveness probe (a TCP check of Envoy's status port
  *   15021; the template has readiness and startup probes only), both of which the app's admission
  *   policies require (HARDENED-1, HARDENED-4), the proxy's requests and limits, no Kubernetes API
  *   token (the agent authenticates to istiod with the projected `istio-token` the template mounts,
- *   pkg/config/constants ThirdPartyJwtPath), and a spread over nodes;
+ *   pkg/config/constants ThirdPartyJwtPath), and the spread over nodes and zones our workloads get;
  * - `service`: its type (a HardenedNamespace's quota allows no LoadBalancer by default);
  * - `horizontalPodAutoscaler` and `podDisruptionBudget`: at least two replicas and one always up.
  *
@@ -45,20 +48,24 @@ export function gatewayParameters(scope: Construct, id: string, props: GatewayPa
   const r = props.resources;
   const limits = { cpu: r.cpu.limit, memory: r.memory.limit, ...(r.ephemeralStorage?.limit ? { 'ephemeral-storage': r.ephemeralStorage.limit } : {}) };
   const requests = { cpu: r.cpu.request, memory: r.memory.request, ...(r.ephemeralStorage?.request ? { 'ephemeral-storage': r.ephemeralStorage.request } : {}) };
+  const appArmor = props.appArmorField ? { appArmorProfile: { type: 'RuntimeDefault' } } : {};
+  const annotations = props.appArmorField ? {} : { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/istio-proxy': 'runtime/default' } } };
+  const matchLabels = { ...props.podLabels };
   const deployment = {
     spec: {
       template: {
+        ...annotations,
         spec: {
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' }, ...appArmor },
           automountServiceAccountToken: false,
           containers: [{
             name: 'istio-proxy', image: props.proxyImage, resources: { requests, limits },
             livenessProbe: { tcpSocket: { port: RESTRICTED_DEFAULTS.gateway.statusPort }, periodSeconds: 10, failureThreshold: 3 },
           }],
-          topologySpreadConstraints: [{
-            maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: { ...props.podLabels } },
-          }],
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels } },
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } },
+          ],
         },
       },
     },

@@ -7,6 +7,7 @@ import { HardenedInputError } from '../errors';
 import { ContainerImage } from '../container-image';
 import type { HardenedContainerResources } from '../hardened-container';
 import { HostNetworkPolicy } from '../host-network-policy';
+import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { Gateway } from '../imports/gateway-api/gateway.networking.k8s.io';
 import type { IMeshProxyPeer } from '../mesh/mesh-proxy-peer';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
@@ -212,7 +213,7 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
     const parametersName = `${this.name}-gateway-parameters`;
     gatewayParameters(this, 'Parameters', {
       name: parametersName, namespace: this.namespaceName, labels, serviceType: this.serviceType, minReplicas, maxReplicas, proxyImage,
-      resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels,
+      resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels, appArmorField: model.kubernetesMinor >= KUBERNETES_FEATURES.appArmorField,
     });
 
     this.httpsListeners = httpsListeners(hostnames);

@@ -132,7 +132,7 @@ export function gatewayServerTests(minor: string, client: () => KubeClient): voi
     const patched = await client().request('PATCH', `/apis/apps/v1/namespaces/istio-system/deployments/gw-golden-istio?fieldValidation=Strict`, overlay, 'application/strategic-merge-patch+json');
     expect(patched.status).toBe(200);
     const merged = patched.body as Json;
-    expect(merged.spec.template.spec.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }], seccompProfile: { type: 'RuntimeDefault' } });
+    expect(merged.spec.template.spec.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }], seccompProfile: { type: 'RuntimeDefault' }, appArmorProfile: { type: 'RuntimeDefault' } });
     expect(merged.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(merged.spec.template.spec.containers.map((c: Json) => [c.name, c.image, c.resources, c.securityContext.runAsUser, Object.keys(c).filter(k => k.endsWith('Probe')).sort()])).toEqual([
       ['istio-proxy', overlay.spec.template.spec.containers[0].image, { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } }, 1337, ['livenessProbe', 'readinessProbe', 'startupProbe']],

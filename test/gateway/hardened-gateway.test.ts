@@ -1,6 +1,6 @@
 import { GatewayRouteKind } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
-import { findObject, synthApp } from '../support/manifests';
+import { findObject, synthApp, withoutWarnings } from '../support/manifests';
 import { isGatewayApiObject, validateAgainstIstioCrd } from '../mesh/_support';
 import { gatewayApp, PROXY_IMAGE } from './_support';
 
@@ -86,12 +86,22 @@ describe('HardenedGateway and exposeViaGateway', () => {
     expect(findObject(objects, 'Namespace', 'edge').metadata?.labels).not.toHaveProperty('istio-injection');
   });
 
+  test('before Kubernetes 1.30 the parameters give AppArmor by the beta annotation', () => {
+    const old = gatewayApp({ app: { kubernetesVersion: '1.29', istioVersion: '1.24' } });
+    old.web.exposeViaGateway(old.gateway, { hostnames: ['shop.example.com'] });
+    const cm = withoutWarnings(() => synthApp(old.app)).find(o => o.kind === 'ConfigMap')!;
+    const deployment = require('js-yaml').load((cm.data as any).deployment);
+    expect(deployment.spec.template.metadata).toEqual({ annotations: { 'container.apparmor.security.beta.kubernetes.io/istio-proxy': 'runtime/default' } });
+    expect(deployment.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
   test('the parameters ConfigMap hardens what Istio lets us set', () => {
     const cm = findObject(objects, 'ConfigMap', 'public-gateway-parameters', 'edge');
     expect(Object.keys(cm.data as object).sort()).toEqual(['deployment', 'horizontalPodAutoscaler', 'podDisruptionBudget', 'service']);
     const yaml = require('js-yaml');
     const deployment = yaml.load((cm.data as any).deployment);
-    expect(deployment.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect(deployment.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, appArmorProfile: { type: 'RuntimeDefault' } });
+    expect(deployment.spec.template.spec.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable])).toEqual([['kubernetes.io/hostname', 'DoNotSchedule'], ['topology.kubernetes.io/zone', 'ScheduleAnyway']]);
     expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(deployment.spec.template.spec.containers).toEqual([{
       name: 'istio-proxy', image: PROXY_IMAGE.reference, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
