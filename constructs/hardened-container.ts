@@ -232,7 +232,8 @@ export function toResourcesJson(c: HardenedContainerProps): Record<string, Recor
   return { limits, requests };
 }
 
-function validateResources(scope: IConstruct, field: string, r: HardenedContainerResources | undefined): void {
+/** Validates requests and limits: quantities, positive requests, limits at or above requests. @internal */
+export function validateResources(scope: IConstruct, field: string, r: HardenedContainerResources | undefined): void {
   if (!r || !r.cpu || !r.memory) {
     throw new HardenedInputError(scope, field, r, 'must give cpu and memory requests and limits',
       'set resources: { cpu: { request: "100m", limit: "500m" }, memory: { request: "128Mi", limit: "256Mi" } }');

@@ -5,7 +5,8 @@ import { AppModel, IHardenedNamespace } from '../app-model';
 import { FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port } from '../connectivity';
 import { HardenedInputError } from '../errors';
 import { ContainerImage } from '../container-image';
-import type { HardenedContainerResources } from '../hardened-container';
+import { HardenedContainerResources, validateResources } from '../hardened-container';
+import { quotaProblems } from '../_quota-fit';
 import { HostNetworkPolicy } from '../host-network-policy';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { Gateway } from '../imports/gateway-api/gateway.networking.k8s.io';
@@ -119,6 +120,15 @@ export interface GatewayRouteAttachment {
   readonly declaredBy: string;
 }
 
+/** The requests and limits of one istio-proxy container, as quantities by resource name. */
+function containerUsage(r: HardenedContainerResources): { requests: Record<string, string>; limits: Record<string, string> } {
+  const e = r.ephemeralStorage;
+  return {
+    requests: { 'cpu': r.cpu.request, 'memory': r.memory.request, ...(e ? { 'ephemeral-storage': e.request } : {}) },
+    limits: { 'cpu': r.cpu.limit, 'memory': r.memory.limit, ...(e ? { 'ephemeral-storage': e.limit } : {}) },
+  };
+}
+
 const meshedNamespaceProblem = (mode: string) => `is in the mesh (${mode}); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners`;
 const MESHED_NAMESPACE_FIX = 'put the gateway in a namespace without the mesh option';
 
@@ -164,6 +174,7 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
   public readonly _meshProxy = true as const;
   private readonly attached: GatewayRouteAttachment[] = [];
   private readonly allowedNamespaces?: ReadonlySet<string>;
+  private readonly proxyUsage: { readonly pods: number; readonly requests: Record<string, string>; readonly limits: Record<string, string> };
 
   constructor(scope: Construct, id: string, props: HardenedGatewayProps) {
     super(scope, v.freeId(scope, id));
@@ -210,10 +221,13 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
     const labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
     const { secretName, secretNamespace, annotations } = props.tls._resolve(this, 'tls', `${this.name}-tls`);
     this.secretNamespace = secretNamespace !== undefined && secretNamespace !== this.namespaceName ? secretNamespace : undefined;
+    const resources = props.resources ?? RESTRICTED_DEFAULTS.gateway.resources;
+    validateResources(this, 'resources', resources);
+    this.proxyUsage = { pods: maxReplicas + Math.ceil(maxReplicas / 4), ...containerUsage(resources) }; // the HPA maximum plus Deployment's default 25% surge
     const parametersName = `${this.name}-gateway-parameters`;
     gatewayParameters(this, 'Parameters', {
       name: parametersName, namespace: this.namespaceName, labels, serviceType: this.serviceType, minReplicas, maxReplicas, proxyImage,
-      resources: props.resources ?? RESTRICTED_DEFAULTS.gateway.resources, podLabels: this.podLabels, appArmorField: model.kubernetesMinor >= KUBERNETES_FEATURES.appArmorField,
+      resources, podLabels: this.podLabels, appArmorField: model.kubernetesMinor >= KUBERNETES_FEATURES.appArmorField,
     });
 
     this.httpsListeners = httpsListeners(hostnames);
@@ -307,6 +321,17 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
     } else {
       if (ns.mesh !== undefined) {
         errors.push(`namespace: "${this.namespaceName}" ${meshedNamespaceProblem(ns.mesh.mode)}. Fix: ${MESHED_NAMESPACE_FIX}.`);
+      }
+      for (const [resource, limit] of Object.entries(this.proxyUsage.limits)) {
+        const max = ns.limitRange.max[resource];
+        if (max !== undefined && v.parseQuantity(limit) > v.parseQuantity(max)) {
+          errors.push(`resources: the ${resource} limit ${limit} of the gateway's istio-proxy is above the maximum ${max} of the LimitRange of namespace "${this.namespaceName}", so the API server refuses the pods Istio creates. Fix: lower the limit, or raise maxLimit of the HardenedNamespace.`);
+        }
+      }
+      // reported here only when the namespace's workloads alone fit (else the namespace reports it)
+      const workloads = model.workloadsIn(this.namespaceName).map(w => ({ name: w.name, usage: w.resourceUsage() }));
+      if (quotaProblems(this.namespaceName, ns.node.path, ns.resourceQuota, workloads).length === 0) {
+        errors.push(...quotaProblems(this.namespaceName, ns.node.path, ns.resourceQuota, [...workloads, { name: `${this.deploymentName} (Istio's gateway Deployment)`, usage: this.proxyUsage }]));
       }
       const lb = Number(ns.resourceQuota['services.loadbalancers'] ?? Infinity);
       if (this.serviceType === GatewayServiceType.LOAD_BALANCER && lb < 1) {

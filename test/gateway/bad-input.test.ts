@@ -148,3 +148,18 @@ describe('bad input to the Gateway API exposure', () => {
     expect(() => synthApp(other.app)).toThrow(/\[shop-workloads\/web\] exposeViaIngress\.ingressClassName: "traefik" serves namespace "shop", which is in the mesh \(sidecar, STRICT mTLS\)[\s\S]*Fix: expose the workload through a HardenedGateway/);
   });
 });
+
+describe('the gateway pods and their namespace', () => {
+  test('proxy resources that are not quantities, or above the LimitRange maximum', () => {
+    expect(() => gatewayApp({ gateway: { resources: { cpu: { request: 'lots', limit: '1' }, memory: { request: '128Mi', limit: '512Mi' } } } })).toThrow(/\[edge-gateway\/public\] resources\.cpu\.request: "lots" is not a Kubernetes quantity/);
+    const { app, web, gateway } = gatewayApp({ gateway: { resources: { cpu: { request: '100m', limit: '8' }, memory: { request: '128Mi', limit: '512Mi' } } } });
+    web.exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
+    expect(() => synthApp(app)).toThrow(/\[edge-gateway\/public\] resources: the cpu limit 8 of the gateway's istio-proxy is above the maximum 4 of the LimitRange of namespace "edge", so the API server refuses the pods Istio creates/);
+  });
+
+  test('a quota that cannot hold the gateway at its most pods (the HPA maximum and the rollout surge)', () => {
+    const { app, web, gateway } = gatewayApp({ gateway: { maxReplicas: 20 } });
+    web.exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
+    expect(() => synthApp(app)).toThrow(/\[edge-gateway\/public\] quota: the workloads of namespace "edge" declare limits of 25 cpu at their most pods, more than its ResourceQuota allows \(limits\.cpu: 16\)/);
+  });
+});
