@@ -6,13 +6,13 @@ import { FlowDirection, IPeer, IPolicyHost, Peer, PeerKind, PeerSelector, Port }
 import { HardenedInputError } from '../errors';
 import { ContainerImage } from '../container-image';
 import { HardenedContainerResources, validateResources } from '../hardened-container';
-import { quotaProblems } from '../_quota-fit';
 import { HostNetworkPolicy } from '../host-network-policy';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { Gateway } from '../imports/gateway-api/gateway.networking.k8s.io';
 import type { IMeshProxyPeer } from '../mesh/mesh-proxy-peer';
 import { MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { gatewayHostname, listenerAdmits } from './gateway-hostname';
+import { containerUsage, gatewayProblems, MESHED_NAMESPACE_FIX, meshedNamespaceProblem, ProxyUsage } from './gateway-checks';
 import { GatewayLayer } from './gateway-layer';
 import { certificateGrant, GatewayHttpsListener, gatewayListeners, httpsListeners, httpsRedirectRoute } from './gateway-listeners';
 import { gatewayParameters } from './gateway-parameters';
@@ -120,18 +120,6 @@ export interface GatewayRouteAttachment {
   readonly declaredBy: string;
 }
 
-/** The requests and limits of one istio-proxy container, as quantities by resource name. */
-function containerUsage(r: HardenedContainerResources): { requests: Record<string, string>; limits: Record<string, string> } {
-  const e = r.ephemeralStorage;
-  return {
-    requests: { 'cpu': r.cpu.request, 'memory': r.memory.request, ...(e ? { 'ephemeral-storage': e.request } : {}) },
-    limits: { 'cpu': r.cpu.limit, 'memory': r.memory.limit, ...(e ? { 'ephemeral-storage': e.limit } : {}) },
-  };
-}
-
-const meshedNamespaceProblem = (mode: string) => `is in the mesh (${mode}); the gateway's pods are Istio proxies themselves, and the namespace's deny-all AuthorizationPolicy would refuse every request on the listeners`;
-const MESHED_NAMESPACE_FIX = 'put the gateway in a namespace without the mesh option';
-
 /** The label Istio puts on the pods it deploys for a Gateway (and selects them by). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -174,7 +162,7 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
   public readonly _meshProxy = true as const;
   private readonly attached: GatewayRouteAttachment[] = [];
   private readonly allowedNamespaces?: ReadonlySet<string>;
-  private readonly proxyUsage: { readonly pods: number; readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+  private readonly proxyUsage: ProxyUsage;
 
   constructor(scope: Construct, id: string, props: HardenedGatewayProps) {
     super(scope, v.freeId(scope, id));
@@ -310,37 +298,9 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
   }
 
   private check(): string[] {
-    const errors: string[] = [];
-    const model = AppModel.of(this);
-    const ns = model.namespace(this.namespaceName);
-    if (this.attached.length === 0) {
-      errors.push(`routes: the gateway has no route. Fix: expose a workload through it with workload.exposeViaGateway(gateway, { hostnames: [...] }), or remove it.`);
-    }
-    if (!ns) {
-      errors.push(`namespace: "${this.namespaceName}" is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default. Fix: create new HardenedNamespace(<cluster chart>, '${this.namespaceName}').`);
-    } else {
-      if (ns.mesh !== undefined) {
-        errors.push(`namespace: "${this.namespaceName}" ${meshedNamespaceProblem(ns.mesh.mode)}. Fix: ${MESHED_NAMESPACE_FIX}.`);
-      }
-      for (const [resource, limit] of Object.entries(this.proxyUsage.limits)) {
-        const max = ns.limitRange.max[resource];
-        if (max !== undefined && v.parseQuantity(limit) > v.parseQuantity(max)) {
-          errors.push(`resources: the ${resource} limit ${limit} of the gateway's istio-proxy is above the maximum ${max} of the LimitRange of namespace "${this.namespaceName}", so the API server refuses the pods Istio creates. Fix: lower the limit, or raise maxLimit of the HardenedNamespace.`);
-        }
-      }
-      // reported here only when the namespace's workloads alone fit (else the namespace reports it)
-      const workloads = model.workloadsIn(this.namespaceName).map(w => ({ name: w.name, usage: w.resourceUsage() }));
-      if (quotaProblems(this.namespaceName, ns.node.path, ns.resourceQuota, workloads).length === 0) {
-        errors.push(...quotaProblems(this.namespaceName, ns.node.path, ns.resourceQuota, [...workloads, { name: `${this.deploymentName} (Istio's gateway Deployment)`, usage: this.proxyUsage }]));
-      }
-      const lb = Number(ns.resourceQuota['services.loadbalancers'] ?? Infinity);
-      if (this.serviceType === GatewayServiceType.LOAD_BALANCER && lb < 1) {
-        errors.push(`serviceType: "LoadBalancer" is refused by the ResourceQuota of namespace "${this.namespaceName}" (services.loadbalancers: ${ns.resourceQuota['services.loadbalancers']}), so Istio could not create the gateway's Service. Fix: allow one in the namespace's resourceQuota ('services.loadbalancers': '1'), or set serviceType: GatewayServiceType.CLUSTER_IP.`);
-      }
-    }
-    if (this.secretNamespace !== undefined && !model.namespace(this.secretNamespace)) {
-      errors.push(`tls.namespace: "${this.secretNamespace}" is not a namespace of this app, so no ReferenceGrant can be written there and the Gateway API refuses the cross-namespace certificate. Fix: keep the Secret in namespace "${this.namespaceName}", or define "${this.secretNamespace}" with a HardenedNamespace of this app.`);
-    }
-    return errors;
+    return gatewayProblems(AppModel.of(this), {
+      namespace: this.namespaceName, deploymentName: this.deploymentName, routes: this.attached.length, proxyUsage: this.proxyUsage,
+      loadBalancer: this.serviceType === GatewayServiceType.LOAD_BALANCER, ...(this.secretNamespace !== undefined ? { secretNamespace: this.secretNamespace } : {}),
+    });
   }
 }
