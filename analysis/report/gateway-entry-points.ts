@@ -112,11 +112,16 @@ export function extractGatewayEntryPoints(objects: readonly KubeObject[]): { lis
 export function renderGatewayEntryPoints(objects: readonly KubeObject[]): string[] {
   const { listeners, routes } = extractGatewayEntryPoints(objects);
   if (listeners.length === 0 && routes.length === 0) return [];
+  const onlyRedirects = (l: GatewayListenerEntry) => {
+    const attached = routes.filter(r => r.parents.includes(`${l.namespace}/${l.gateway}#${l.listener}`));
+    return attached.length > 0 && attached.every(r => r.backends.every(b => b === 'redirect https'));
+  };
+  const tlsCell = (l: GatewayListenerEntry) => (l.tls !== undefined ? `yes, ${l.tls}` : onlyRedirects(l) ? '**no** (its routes only redirect to HTTPS)' : '**no**');
   return [
     '## Gateway entry points', '',
     'The listeners of each Gateway (Gateway API) and the routes attached to them. A listener without TLS serves plain text.', '',
     table(['Gateway', 'Listener', 'Port', 'Protocol', 'Hostname', 'TLS', 'Routes from'], listeners.map(l => [
-      code(`${l.namespace}/${l.gateway}`), code(l.listener), String(l.port), l.protocol, code(l.hostname), l.tls !== undefined ? `yes, ${l.tls}` : '**no**', l.allowedRoutes,
+      code(`${l.namespace}/${l.gateway}`), code(l.listener), String(l.port), l.protocol, code(l.hostname), tlsCell(l), l.allowedRoutes,
     ])), '',
     table(['Route', 'Kind', 'Parents', 'Hostnames', 'Matches', 'Backends'], routes.map(r => [
       code(`${r.namespace}/${r.route}`), r.kind, r.parents.map(code).join(', '), r.hostnames.map(code).join(', '), r.matches.map(code).join(', '), r.backends.map(code).join(', '),

@@ -29,6 +29,7 @@ test('a listener without TLS is marked, and the section is part of the security 
   const plain = objects().map(o => (o.kind === 'Gateway' ? { ...o, spec: { ...(o.spec as any), listeners: (o.spec as any).listeners.map((l: any) => (l.protocol === 'HTTPS' ? { ...l, protocol: 'HTTP', tls: undefined } : l)) } } : o));
   const section = renderGatewayEntryPoints(plain).join('\n');
   expect(section).toContain('| `edge/public` | `https-shop-example-com` | 443 | HTTP | `shop.example.com` | **no** |');
+  expect(renderGatewayEntryPoints(objects()).join('\n')).toContain('| `edge/public` | `http` | 80 | HTTP | `*` | **no** (its routes only redirect to HTTPS) | Same |');
   const report = renderSecurityReport(objects(), { mermaid: false });
   expect(report).toContain('## Gateway entry points');
   expect(report).toContain('| `shop/web-public` | HTTPRoute | `edge/public#https-shop-example-com` | `shop.example.com` | `PathPrefix /`, `PathPrefix /static` | `shop/web:80` |');
