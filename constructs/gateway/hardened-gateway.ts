@@ -223,7 +223,9 @@ export class HardenedGateway extends Construct implements IPolicyHost, IMeshProx
       metadata: { name: this.name, namespace: this.namespaceName, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: {
         gatewayClassName: this.gatewayClassName,
-        infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: parametersName } },
+        // empty labels and annotations: Istio copies the Gateway's own (our managed-by label, the cert-manager
+        // annotation) onto what it creates unless these are set (deploymentcontroller.go extractInfrastructureMetadata)
+        infrastructure: { labels: {}, annotations: {}, parametersRef: { group: '', kind: 'ConfigMap', name: parametersName } },
         listeners: gatewayListeners({
           https: this.httpsListeners, httpsPort: this.httpsPort, httpRedirectPort: this.httpRedirectPort, secretName, secretNamespace: this.secretNamespace,
           routeNamespaces: () => this.routeNamespaces(),

@@ -85,6 +85,7 @@ export function gatewayServerTests(minor: string, client: () => KubeClient): voi
     const stored = await client().get<Json>('/apis/gateway.networking.k8s.io/v1/namespaces/gw-edge/gateways/public');
     const gateway = objects.find(o => o.kind === 'Gateway') as Json;
     expect(stored.spec.listeners).toEqual(gateway.spec.listeners);
+    expect(stored.spec.infrastructure).toEqual(gateway.spec.infrastructure); // the empty labels and annotations that stop Istio copying ours survive
 
     const route = objects.find(o => o.kind === 'HTTPRoute' && o.metadata?.name === 'web-public') as Json;
     const verdictsByCase: string[] = [];

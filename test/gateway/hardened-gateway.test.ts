@@ -23,7 +23,7 @@ describe('HardenedGateway and exposeViaGateway', () => {
   test('HTTPS listeners terminate TLS with the certificate; HTTP only redirects; routes only from the attaching namespaces', () => {
     const gw = findObject(objects, 'Gateway', 'public', 'edge');
     expect(spec(gw).gatewayClassName).toBe('istio');
-    expect(spec(gw).infrastructure).toEqual({ parametersRef: { group: '', kind: 'ConfigMap', name: 'public-gateway-parameters' } });
+    expect(spec(gw).infrastructure).toEqual({ labels: {}, annotations: {}, parametersRef: { group: '', kind: 'ConfigMap', name: 'public-gateway-parameters' } });
     const selector = { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['api', 'shop'] }] } };
     expect(spec(gw).listeners).toEqual([
       { name: 'https-shop-example-com', hostname: 'shop.example.com', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'public-tls' }] },
