@@ -10,7 +10,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, HardenedApp, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
+  AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedGateway, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
   HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, IstioMesh, JobRestartPolicy, NamespaceMesh, Peer, PodManagementPolicy, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
@@ -42,6 +42,15 @@ const c = (overrides: Partial<HardenedContainerProps>) => container({ name: 'api
 const deploy = (e: Env, overrides: Partial<HardenedContainerProps> = {}, props: object = {}) => new HardenedDeployment(e.chart, 'api', { containers: [c(overrides)], ...props });
 const controller = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
 const expose = (e: Env, overrides: object) => e.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller, ...overrides } as never);
+/** An IstioMesh, namespace `edge` (one LoadBalancer) and the HardenedGateway `public` in it, with these props. */
+const gw = (e: Env, props: object = {}) => {
+  new IstioMesh(e.cluster, 'mesh');
+  new HardenedNamespace(e.cluster, 'edge', { resourceQuota: { 'services.loadbalancers': '1' } });
+  return new HardenedGateway(new Chart(e.app, 'g', { namespace: 'edge' }), 'public', {
+    hostnames: ['shop.example.com'], tls: GatewayTls.fromSecret('public-tls'), proxyImage: ContainerImage.fromDigest(`docker.io/istio/proxyv2@${DIGEST}`), ...props,
+  } as never);
+};
+const route = (e: Env, options: object, props: object = {}) => e.web.exposeViaGateway(gw(e, props), { hostnames: ['shop.example.com'], ...options } as never);
 const REASON = 'A reviewer-facing sentence that explains the exception.';
 /** An app of its own with these admission props. */
 const admissionApp = (admission: AdmissionProps) => new HardenedApp({ outdir, admission });
@@ -79,6 +88,26 @@ const CASES: Case[] = [
   ['StatefulSet name of 53 characters (its pods\' controller-revision-hash label would exceed 63)', e => new HardenedStatefulSet(e.chart, 's', { name: `s${'x'.repeat(52)}`, containers: [c({})] }), 'w/s', 'name', `"s${'x'.repeat(52)}"`],
   ['CronJob schedule with day of week 7', e => new HardenedCronJob(e.chart, 'c', { schedule: '0 0 * * 7', containers: [batch('c')] }), 'w/c', 'schedule', '"0 0 * * 7"'],
   ['Ingress host that is an IP address', e => expose(e, { host: '10.0.0.1' }), 'w/web', 'exposeViaIngress.host', '"10.0.0.1"'],
+  // --- the Gateway API (issue 21; test/cluster/_gateway.ts says which of these the CRDs also reject)
+  ['Gateway route hostname with a wildcard inside', e => route(e, { hostnames: ['shop.*.example.com'] }), 'w/web', 'exposeViaGateway.hostnames[0]', '"shop.*.example.com"'],
+  ['Gateway route hostname that is an IP address (the CRD pattern admits it)', e => route(e, { hostnames: ['10.0.0.1'] }), 'w/web', 'exposeViaGateway.hostnames[0]', '"10.0.0.1"'],
+  ['Gateway route hostname with uppercase', e => route(e, { hostnames: ['Shop.example.com'] }), 'w/web', 'exposeViaGateway.hostnames[0]', '"Shop.example.com"'],
+  ['Gateway route hostname with a port', e => route(e, { hostnames: ['shop.example.com:443'] }), 'w/web', 'exposeViaGateway.hostnames[0]', '"shop.example.com:443"'],
+  ['Gateway listener hostname with a wildcard inside', e => gw(e, { hostnames: ['shop.*.example.com'] }), 'g/public', 'hostnames[0]', '"shop.*.example.com"'],
+  ['Gateway without TLS (the CRD admits an HTTPS listener without it)', e => gw(e, { tls: undefined }), 'g/public', 'tls', '(unset)'],
+  ['Gateway proxy image by tag (the blueprint\'s own HARDENED-1 would deny Istio\'s Deployment)', e => gw(e, { proxyImage: ContainerImage.fromTag('docker.io/istio/proxyv2:1.31.0', { reason: REASON }) }), 'g/public', 'proxyImage', '"docker.io/istio/proxyv2:1.31.0"'],
+  ['Gateway route to a port no container listens on', e => route(e, { containerPort: 9999 }), 'w/web', 'exposeViaGateway.containerPort', '9999'],
+  ['two Gateway routes claiming one hostname and path (the API picks the older)', e => {
+    const g = gw(e);
+    e.web.exposeViaGateway(g, { hostnames: ['shop.example.com'] });
+    deploy(e).exposeViaGateway(g, { hostnames: ['shop.example.com'], paths: ['/'] });
+  }, 'w/api', 'exposeViaGateway.hostnames[0]', '"shop.example.com"'],
+  ['Gateway route from a namespace the gateway does not allow', e => route(e, {}, { allowedRouteNamespaces: ['edge'] }), 'w/web', 'exposeViaGateway.gateway', '"g/public"'],
+  ['Gateway in a meshed namespace (its deny-all policy would refuse the listeners)', e => {
+    new IstioMesh(e.cluster, 'mesh');
+    new HardenedNamespace(e.cluster, 'edge', { mesh: NamespaceMesh.sidecar() });
+    new HardenedGateway(new Chart(e.app, 'g', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('t'), proxyImage: ContainerImage.fromDigest(`docker.io/istio/proxyv2@${DIGEST}`) });
+  }, 'g/public', 'namespace', '"edge"'],
   // --- admission parameters (issue "Admission that never wedges"): each would make the cluster deny the wrong things
   ['admission action outside the enum (a binding without validationActions)', () => admissionApp({ action: 'Block' as never }), 'HardenedApp', 'admission.action', '"Block"'],
   ['admission registry with a scheme', () => admissionApp({ allowedRegistries: ['https://registry.example.com'] }), 'HardenedApp', 'admission.allowedRegistries[0]', '"https://registry.example.com"'],
@@ -262,6 +291,8 @@ const SYNTH_CASES: Case[] = [
   ['a threshold in lower case (blamed a LOW finding instead of itself)', scanned('threshold', { 'app.json': trivy({ Severity: 'LOW' }) }, { threshold: 'high' as never }), 'scan gate', 'threshold', '"high"'],
   ['missingReport outside its enum', scanned('missing', {}, { missingReport: 'skip' as never }), 'scan gate', 'missingReport', '"skip"'],
   ['a flow to a port no container listens on', e => deploy(e).allowFrom(e.web, { ports: [Port.tcp(9999)] }), 'w/api', 'allowFrom', 'port 9999/TCP'],
+  ['a Gateway certificate in another namespace the app does not define (no ReferenceGrant can be written)', e => void route(e, {}, { tls: GatewayTls.fromSecret('wildcard', { namespace: 'certs' }) }), 'g/public', 'tls.namespace', '"certs"'],
+  ['a Gateway LoadBalancer its namespace quota refuses', e => { new IstioMesh(e.cluster, 'mesh'); new HardenedNamespace(e.cluster, 'edge'); e.web.exposeViaGateway(new HardenedGateway(new Chart(e.app, 'g', { namespace: 'edge' }), 'public', { tls: GatewayTls.fromSecret('t'), proxyImage: ContainerImage.fromDigest(`docker.io/istio/proxyv2@${DIGEST}`) }), { hostnames: ['shop.example.com'] }); }, 'g/public', 'serviceType', '"LoadBalancer"'],
   ['a workload in a namespace no HardenedNamespace defines', e => new HardenedDeployment(new Chart(e.app, 'x', { namespace: 'shops' }), 'api', { containers: [c({})] }), 'x/api', 'namespace', '"shops"'],
   ['Peer.namespace naming a namespace the app defines (one-sided)', e => e.web.allowFrom(Peer.namespace('shop'), { ports: [Port.tcp(8080)] }), 'w/web', 'allowFrom', 'Peer.namespace("shop")'],
   ['Peer.pods matching no workload of an owned namespace (dead flow)', e => e.web.allowTo(Peer.pods('shop', { app: 'nothing' }), { ports: [Port.tcp(80)] }), 'w/web', 'allowTo', 'Peer.pods("shop", {"app":"nothing"})'],
