@@ -105,6 +105,7 @@ export class HardenedPodTemplate {
   private readonly user: number;
   private readonly group: number;
   private readonly names = new Set<string>();
+  private apiToken?: { readonly volume: Readonly<Record<string, unknown>>; readonly mountPath: string };
   /** Every container, in the order it was declared, with where it goes. */
   private readonly entries: { readonly list: ContainerList; readonly props: HardenedContainerProps; readonly config: ContainerConfiguration }[] = [];
   private target?: { readonly apiObject: ApiObject; readonly spec: string; readonly podMetadata: kplus.AbstractPod['metadata'] };
@@ -234,6 +235,14 @@ export class HardenedPodTemplate {
     if (unpinned.length > 0) metadata.addAnnotation(UNPINNED_IMAGES_ANNOTATION, unpinned.join('; '));
   }
 
+  /**
+   * Mounts a projected API token volume read-only into every main container (the workload was
+   * granted API access; `automountServiceAccountToken` stays false).
+   */
+  public mountApiToken(volume: Readonly<Record<string, unknown>>, mountPath: string): void {
+    this.apiToken = { volume, mountPath };
+  }
+
   private hardenContainers(spec: Record<string, unknown> | undefined): void {
     if (!spec) return;
     const volumes = (spec.volumes as Record<string, unknown>[] | undefined) ?? [];
@@ -251,10 +260,14 @@ export class HardenedPodTemplate {
       if (list === ContainerList.SIDECAR) container.restartPolicy = 'Always';
       if (config.env.length > 0) container.env = [...((container.env as unknown[] | undefined) ?? []), ...config.env];
       if (config.volumeMounts.length > 0) container.volumeMounts = [...((container.volumeMounts as unknown[] | undefined) ?? []), ...config.volumeMounts];
+      if (this.apiToken !== undefined && list === ContainerList.MAIN) {
+        container.volumeMounts = [...((container.volumeMounts as unknown[] | undefined) ?? []), { mountPath: this.apiToken.mountPath, name: this.apiToken.volume.name, readOnly: true }];
+      }
       for (const volume of config.volumes) {
         if (!volumes.some(x => x.name === volume.name)) volumes.push(volume);
       }
     }
+    if (this.apiToken !== undefined) volumes.push({ ...this.apiToken.volume });
     if (volumes.length > 0) spec.volumes = volumes;
   }
 }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedNamespace, IHardenedWorkload, WorkloadResourceUsage } from './app-model';
+import { ApiAccess, apiServerPorts, API_TOKEN_MOUNT_PATH, type GrantApiOptions } from './api-access';
 import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
@@ -64,6 +65,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   protected readonly pod: HardenedPodTemplate;
   private kplusWorkload?: kplus.AbstractPod;
   private readonly ingresses: { host: string; paths: string[]; className: string }[] = [];
+  private apiAccess?: ApiAccess;
 
   protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, options: PodTemplateOptions) {
     super(scope, v.freeId(scope, id));
@@ -109,6 +111,20 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     const props = this.pod.add(ContainerList.SIDECAR, container, `addSidecar(${JSON.stringify(container?.name)})`);
     // restartPolicy Always makes cdk8s-plus treat it as a sidecar, which may have probes (it refuses them on init containers)
     this.workload().addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
+  }
+
+  /**
+   * Lets the workload call the Kubernetes API, with least privilege: a Role with exactly
+   * `options.rules` bound to its own ServiceAccount, a projected API token mounted in its main
+   * containers, and NetworkPolicy egress to `options.server` on its port. Call again to add rules.
+   * @returns the Role, its binding and the token settings
+   */
+  public grantApi(options: GrantApiOptions): ApiAccess {
+    if (this.apiAccess !== undefined) return this.apiAccess.extend(options);
+    this.apiAccess = new ApiAccess(this, 'ApiAccess', { name: this.name, namespaceName: this.namespaceName, labels: this.objectLabels }, options);
+    this.pod.mountApiToken(this.apiAccess._tokenVolume(), API_TOKEN_MOUNT_PATH);
+    for (const peer of options.server._peers()) this.allowTo(peer, { ports: apiServerPorts(options.server) });
+    return this.apiAccess;
   }
 
   /** Selects this workload's pods; carries its ServiceAccount identity. */

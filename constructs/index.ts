@@ -37,6 +37,7 @@ export { ContainerImage, type ContainerImageFromTagOptions } from './container-i
 export { SeccompProfile } from './seccomp-profile';
 export { AppArmorProfile } from './app-armor-profile';
 export { type SeLinuxOptions, SeLinuxType } from './se-linux-options';
+export { ApiAccess, type ApiGrant, API_TOKEN_MOUNT_PATH, type GrantApiOptions, KubernetesApiServer } from './api-access';
 export { HardenedContainerProps, HardenedContainerResources, HardenedContainerPort, ResourceRange } from './hardened-container';
 export { HardenedPodProps } from './hardened-pod';
 export { UNPINNED_IMAGES_ANNOTATION } from '../policy/rules';

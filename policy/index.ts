@@ -22,7 +22,7 @@ export {
   type ParsedExceptions, parseExceptionsAnnotation, reasonProblem, type Rule, type RuleAdmissionForm,
   type RuleContext, type RuleException, type RuleFinding, type RulePack, rulePackProblems, type RuleResult,
   type RuleViolation, runRulePacks, type RunRulePacksOptions, type Severity, todayUtc,
-  UNPINNED_IMAGES_ANNOTATION,
+  UNPINNED_IMAGES_ANNOTATION, RBAC_VERBS, rbacRuleProblems, type RbacPolicyRule, type RbacRuleProblem,
 } from './rules';
 export {
   evaluatePolicy, type EvaluatePolicyOptions, FindingSource, isOpenError, type PolicyFinding,

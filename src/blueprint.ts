@@ -3,7 +3,7 @@ import { Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
   ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment,
-  HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, NamespaceMesh, Peer, Port, PolicyException, RESTRICTED_DEFAULTS,
+  HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, KubernetesApiServer, NamespaceMesh, Peer, Port, PolicyException, RESTRICTED_DEFAULTS,
   SandboxRuntime, SandboxRuntimeClass,
 } from 'cdk8s-hardened';
 
@@ -107,6 +107,14 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
     runtimeClass: gvisor,
   });
   api.allowTo(thumbnailer, { ports: [Port.tcp(8081)] });
+  // its replicas elect a leader through a Lease: the blueprint's one grant of API access
+  thumbnailer.grantApi({
+    server: KubernetesApiServer.at(['10.0.0.10/32'], 6443), // the control plane: kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes
+    rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['thumbnailer-leader'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] }, // RBAC cannot restrict create by name
+    ],
+  });
 
   const dataChart = new Chart(app, 'data-workloads', { namespace: data.name });
   const postgres = new HardenedStatefulSet(dataChart, 'postgres', {

@@ -41,6 +41,7 @@ export {
   GatewayRoute, GatewayRouteKind, type ExposeViaGatewayOptions,
   SeccompProfile, AppArmorProfile, SeLinuxType, type SeLinuxOptions,
   SandboxRuntime, SandboxRuntimeClass, type SandboxRuntimeClassProps, type IRuntimeClass, type RuntimeTaint,
+  ApiAccess, type ApiGrant, type GrantApiOptions, KubernetesApiServer,
 } from '../constructs';
 
 // --- exceptions, the mesh, admission

@@ -19,6 +19,7 @@ import { meshProxyCompatible } from './mesh/mesh-proxy-compatible';
 import { meshMembership } from './mesh/mesh-membership';
 import { ambientL4Authorization } from './mesh/ambient-l4-authorization';
 import { noCredentialEnv } from './secrets/no-credential-env';
+import { rbacLeastPrivilege } from './identity/rbac-least-privilege';
 import type { RulePack } from './types';
 
 /** The `hardened` pack, in id order. */
@@ -41,5 +42,6 @@ export const HARDENED_PACK: RulePack = {
     meshMembership, // HARDENED-14
     ambientL4Authorization, // HARDENED-15
     noCredentialEnv, // HARDENED-16 (13-15: the mesh rules)
+    rbacLeastPrivilege, // HARDENED-17
   ],
 };

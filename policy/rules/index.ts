@@ -15,6 +15,7 @@ export { createRuleContext } from './context';
 export { runRulePacks, type RunRulePacksOptions } from './run';
 export { HARDENED_PACK } from './hardened-pack';
 export { UNPINNED_IMAGES_ANNOTATION } from './images/image-digest';
+export { RBAC_VERBS, rbacRuleProblems, type RbacPolicyRule, type RbacRuleProblem } from './identity/rbac-least-privilege';
 export {
   compareExceptions, exceptionExpiry, exceptionMatches, EXCEPTIONS_ANNOTATION, EXPIRING_WITHIN_DAYS,
   formatExceptionsAnnotation, isIsoDate, isKnownExceptionId, knownExceptionIds, MIN_REASON_LENGTH,

@@ -52,6 +52,11 @@ export class KubeClient {
     this.agent = new https.Agent({ ca: endpoint.ca, keepAlive: true, maxSockets: 8 });
   }
 
+  /** A client of the same server that authenticates with `token` (e.g. a ServiceAccount's, from the TokenRequest API). */
+  public withToken(token: string): KubeClient {
+    return new KubeClient({ ...this.endpoint, token });
+  }
+
   /** Closes the kept-alive connections. */
   public close(): void {
     this.agent.destroy();

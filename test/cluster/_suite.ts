@@ -24,6 +24,7 @@ import { ApplyPhase, phaseOf, readManifests, type ManifestObject } from '../../s
 import { loadFixtures, ruleCorpus } from '../admission/_fixtures';
 import { withoutWarnings } from '../support/manifests';
 import { build as buildRandomApp, plans } from '../support/random-apps';
+import { apiAccessServerTests } from './_api-access';
 import { badInputServerTests } from './_bad-input';
 import { boundaryApps } from './_boundary-apps';
 import { gatewayServerTests } from './_gateway';
@@ -552,5 +553,6 @@ export function realServerSuite(minor: string): void {
 
     badInputServerTests(minor, client, tally);
     gatewayServerTests(minor, client);
+    apiAccessServerTests(minor, client, tally);
   });
 }

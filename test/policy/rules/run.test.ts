@@ -7,8 +7,8 @@ import { generatedPart, renderRulesReference } from '../../../policy/rules/docs'
 import { goodDeployment, goodNeighbours, variant } from './_fixtures';
 
 describe('the hardened pack', () => {
-  test('ids are HARDENED-1..16, in order, unique, and distinct from Pod Security check ids', () => {
-    expect(HARDENED_PACK.rules.map(r => r.id)).toEqual(Array.from({ length: 16 }, (_, i) => `HARDENED-${i + 1}`));
+  test('ids are HARDENED-1..17, in order, unique, and distinct from Pod Security check ids', () => {
+    expect(HARDENED_PACK.rules.map(r => r.id)).toEqual(Array.from({ length: 17 }, (_, i) => `HARDENED-${i + 1}`));
     const pss = new Set(PSS_CHECKS.map(c => c.id));
     expect(HARDENED_PACK.rules.filter(r => pss.has(r.id))).toEqual([]);
     expect(new Set(HARDENED_PACK.rules.map(r => r.name)).size).toBe(HARDENED_PACK.rules.length);
