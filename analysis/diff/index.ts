@@ -20,7 +20,8 @@ export {
 } from './model';
 export { workloadIdentity, type WorkloadIdentity } from './identity';
 export { diffReachability, flowsOf, endLabel } from './reachability';
-export { diffNamespaces, diffWorkloads, diffRbac, permissionsBySubject } from './posture';
+export { diffNamespaces, diffWorkloads, diffRbac } from './posture';
+export { permissionsBySubject } from '../report/api-permissions';
 export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
 export { diffExceptions } from './exceptions';
 export { diffAdmission } from './admission';

@@ -11,9 +11,10 @@ import type { KubeObject } from '../../policy/kube-object';
 import { type DeclaredPodSecurity as PssSetting, type PssMode } from '../../policy/pss/namespace-policy';
 import { automountOf, podSecurityLabels, rootCapableContainers, writableRootFsContainers } from '../report/posture';
 import { asArray, asBoolean, asDict, asNumber, asString, compareStrings, Dict, dictArray, path } from '../report/read';
-import { allContainers, extractNamespaces, extractWorkloads, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from '../report/workloads';
+import { allContainers, extractNamespaces, extractWorkloads, flattenObjects, NamespaceInfo, WorkloadInfo } from '../report/workloads';
 import { workloadIdentity, type WorkloadIdentity } from './identity';
 import { DiffItem, listSome } from './model';
+import { covers, permissionsBySubject, permText } from '../report/api-permissions';
 
 const LEVELS = ['privileged', 'baseline', 'restricted'];
 
@@ -195,77 +196,6 @@ export function diffWorkloads(before: readonly KubeObject[], after: readonly Kub
     }
   }
   return items;
-}
-
-/** One atomic permission: where, which verb, on what. */
-interface Permission {
-  /** A namespace, or `*` for cluster-wide. */
-  readonly scope: string;
-  readonly verb: string;
-  readonly group: string;
-  readonly resource: string;
-  /** `*` for every name. */
-  readonly name: string;
-}
-
-function permText(p: Permission): string {
-  const what = p.resource === '' ? '' : ` ${p.group === '' ? '' : `${p.group}/`}${p.resource}${p.name === '*' ? '' : `/${p.name}`}`;
-  return `${p.verb}${what}${p.scope === '*' ? ' (cluster-wide)' : ` in ${p.scope}`}`;
-}
-
-function covers(b: Permission, a: Permission): boolean {
-  const m = (x: string, y: string): boolean => x === '*' || x === y;
-  return m(b.scope, a.scope) && m(b.verb, a.verb) && m(b.group, a.group) && m(b.resource, a.resource) && m(b.name, a.name);
-}
-
-function strs(v: unknown): string[] {
-  return (asArray(v) ?? []).filter((x): x is string => typeof x === 'string');
-}
-
-/** Every subject's permissions granted by the RoleBindings and ClusterRoleBindings among `objects`. */
-export function permissionsBySubject(objects: readonly KubeObject[]): Map<string, { namespace?: string; perms: Permission[] }> {
-  const flat = flattenObjects(objects);
-  const roles = new Map<string, KubeObject>();
-  for (const o of flat) {
-    if (o.kind === 'Role') roles.set(`Role ${namespaceOf(o)}/${o.metadata?.name ?? ''}`, o);
-    if (o.kind === 'ClusterRole') roles.set(`ClusterRole ${o.metadata?.name ?? ''}`, o);
-  }
-  const out = new Map<string, { namespace?: string; perms: Permission[] }>();
-  for (const binding of flat) {
-    if (binding.kind !== 'RoleBinding' && binding.kind !== 'ClusterRoleBinding') continue;
-    const scope = binding.kind === 'RoleBinding' ? namespaceOf(binding) : '*';
-    const refKind = asString(path(binding, 'roleRef', 'kind')) ?? '';
-    const refName = asString(path(binding, 'roleRef', 'name')) ?? '';
-    const roleKey = refKind === 'Role' ? `Role ${scope}/${refName}` : `ClusterRole ${refName}`;
-    const role = roles.get(roleKey);
-    const perms: Permission[] = [];
-    if (!role) {
-      // a role not among the inputs (e.g. the built-in `view`): its name stands for its rules
-      perms.push({ scope, verb: `bound to ${roleKey} (not among the inputs)`, group: '', resource: '', name: '*' });
-    } else {
-      for (const rule of dictArray(role.rules)) {
-        const names = strs(rule.resourceNames);
-        for (const verb of strs(rule.verbs)) {
-          for (const group of strs(rule.apiGroups)) {
-            for (const resource of strs(rule.resources)) {
-              for (const name of names.length > 0 ? names : ['*']) perms.push({ scope, verb, group, resource, name });
-            }
-          }
-          for (const url of strs(rule.nonResourceURLs)) perms.push({ scope: '*', verb, group: '', resource: `nonResourceURL ${url}`, name: '*' });
-        }
-      }
-    }
-    for (const s of dictArray(binding.subjects)) {
-      const kind = asString(s.kind) ?? '';
-      const name = asString(s.name) ?? '';
-      const ns = kind === 'ServiceAccount' ? asString(s.namespace) ?? namespaceOf(binding) : undefined;
-      const key = ns !== undefined ? `${kind} ${ns}/${name}` : `${kind} ${name}`;
-      const entry = out.get(key) ?? { ...(ns !== undefined ? { namespace: ns } : {}), perms: [] };
-      entry.perms.push(...perms);
-      out.set(key, entry);
-    }
-  }
-  return out;
 }
 
 /** API permissions widened or narrowed, per subject. */

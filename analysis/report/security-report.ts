@@ -4,6 +4,7 @@
  * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { renderApiAccess } from './api-permissions';
 import { renderEntryPoints } from './entry-points';
 import { renderGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
@@ -266,6 +267,8 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   const gatewayEntryPoints = renderGatewayEntryPoints(objects);
   if (gatewayEntryPoints.length > 0) out.push(...gatewayEntryPoints, '');
   out.push(...renderNamespaces(objects, matrix, rootNs), '');
+  const apiAccess = renderApiAccess(objects);
+  if (apiAccess.length > 0) out.push(...apiAccess, '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');
   out.push(
