@@ -5,17 +5,17 @@ import { addPostRenderTransform, dig } from './_post-render-patch';
 import * as v from './_validate';
 import { AppModel, IHardenedNamespace, IHardenedWorkload, WorkloadResourceUsage } from './app-model';
 import { ApiAccess, apiServerPorts, API_TOKEN_MOUNT_PATH, type GrantApiOptions } from './api-access';
-import { AllowOptions, FlowDirection, IPeer, isPolicyHost, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
+import { AllowOptions, FlowDirection, IPeer, PeerKind, PeerSelector, Port, Protocol } from './connectivity';
 import { HardenedInputError } from './errors';
 import { HardenedContainerProps } from './hardened-container';
 import { ContainerList, HardenedPodProps, HardenedPodTemplate, PodTemplateOptions } from './hardened-pod';
 import { HostNetworkPolicy } from './host-network-policy';
-import { addMeshUpstream, ExposeViaIngressOptions, meshIngressProblems, validateExposure } from './ingress-exposure';
-import { injectionOnAmbientPods } from './mesh/namespace-mesh';
+import { addMeshUpstream, ExposeViaIngressOptions, validateExposure } from './ingress-exposure';
 import { ExposeViaGatewayOptions, GatewayRoute, routeViaGateway } from './gateway/gateway-route';
 import type { HardenedGateway } from './gateway/hardened-gateway';
 import { MANAGED_BY, MANAGED_BY_LABEL, WORKLOAD_NAME_LABEL } from './restricted-defaults';
 import { dropAddressLabel, WorkloadCompanions } from './_workload-companions';
+import { workloadCrossChecks } from './_workload-cross-checks';
 
 /** The props every hardened workload kind shares. */
 export interface HardenedWorkloadProps extends HardenedPodProps {
@@ -262,81 +262,14 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return this.kplusWorkload;
   }
 
-  /** The checks that need the finished app: run once at synth, as a validation. */
+  /** The checks that need the finished app: run once at synth, as a validation (see _workload-cross-checks). */
   private crossCheck(): string[] {
-    const errors: string[] = [];
-    const model = AppModel.of(this);
     const workload = this.workload();
-    const known = new Set(this.pod.containers().map(c => c.name));
-    for (const c of [...workload.containers, ...workload.initContainers]) {
-      if (!known.has(c.name)) {
-        errors.push(`containers: ${JSON.stringify(c.name)} was added through cdk8s-plus, so it is not hardened. Fix: use ${this.constructor.name}.addContainer, addInitContainer or addSidecar instead.`);
-      }
-    }
-    if (!model.namespace(this.namespaceName)) {
-      const names = model.namespaces.map(n => n.name);
-      const closest = v.closestName(this.namespaceName, names);
-      errors.push(`namespace: ${JSON.stringify(this.namespaceName)} is not defined by any HardenedNamespace of this app, so nothing denies its traffic by default or limits its resources. Fix: ${closest ? `did you mean "${closest}"? ` : ''}create new HardenedNamespace(<cluster chart>, '${this.namespaceName}'), or run the workload in one of ${JSON.stringify(names)}.`);
-    } else {
-      const ns = model.namespace(this.namespaceName)!;
-      errors.push(...this.checkLimitRange(ns.limitRange.max));
-      const injection = injectionOnAmbientPods(this.objectLabels, ns.mesh, this.namespaceName);
-      if (injection) errors.push(injection);
-    }
-    errors.push(...this.checkFlowEnds(model));
-    errors.push(...meshIngressProblems(this.ingresses.map(i => i.className), this.namespaceName, model.namespace(this.namespaceName)?.mesh?.mode));
-    const listening = this.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
-    for (const flow of model.connectivity.flowsOf(this, FlowDirection.INGRESS)) {
-      for (const p of flow.ports) {
-        const hit = listening.some(l => l.protocol === p.protocol && l.port >= p.port && l.port <= (p.endPort ?? p.port));
-        if (!hit) {
-          errors.push(`allowFrom: port ${p} of the flow declared by ${flow.declaredBy} is not a port any container of ${this.name} listens on (${listening.map(l => `${l.port}/${l.protocol}`).join(', ') || 'none'}). Fix: declare the container port, or correct the flow's port.`);
-        }
-      }
-    }
-    return errors;
-  }
-
-  /** Flows that can never work: the other end is in another app, or selects what the app owns without saying so. */
-  private checkFlowEnds(model: AppModel): string[] {
-    const errors: string[] = [];
-    for (const direction of [FlowDirection.INGRESS, FlowDirection.EGRESS]) {
-      for (const flow of model.connectivity.flowsOf(this, direction)) {
-        const other = direction === FlowDirection.INGRESS ? flow.from : flow.to;
-        const method = direction === FlowDirection.INGRESS ? 'allowFrom' : 'allowTo';
-        if (isPolicyHost(other) && other.node.root !== this.node.root) {
-          errors.push(`${method}: ${other.node.path} belongs to another app, so its side of the flow is never synthesized. Fix: create it in this app, or describe it as a Peer (Peer.pods, Peer.namespace).`);
-          continue;
-        }
-        const peer = other.toPeerSelector();
-        const owned = peer.namespace !== undefined ? model.namespace(peer.namespace) : undefined;
-        if (!owned || isPolicyHost(other)) continue;
-        if (peer.kind === PeerKind.NAMESPACE) {
-          errors.push(`${method}: Peer.namespace(${JSON.stringify(peer.namespace)}) names a namespace this app defines (${owned.node.path}), so only this side gets its rule and the flow can never work. Fix: pass the HardenedNamespace or the workload itself, e.g. ${method}(<the HardenedNamespace "${peer.namespace}">, ...).`);
-        } else if (peer.kind === PeerKind.PODS) {
-          const labels = peer.podLabels ?? {};
-          const matches = model.workloadsIn(peer.namespace!).some(w => w instanceof HardenedWorkload
-            && Object.entries(labels).every(([k, val]) => w.objectLabels[k] === val));
-          errors.push(matches
-            ? `${method}: Peer.pods(${JSON.stringify(peer.namespace)}, ...) selects workloads this app defines, so only this side gets its rule. Fix: pass the workload itself.`
-            : `${method}: Peer.pods(${JSON.stringify(peer.namespace)}, ${JSON.stringify(labels)}) matches no workload of namespace "${peer.namespace}", which this app defines, so the flow can never be used. Fix: pass the workload itself, or correct the labels.`);
-        }
-      }
-    }
-    return errors;
-  }
-
-  private checkLimitRange(max: Readonly<Record<string, string>>): string[] {
-    const errors: string[] = [];
-    this.pod.containers().forEach(c => {
-      const limits: [string, string, string | undefined][] = [['cpu', 'cpu', c.resources.cpu.limit], ['memory', 'memory', c.resources.memory.limit], ['ephemeral-storage', 'ephemeralStorage', c.resources.ephemeralStorage?.limit]];
-      for (const [resource, prop, limit] of limits) {
-        if (limit === undefined || max[resource] === undefined) continue;
-        if (v.parseQuantity(limit) > v.parseQuantity(max[resource])) {
-          errors.push(`containers[${JSON.stringify(c.name)}].resources.${prop}.limit: ${JSON.stringify(limit)} is above the ${resource} maximum ${max[resource]} of the LimitRange of namespace "${this.namespaceName}", so the API server rejects the pod. Fix: lower the limit to ${max[resource]} or less, or raise maxLimit of the HardenedNamespace.`);
-        }
-      }
+    return workloadCrossChecks({
+      workload: this, kind: this.constructor.name, objectLabels: this.objectLabels, pod: this.pod,
+      addedThroughCdk8sPlus: [...workload.containers, ...workload.initContainers].map(c => c.name),
+      ingressClasses: this.ingresses.map(i => i.className),
+      labelsOf: w => (w instanceof HardenedWorkload ? w.objectLabels : undefined),
     });
-    return errors;
   }
 }
