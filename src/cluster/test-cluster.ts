@@ -11,13 +11,12 @@
  * ValidatingAdmissionPolicy, ServiceAccount, LimitRanger, ResourceQuota, ...). No kubelet or
  * scheduler: pods are admitted and stay Pending.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
 import * as path from 'path';
 import { KubeClient, type KubeEndpoint } from './kube-client';
+import { exitedEarly, freePort, httpOk, launch, waitFor } from './processes';
 
 /** The repository root (this file is src/cluster/test-cluster.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -118,60 +117,6 @@ export async function isRunning(minor: string, instance?: string): Promise<boole
   } finally {
     client.close();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, failed: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const failure = failed();
-    if (failure !== undefined) throw new Error(`${what}: ${failure}`);
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
-
-function httpOk(url: string): Promise<boolean> {
-  return new Promise(resolve => {
-    const req = http.get(url, res => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
-
-function launch(binary: string, args: readonly string[], logFile: string): ChildProcess {
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  child.unref();
-  return child;
-}
-
-function exitedEarly(child: ChildProcess, logFile: string): () => string | undefined {
-  return () => {
-    if (child.exitCode === null && child.signalCode === null) return undefined;
-    const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n') : '';
-    return `exited (${child.exitCode ?? child.signalCode}); last lines of ${logFile}:\n${log}`;
-  };
 }
 
 /** Options of {@link startCluster}. */
