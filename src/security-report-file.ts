@@ -138,7 +138,7 @@ export function buildSecurityReport(items: readonly ManifestObject[], options: B
   listed.forEach((list, index) => {
     for (const e of list) {
       const rule = exceptionRule(e);
-      exceptions.push({ ...identity(objects[index]), rule: PSS_CHECK_IDS.has(e.id) ? rule + WARN_AUDIT : rule, reason: e.reason });
+      exceptions.push({ ...identity(objects[index]), rule: PSS_CHECK_IDS.has(e.id) ? rule + WARN_AUDIT : rule, reason: e.reason, ...(e.expires !== undefined ? { expires: e.expires } : {}) });
     }
   });
   const findings: ReportFinding[] = policy.findings.map((f) => {

@@ -6,6 +6,7 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { renderApiAccess } from './api-permissions';
 import { renderEntryPoints } from './entry-points';
+import { renderTopRisks } from './top-risks';
 import { renderGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
 import { DiagramFlow, renderFlowDiagram } from './mermaid';
@@ -48,6 +49,8 @@ export interface ReportException {
   readonly name: string;
   readonly rule: string;
   readonly reason: string;
+  /** The last day it applies (`YYYY-MM-DD`), when it expires. */
+  readonly expires?: string;
 }
 
 /** Options of {@link renderSecurityReport}. */
@@ -262,6 +265,11 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   const namespaces = extractNamespaces(objects);
   const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
+  const excepted = new Set((options.exceptions ?? []).map(exceptionKey));
+  out.push(...renderTopRisks(objects, matrix, {
+    openFindings: (options.findings ?? []).filter(f => !excepted.has(exceptionKey(f))).map(f => `${code(objectLabel(f))}: [${f.rule}] ${f.message}`),
+    exceptions: (options.exceptions ?? []).map(e => ({ text: `[${e.rule}] ${code(objectLabel(e))}: ${e.reason}`, ...(e.expires !== undefined ? { expires: e.expires } : {}) })),
+  }), '');
   const entryPoints = renderEntryPoints(objects);
   if (entryPoints.length > 0) out.push(...entryPoints, '');
   const gatewayEntryPoints = renderGatewayEntryPoints(objects);
