@@ -204,6 +204,9 @@ function renderFindings(options: SecurityReportOptions): string[] {
   return out;
 }
 
+/** Above this many workloads the report lists the allowed flows instead of drawing the N×N matrix. */
+export const MATRIX_MAX_WORKLOADS = 12;
+
 function renderMatrix(matrix: ReachabilityMatrix): string[] {
   const out: string[] = ['### Workload to workload', ''];
   if (matrix.workloads.length === 0) {
@@ -211,6 +214,14 @@ function renderMatrix(matrix: ReachabilityMatrix): string[] {
     return out;
   }
   const labels = workloadLabels(matrix.workloads);
+  if (matrix.workloads.length > MATRIX_MAX_WORKLOADS) {
+    // a matrix of this size is unreadable and grows with the square: list the allowed flows
+    out.push(`${matrix.edges.length} allowed flow${matrix.edges.length === 1 ? '' : 's'} between ${matrix.workloads.length} workloads (a list instead of the matrix above ${MATRIX_MAX_WORKLOADS} workloads); every pair not listed is denied.`, '');
+    if (matrix.edges.length > 0) {
+      out.push(table(['From', 'To', 'Ports'], matrix.edges.map((e) => [tableCell(labels.get(workloadKey(e.from)) ?? ''), tableCell(labels.get(workloadKey(e.to)) ?? ''), tableCell(formatPorts(e.ports))])));
+    }
+    return out;
+  }
   const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, formatPorts(e.ports)]));
   out.push('Rows are sources, columns destinations; `—` means no connection is allowed.', '');
   const header = ['from \\ to', ...matrix.workloads.map((w) => tableCell(labels.get(workloadKey(w)) ?? ''))];
