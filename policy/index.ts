@@ -32,7 +32,7 @@ export {
   type AdmissionExemption, type AdmissionRule, AdmissionRuleSource, type AdmissionValidation,
   ALLOWED_CAPABILITIES_ID, ALLOWED_HOST_PATHS_ID, ALLOWED_REGISTRIES_ID, allowedCapabilitiesRule,
   type AllowedHostPath, allowedHostPathsRule, allowedRegistriesRule, CEL_FEATURES, type CelFeature,
-  celLibraryProblems, celLiteral, type CelVariable, EXEMPT_VARIABLE, exemptionParameter,
+  celLibraryProblems, celLiteral, parseCelLiteral, type CelVariable, EXEMPT_VARIABLE, exemptionParameter,
   type ExemptionParameter, gatekeeperVariables, guarded, type ParameterSchema, POD_VARIABLES,
   podSecurityAdmissionRules, registryPrefix, ruleAdmissionRules, ruleParameters, validatingPolicyVariables,
 } from './admission';

@@ -4,6 +4,7 @@
  * (as a table and as a Mermaid diagram). Output is deterministic: same input, same bytes.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { renderAdmissionPosture } from './admission-posture';
 import { renderApiAccess } from './api-permissions';
 import { renderEntryPoints } from './entry-points';
 import { renderTopRisks } from './top-risks';
@@ -288,6 +289,8 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   out.push(...renderNamespaces(objects, matrix, rootNs), '');
   const apiAccess = renderApiAccess(objects);
   if (apiAccess.length > 0) out.push(...apiAccess, '');
+  const admission = renderAdmissionPosture(objects);
+  if (admission.length > 0) out.push(...admission, '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');
   out.push(

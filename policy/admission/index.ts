@@ -14,4 +14,4 @@ export { podSecurityAdmissionRules, ruleAdmissionRules } from './admission-rules
 export { ALLOWED_HOST_PATHS_ID, type AllowedHostPath, allowedHostPathsRule } from './parameterized/allowed-host-paths';
 export { ALLOWED_CAPABILITIES_ID, allowedCapabilitiesRule } from './parameterized/allowed-capabilities';
 export { ALLOWED_REGISTRIES_ID, allowedRegistriesRule, registryPrefix } from './parameterized/allowed-registries';
-export { celLiteral, gatekeeperVariables, ruleParameters, validatingPolicyVariables } from './policy-variables';
+export { celLiteral, gatekeeperVariables, parseCelLiteral, ruleParameters, validatingPolicyVariables } from './policy-variables';
