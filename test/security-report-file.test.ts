@@ -236,7 +236,7 @@ describe('one policy pass per synth', () => {
 
 describe('buildSecurityReport on the default blueprint', () => {
   test('with the synthesis\'s policy result, without it (evaluated from the annotation), and the committed dist/SECURITY-REPORT.md: the same bytes', () => {
-    const app = new HardenedApp({ outdir: path.join(tempDir(), 'unused') });
+    const app = new HardenedApp({ outdir: path.join(tempDir(), 'unused'), admission: {} }); // as src/main.ts
     buildDefaultBlueprint(app);
     const synthesis = app.synthObjects();
     const items = synthesizedManifestObjects(synthesis);
