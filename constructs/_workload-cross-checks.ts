@@ -56,6 +56,7 @@ export function workloadCrossChecks(w: CrossCheckedWorkload): string[] {
   errors.push(...meshIngressProblems(w.ingressClasses, w.workload.namespaceName, model.namespace(w.workload.namespaceName)?.mesh?.mode));
   const listening = w.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
   for (const flow of model.connectivity.flowsOf(w.workload, FlowDirection.INGRESS)) {
+    if (flow.infrastructure !== undefined) continue; // the mesh's own holes (probe ports) are not declared ports
     for (const p of flow.ports) {
       const hit = listening.some(l => l.protocol === p.protocol && l.port >= p.port && l.port <= (p.endPort ?? p.port));
       if (!hit) {

@@ -16,6 +16,20 @@ export enum PeerKind {
 }
 
 /**
+ * How the pods of a peer join the mesh: the transport a flow uses depends on both ends (HBONE on
+ * 15008 when either end is ambient and both are in the mesh; mTLS on the app port between
+ * sidecars; plaintext when an end is outside the mesh).
+ */
+export enum PeerDataPlane {
+  /** An injected `istio-proxy` sidecar. */
+  SIDECAR = 'sidecar',
+  /** Ambient mode: the node's ztunnel carries the pod's traffic over HBONE (port 15008). */
+  AMBIENT = 'ambient',
+  /** Not in the mesh: plaintext, no mesh identity. */
+  NONE = 'none',
+}
+
+/**
  * How a peer is selected: the one description from which both NetworkPolicy peers and, for
  * the mesh, AuthorizationPolicy sources are derived.
  */
@@ -49,6 +63,12 @@ export interface PeerSelector {
    * @default []
    */
   readonly except?: readonly string[];
+  /**
+   * How the peer's pods join the mesh, for peers this blueprint does not own (the mode of owned
+   * peers is their namespace's `mesh` option).
+   * @default - PeerDataPlane.SIDECAR for pods and namespaces, PeerDataPlane.NONE for IP blocks and cluster DNS
+   */
+  readonly dataPlane?: PeerDataPlane;
 }
 
 /** Anything that can be on one end of a declared flow. */
@@ -136,10 +156,25 @@ export interface Flow {
    * @default []
    */
   readonly transportPorts?: readonly Port[];
+  /**
+   * Why the mesh added this flow itself (e.g. `kubelet probes`); absent for declared flows. Such
+   * flows get no ALLOW rule and are not compared with the container ports.
+   * @default - a declared flow
+   */
+  readonly infrastructure?: string;
+}
+
+/** Options of {@link Peer.namespace}. */
+export interface PeerNamespaceOptions {
+  /**
+   * How the namespace's pods join the mesh; it decides the transport of every flow with them.
+   * @default PeerDataPlane.SIDECAR
+   */
+  readonly dataPlane?: PeerDataPlane;
 }
 
 /** Options of {@link Peer.pods}. */
-export interface PeerPodsOptions {
+export interface PeerPodsOptions extends PeerNamespaceOptions {
   /**
    * The ServiceAccount the pods run as: their identity in the mesh.
    * @default - no identity: the pods cannot be authorized into a meshed namespace
@@ -154,29 +189,35 @@ export class Peer {
    * flow uses it: `10.0.0.0/33` or `300.1.1.1/32` fail synth.
    */
   public static ipBlock(cidr: string, except: readonly string[] = []): IPeer {
-    return { toPeerSelector: () => ({ kind: PeerKind.IP_BLOCK, key: `3/${cidr}/${except.join(',')}`, cidr, except }) };
+    return { toPeerSelector: () => ({ kind: PeerKind.IP_BLOCK, key: `3/${cidr}/${except.join(',')}`, cidr, except, dataPlane: PeerDataPlane.NONE }) };
   }
 
-  /** Every pod of a namespace this blueprint does not own. */
-  public static namespace(name: string): IPeer {
-    return { toPeerSelector: () => ({ kind: PeerKind.NAMESPACE, key: `1/${name}`, namespace: name }) };
+  /**
+   * Every pod of a namespace this blueprint does not own. Declare how its pods join the mesh
+   * (`dataPlane`, sidecar unless given): it decides whether flows with them use HBONE.
+   */
+  public static namespace(name: string, options: PeerNamespaceOptions = {}): IPeer {
+    const dataPlane = options.dataPlane ?? PeerDataPlane.SIDECAR;
+    return { toPeerSelector: () => ({ kind: PeerKind.NAMESPACE, key: `1/${name}`, namespace: name, dataPlane }) };
   }
 
   /**
    * Pods, selected by labels, in a namespace this blueprint does not own. Give their
    * ServiceAccount when they call into the mesh (an ingress controller or gateway): the mesh
-   * authorizes them by that identity.
+   * authorizes them by that identity. Declare how they join the mesh (`dataPlane`, sidecar
+   * unless given): it decides whether flows with them use HBONE.
    */
   public static pods(namespace: string, podLabels: Readonly<Record<string, string>>, options: PeerPodsOptions = {}): IPeer {
     const sorted = Object.keys(podLabels).sort().map(k => `${k}=${podLabels[k]}`).join(',');
     const serviceAccount = options.serviceAccount;
+    const dataPlane = options.dataPlane ?? PeerDataPlane.SIDECAR;
     const key = `2/${namespace}/${sorted}${serviceAccount !== undefined ? `@${serviceAccount}` : ''}`;
-    return { toPeerSelector: () => ({ kind: PeerKind.PODS, key, namespace, podLabels, ...(serviceAccount !== undefined ? { serviceAccount } : {}) }) };
+    return { toPeerSelector: () => ({ kind: PeerKind.PODS, key, namespace, podLabels, ...(serviceAccount !== undefined ? { serviceAccount } : {}), dataPlane }) };
   }
 
-  /** The cluster DNS pods (`k8s-app: kube-dns` in `kube-system`). */
+  /** The cluster DNS pods (`k8s-app: kube-dns` in `kube-system`), which are not in the mesh. */
   public static clusterDns(): IPeer {
-    return Peer.pods(RESTRICTED_DEFAULTS.clusterDns.namespace, RESTRICTED_DEFAULTS.clusterDns.podLabels);
+    return Peer.pods(RESTRICTED_DEFAULTS.clusterDns.namespace, RESTRICTED_DEFAULTS.clusterDns.podLabels, { dataPlane: PeerDataPlane.NONE });
   }
 }
 
@@ -187,6 +228,8 @@ export class Peer {
  */
 export class ConnectivityGraph {
   private readonly _flows = new Map<string, Flow>();
+  /** The data plane each outside peer was first declared with, by peer key. */
+  private readonly dataPlanes = new Map<string, PeerDataPlane>();
 
   /** Sorted flows, and flows by host end and direction; rebuilt after a flow is added. */
   private index?: { sorted: Flow[]; byEnd: Map<IPeer, { Ingress: Flow[]; Egress: Flow[] }> };
@@ -200,7 +243,7 @@ export class ConnectivityGraph {
    * Declares that `from` may connect to `to` on `ports`; the policies on the owned sides are
    * written at synth. `declaredBy` is the construct whose method was called (named in errors).
    */
-  public addFlow(declaredBy: IConstruct, field: string, from: IPeer, to: IPeer, options: AllowOptions): Flow {
+  public addFlow(declaredBy: IConstruct, field: string, from: IPeer, to: IPeer, options: AllowOptions & { readonly infrastructure?: string }): Flow {
     const ports = validatePorts(declaredBy, `${field}.ports`, options?.ports);
     const fromSel = validatePeer(declaredBy, `${field}.peer`, from.toPeerSelector());
     const toSel = validatePeer(declaredBy, `${field}.peer`, to.toPeerSelector());
@@ -213,10 +256,24 @@ export class ConnectivityGraph {
     if (toSel.kind === PeerKind.IP_BLOCK && fromSel.kind === PeerKind.IP_BLOCK) {
       throw new HardenedInputError(declaredBy, `${field}.peer`, toSel.cidr, 'connects two IP blocks', 'one side of a flow must be a workload or namespace');
     }
+    for (const [peer, sel] of [[from, fromSel], [to, toSel]] as const) {
+      if (isPolicyHost(peer) || sel.dataPlane === undefined) continue;
+      const first = this.dataPlanes.get(sel.key);
+      if (first !== undefined && first !== sel.dataPlane) {
+        throw new HardenedInputError(declaredBy, `${field}.peer.dataPlane`, sel.dataPlane, `contradicts an earlier declaration of the same peer (${sel.key}) as dataPlane "${first}": its pods run one data plane, which decides the transport of every flow with them`,
+          `declare the peer once with its real mode (PeerDataPlane.SIDECAR, AMBIENT or NONE) and reuse it`);
+      }
+      this.dataPlanes.set(sel.key, sel.dataPlane);
+    }
     const key = `${fromSel.key} -> ${toSel.key}`;
     const existing = this._flows.get(key);
     const merged = mergePorts([...(existing?.ports ?? []), ...ports]);
-    const flow: Flow = { from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path, ...(existing?.transportPorts ? { transportPorts: existing.transportPorts } : {}) };
+    const infrastructure = existing?.infrastructure ?? options.infrastructure;
+    const flow: Flow = {
+      from, to, ports: merged, declaredBy: existing?.declaredBy ?? declaredBy.node.path,
+      ...(existing?.transportPorts ? { transportPorts: existing.transportPorts } : {}),
+      ...(infrastructure !== undefined ? { infrastructure } : {}),
+    };
     this._flows.set(key, flow);
     this.index = undefined;
     return flow;

@@ -227,6 +227,25 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return { pods: this.maxPods(), requests: text(requests), limits: text(limits) };
   }
 
+  /** The TCP ports the kubelet's probes of every container connect to (named ports resolved), sorted. */
+  public probePorts(): readonly number[] {
+    const out = new Set<number>();
+    const workload = this.workload();
+    for (const c of [...workload.initContainers, ...workload.containers]) {
+      const kube = c._toKube();
+      for (const k of [kube.readinessProbe, kube.livenessProbe, kube.startupProbe]) {
+        if (!k) continue;
+        const port = k.httpGet?.port?.value ?? k.tcpSocket?.port?.value ?? k.grpc?.port;
+        if (typeof port === 'number') out.add(port);
+        else if (typeof port === 'string') {
+          const named = c.ports.find(p => p.name === port);
+          if (named) out.add(named.number);
+        }
+      }
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
   /** @internal */
   public _ensureNetworkPolicy(direction: FlowDirection): void {
     HostNetworkPolicy.ensure(this, direction, this.name, this.selectorLabels);

@@ -14,7 +14,7 @@ export {
 export { atLeastAsStrict, PodSecurityLevel, type PodSecurityTarget, podSecurityVersionFor } from './pod-security';
 export {
   type AllowOptions, ConnectivityGraph, type Flow, FlowDirection, type IPeer, type IPolicyHost, isPolicyHost,
-  networkPolicyPeer, openPorts, Peer, PeerKind, type PeerPodsOptions, type PeerSelector, Port, Protocol,
+  networkPolicyPeer, openPorts, Peer, PeerDataPlane, PeerKind, type PeerNamespaceOptions, type PeerPodsOptions, type PeerSelector, Port, Protocol,
 } from './connectivity';
 export { HostNetworkPolicy, type HostNetworkPolicyProps } from './host-network-policy';
 export {
@@ -27,7 +27,7 @@ export {
   DATAPLANE_MODE_LABEL, DataPlaneMode, INJECTION_LABEL, NamespaceMesh, type NamespaceMeshSidecarOptions,
   REVISION_LABEL,
 } from './mesh/namespace-mesh';
-export { IstioMesh, type IstioMeshProps } from './mesh/istio-mesh';
+export { IpFamily, IstioMesh, type IstioMeshProps } from './mesh/istio-mesh';
 export { HostAuthorizationPolicy, HostAuthorizationPolicyProps, MeshAllowRule, MeshSource } from './mesh/host-authorization-policy';
 export { MeshLayer, MESH_LAYER_NAME, MAX_MESH_PORT_RANGE } from './mesh/mesh-layer';
 export {

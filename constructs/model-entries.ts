@@ -54,4 +54,9 @@ export interface IHardenedWorkload extends IPolicyHost {
   resourceUsage(): WorkloadResourceUsage;
   /** Whether a container accepts its image by tag (`ContainerImage.fromTag`, with a reason). */
   readonly acceptsTaggedImages: boolean;
+  /**
+   * The TCP ports the kubelet's probes (readiness, liveness, startup; HTTP, TCP and gRPC) of every
+   * container connect to, named ports resolved, sorted; exec probes use none.
+   */
+  probePorts(): readonly number[];
 }

@@ -68,8 +68,12 @@ export const RESTRICTED_DEFAULTS = {
     hbonePort: 15008,
     /** The sidecar's merged Prometheus metrics port (pilot-agent). */
     mergedMetricsPort: 15020,
-    /** The source address Istio CNI gives kubelet probes of ambient pods (SNAT). */
+    /** The source address Istio CNI gives kubelet probes of ambient pods on IPv4 (SNAT; cni/pkg/nodeagent DefaultHostProbeSNATIP). */
     ambientProbeSource: '169.254.7.127/32',
+    /** The same on IPv6 (cni/pkg/nodeagent DefaultHostProbeSNATIPV6). */
+    ambientProbeSourceIPv6: 'fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128',
+    /** The IP families of the cluster's pods: the probe hole opens the probe source of each. */
+    ipFamilies: ['IPv4'] as readonly string[],
     /** The uid (and gid) of the Istio proxy, whose traffic the redirection exempts. */
     proxyUid: 1337,
   },

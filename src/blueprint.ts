@@ -3,7 +3,7 @@ import { Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
   ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment,
-  HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, KubernetesApiServer, NamespaceMesh, Peer, Port, PolicyException, RESTRICTED_DEFAULTS,
+  HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, KubernetesApiServer, NamespaceMesh, Peer, PeerDataPlane, Port, PolicyException, RESTRICTED_DEFAULTS,
   SandboxRuntime, SandboxRuntimeClass,
 } from 'cdk8s-hardened';
 
@@ -36,8 +36,8 @@ function httpContainer(name: string, port: number, extra: Partial<HardenedContai
   };
 }
 
-/** The cluster's Prometheus, allowed to scrape the sidecars' merged metrics (15020) and nothing else. */
-export const PROMETHEUS = Peer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, { serviceAccount: 'prometheus' });
+/** The cluster's Prometheus (with a sidecar), allowed to scrape the sidecars' merged metrics (15020) and nothing else. */
+export const PROMETHEUS = Peer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, { serviceAccount: 'prometheus', dataPlane: PeerDataPlane.SIDECAR });
 
 /**
  * The default blueprint: a small web shop in three namespaces.

@@ -22,7 +22,7 @@ export {
 export {
   HardenedNamespace, type HardenedNamespaceProps, type LimitRangeValues, POD_SECURITY_REASON_ANNOTATION,
   PodSecurityLevel, type PodSecurityTarget,
-  Peer, Port, Protocol, type IPeer, type AllowOptions, type PeerPodsOptions,
+  Peer, PeerDataPlane, Port, Protocol, type IPeer, type AllowOptions, type PeerNamespaceOptions, type PeerPodsOptions,
 } from '../constructs';
 
 // --- workloads
@@ -47,7 +47,7 @@ export {
 // --- exceptions, the mesh, admission
 export {
   PolicyException, type PolicyExceptionProps, EXCEPTIONS_ANNOTATION,
-  IstioMesh, type IstioMeshProps, NamespaceMesh, type NamespaceMeshSidecarOptions, DataPlaneMode,
+  IpFamily, IstioMesh, type IstioMeshProps, NamespaceMesh, type NamespaceMeshSidecarOptions, DataPlaneMode,
   AdmissionAction, AdmissionEngine, type AdmissionProps, ADMISSION_RULE_LABEL, DEFAULT_EXCLUDED_NAMESPACES,
   scanGateReporter, type ScanGateProps, SCAN_GATE_FILE,
 } from '../constructs';

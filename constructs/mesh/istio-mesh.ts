@@ -2,12 +2,21 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as v from '../_validate';
 import { AppModel } from '../app-model';
+import { HardenedInputError } from '../errors';
 import { IPeer, Peer } from '../connectivity';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { IMeshInstallation, MeshLayer } from './mesh-layer';
 import { DataPlaneMode } from './namespace-mesh';
 import { strictPeerAuthentication } from './peer-authentication';
+
+/** An IP family of the cluster's pod network, as Kubernetes names it (`Service.spec.ipFamilies`). */
+export enum IpFamily {
+  /** IPv4. */
+  IPV4 = 'IPv4',
+  /** IPv6. */
+  IPV6 = 'IPv6',
+}
 
 /** Props of {@link IstioMesh}. */
 export interface IstioMeshProps {
@@ -34,6 +43,13 @@ export interface IstioMeshProps {
    * @default - no scraper: port 15020 stays closed
    */
   readonly monitoring?: IPeer;
+  /**
+   * The IP families of the cluster's pods. Istio CNI source-NATs kubelet probes of ambient pods
+   * to 169.254.7.127 (IPv4) and fd16:9254:7127:1337:ffff:ffff:ffff:ffff (IPv6): the probe hole
+   * opens the address of each family listed, on the probe ports only.
+   * @default "IPv4" (RESTRICTED_DEFAULTS.mesh.ipFamilies, IpFamily.IPV4 only)
+   */
+  readonly ipFamilies?: readonly IpFamily[];
 }
 
 /**
@@ -55,6 +71,8 @@ export class IstioMesh extends Construct implements IMeshInstallation {
   public readonly controlPlane: IPeer;
   /** The declared metrics scraper, if any. */
   public readonly monitoring?: IPeer;
+  /** The IP families of the cluster's pods. */
+  public readonly ipFamilies: readonly IpFamily[];
   private peerAuthentication?: ApiObject;
 
   constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
@@ -64,6 +82,12 @@ export class IstioMesh extends Construct implements IMeshInstallation {
     this.trustDomain = v.dnsSubdomain(this, 'trustDomain', props.trustDomain ?? defaults.trustDomain);
     this.controlPlane = props.controlPlane ?? Peer.pods(defaults.controlPlane.namespace, defaults.controlPlane.podLabels);
     this.monitoring = props.monitoring;
+    const families = props.ipFamilies ?? (defaults.ipFamilies as readonly IpFamily[]);
+    const known = Object.values(IpFamily) as string[];
+    if (families.length === 0 || families.length > 2 || new Set(families).size !== families.length || families.some(f => !known.includes(f))) {
+      throw new HardenedInputError(this, 'ipFamilies', families, 'must list IPv4, IPv6 or both, each once', 'give [IpFamily.IPV4], [IpFamily.IPV6] or both (a dual-stack cluster)');
+    }
+    this.ipFamilies = [...families];
     MeshLayer.of(AppModel.of(this))._setMesh(this);
   }
 

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { AppModel, IHardenedNamespace, IHardenedWorkload, IModelLayer } from '../app-model';
-import { Flow, IPeer, IPolicyHost, isPolicyHost, Peer, PeerKind, Port, Protocol } from '../connectivity';
+import { Flow, FlowDirection, IPeer, IPolicyHost, isPolicyHost, Peer, PeerDataPlane, PeerKind, Port, Protocol } from '../connectivity';
 import { HardenedInputError } from '../errors';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
@@ -15,6 +15,8 @@ export interface IMeshInstallation extends IConstruct {
   readonly controlPlane: IPeer;
   /** The one peer allowed to scrape the sidecars' merged metrics, if any. */
   readonly monitoring?: IPeer;
+  /** The IP families of the cluster's pods (`IPv4`, `IPv6`). */
+  readonly ipFamilies: readonly string[];
   /** The SPIFFE principal of a ServiceAccount, `<trust domain>/ns/<namespace>/sa/<name>`. */
   principal(namespace: string, serviceAccount: string): string;
   /** Writes the mesh-wide policies; the mesh layer calls it once at synth. @internal */
@@ -93,13 +95,14 @@ export class MeshLayer implements IModelLayer {
     }
     mesh._write();
 
-    const modeOf = (peer: IPeer): DataPlaneMode | undefined => (isPolicyHost(peer) ? model.namespace(peer.namespaceName)?.mesh?.mode : undefined);
+    const modeOf = (peer: IPeer): PeerDataPlane => dataPlaneOf(peer, model);
     // what the user declared, before the mesh adds its own holes
     const declared = model.connectivity.flows;
+    for (const flow of declared) refuseUnworkable(flow, modeOf);
 
     const rulesByHost = new Map<IPolicyHost, MeshAllowRule[]>();
     for (const flow of declared) {
-      if (!isPolicyHost(flow.to) || modeOf(flow.to) === undefined) continue;
+      if (!isPolicyHost(flow.to) || modeOf(flow.to) === PeerDataPlane.NONE) continue;
       const ports = tcpPorts(flow);
       if (ports.length === 0) continue; // UDP and SCTP do not pass through the proxy: L4 only
       const rules = rulesByHost.get(flow.to) ?? rulesByHost.set(flow.to, []).get(flow.to)!;
@@ -112,24 +115,81 @@ export class MeshLayer implements IModelLayer {
 
     const graph = model.connectivity;
     const defaults = RESTRICTED_DEFAULTS.mesh;
+    const probeSources = [
+      ...(mesh.ipFamilies.includes('IPv4') ? [defaults.ambientProbeSource] : []),
+      ...(mesh.ipFamilies.includes('IPv6') ? [defaults.ambientProbeSourceIPv6] : []),
+    ];
     for (const ns of meshed) {
       strictPeerAuthentication(ns, 'MeshPeerAuthentication', ns.name);
       denyAllAuthorizationPolicy(ns, 'MeshDefaultDeny', ns.name);
       if (ns.mesh!.mode === DataPlaneMode.SIDECAR) {
-        graph.addFlow(mesh, 'controlPlane', ns, mesh.controlPlane, { ports: [Port.tcp(defaults.controlPlanePort)] });
-        if (mesh.monitoring) graph.addFlow(mesh, 'monitoring', mesh.monitoring, ns, { ports: [Port.tcp(defaults.mergedMetricsPort)] });
+        if (!model.connectivity.flowsOf(ns, FlowDirection.EGRESS).some(f => f.ports.some(p => p.port <= DNS_PORT && DNS_PORT <= (p.endPort ?? p.port)))) {
+          throw new HardenedInputError(ns, 'allowDns', false, `leaves the sidecar-mode namespace "${ns.name}" without DNS, and every injected pilot-agent resolves istiod's address (istiod.${defaults.controlPlane.namespace}.svc) to fetch its certificate and configuration: no pod of the namespace would start`,
+            'keep allowDns (the default, true), or declare the namespace\'s own DNS flow on port 53 (allowTo(<resolver>, { ports: [Port.udp(53), Port.tcp(53)] }))');
+        }
+        graph.addFlow(mesh, 'controlPlane', ns, mesh.controlPlane, { ports: [Port.tcp(defaults.controlPlanePort)], infrastructure: 'istiod (xDS and CA)' });
+        if (mesh.monitoring) graph.addFlow(mesh, 'monitoring', mesh.monitoring, ns, { ports: [Port.tcp(defaults.mergedMetricsPort)], infrastructure: 'merged metrics' });
       } else {
-        // the kubelet's probes, which Istio CNI SNATs to this address; they may use any port of the pod
-        graph.addFlow(mesh, 'ambientProbes', Peer.ipBlock(defaults.ambientProbeSource), ns, { ports: [Port.tcpRange(1, 65535)] });
+        // the kubelet's probes, which Istio CNI source-NATs to these addresses: only the probes' own ports
+        for (const w of model.workloadsIn(ns.name)) {
+          const ports = w.probePorts();
+          if (ports.length === 0) continue;
+          for (const source of probeSources) {
+            graph.addFlow(mesh, 'ambientProbes', Peer.ipBlock(source), w, { ports: ports.map(p => Port.tcp(p)), infrastructure: 'kubelet probes' });
+          }
+        }
       }
     }
     for (const flow of declared) {
-      if (!isPolicyHost(flow.to) || modeOf(flow.to) === undefined) continue;
-      if (modeOf(flow.to) === DataPlaneMode.AMBIENT || modeOf(flow.from) === DataPlaneMode.AMBIENT) {
-        graph.addTransportPorts(flow, [Port.tcp(defaults.hbonePort)]);
-      }
+      if (usesHbone(flow, modeOf)) graph.addTransportPorts(flow, [Port.tcp(defaults.hbonePort)]);
     }
   }
+}
+
+/** The port of cluster DNS, which a sidecar's pilot-agent needs. */
+const DNS_PORT = RESTRICTED_DEFAULTS.clusterDns.port;
+
+/**
+ * The data plane of one end of a flow: an owned peer's namespace mode (`none` outside the mesh),
+ * else what the peer declares (pods and namespaces: sidecar unless declared; IP blocks: none).
+ */
+export function dataPlaneOf(peer: IPeer, model: AppModel): PeerDataPlane {
+  if (isPolicyHost(peer)) {
+    const mode = model.namespace(peer.namespaceName)?.mesh?.mode;
+    return mode === DataPlaneMode.AMBIENT ? PeerDataPlane.AMBIENT : mode === DataPlaneMode.SIDECAR ? PeerDataPlane.SIDECAR : PeerDataPlane.NONE;
+  }
+  const sel = peer.toPeerSelector();
+  return sel.dataPlane ?? (sel.kind === PeerKind.IP_BLOCK ? PeerDataPlane.NONE : PeerDataPlane.SIDECAR);
+}
+
+/**
+ * Whether a flow travels over HBONE (port 15008 of the server's pod): when either end is ambient
+ * and both are in the mesh (ztunnel tunnels to an ambient destination, and a sidecar sends HBONE
+ * to one; ztunnel sends plain TCP to a destination outside the mesh), and only for TCP (ztunnel
+ * does not carry UDP or SCTP).
+ */
+export function usesHbone(flow: Flow, modeOf: (peer: IPeer) => PeerDataPlane): boolean {
+  const a = modeOf(flow.from);
+  const b = modeOf(flow.to);
+  if (a === PeerDataPlane.NONE || b === PeerDataPlane.NONE) return false;
+  if (a !== PeerDataPlane.AMBIENT && b !== PeerDataPlane.AMBIENT) return false;
+  return flow.ports.some(p => p.protocol === Protocol.TCP);
+}
+
+/** Refuses a declared flow whose client is outside the mesh and whose server is under mesh-wide STRICT mTLS. */
+function refuseUnworkable(flow: Flow, modeOf: (peer: IPeer) => PeerDataPlane): void {
+  if (!flow.ports.some(p => p.protocol === Protocol.TCP)) return; // UDP and SCTP bypass the proxy
+  if (modeOf(flow.from) !== PeerDataPlane.NONE || modeOf(flow.to) === PeerDataPlane.NONE) return;
+  const client = flow.from.toPeerSelector();
+  const server = flow.to.toPeerSelector();
+  if (isPolicyHost(flow.to)) {
+    if (client.kind === PeerKind.IP_BLOCK || isPolicyHost(flow.from)) return; // sourceOf says why
+    throw new HardenedInputError(flow.declaredBy, 'peer', client.key, `is declared dataPlane "none" (outside the mesh), so it connects in plaintext into the meshed namespace "${server.namespace}", where STRICT mTLS refuses it`,
+      'declare its real mode (Peer.pods(..., { dataPlane: PeerDataPlane.SIDECAR | AMBIENT })) if it is in the mesh, or let it enter through a gateway in the mesh');
+  }
+  const clientNs = client.namespace ?? '';
+  throw new HardenedInputError(flow.declaredBy, 'peer', server.key, `is in the mesh (dataPlane "${modeOf(flow.to)}") under the mesh-wide STRICT PeerAuthentication, and the client's namespace "${clientNs}" is not in the mesh: its plaintext connections would be refused`,
+    `put namespace "${clientNs}" in the mesh (HardenedNamespace mesh option), or, if the peer is not in the mesh, declare it so (Peer.pods(..., { dataPlane: PeerDataPlane.NONE }))`);
 }
 
 /** The TCP ports of a flow as AuthorizationPolicy strings; ranges expanded. */

@@ -134,9 +134,11 @@ describe('IstioMesh and the mesh option of HardenedNamespace', () => {
   test('ambient: dataplane label, HBONE 15008 on both sides of each flow, probe source, no istiod or 15020 hole', () => {
     const objects = synthApp(shop(NamespaceMesh.ambient(), { monitoring: true }).app);
     expect(findObject(objects, 'Namespace', 'shop').metadata?.labels).toMatchObject({ 'istio.io/dataplane-mode': 'ambient' });
-    expect(ports(policy(objects, 'api-allow-ingress').ingress)).toEqual([['8080/TCP', '15008/TCP']]);
+    // web's rule, then the kubelet's probes (on the probe port only: data-plane.test.ts)
+    expect(ports(policy(objects, 'api-allow-ingress').ingress)).toEqual([['8080/TCP', '15008/TCP'], ['8080/TCP']]);
     expect(ports(policy(objects, 'web-allow-egress').egress)).toEqual([['8080/TCP', '15008/TCP']]);
-    expect(policy(objects, 'namespace-allow-ingress').ingress).toEqual([{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP', port: 1, endPort: 65535 }] }]);
+    expect(policy(objects, 'web-allow-ingress').ingress).toEqual([{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(objects.filter(o => o.kind === 'NetworkPolicy' && o.metadata?.name === 'namespace-allow-ingress')).toEqual([]);
     expect(ports(policy(objects, 'namespace-allow-egress').egress)).toEqual([['53/TCP', '53/UDP']]);
     // the mesh authorizes only the declared port, never its transport
     expect((findObject(objects, 'AuthorizationPolicy', 'api-allow-ingress', 'shop').spec as Rec).rules).toEqual([
