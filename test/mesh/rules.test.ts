@@ -94,6 +94,29 @@ describe('HARDENED-15 ambient-l4-authorization', () => {
     expect(evaluate(ambientL4Authorization, policy({ ...(l7.spec as object), targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }] }), [ambientNs]).status).toBe('non-compliant');
   });
 
+  // ztunnel's L4 set (istio pilot ambient/authorization.go: httpSources, httpOperations, l4WhenAttributes)
+  test('non-compliant: remoteIpBlocks, notRemoteIpBlocks and when keys outside ztunnel\'s five (remote.ip, connection.sni)', () => {
+    const p = policy({ action: 'ALLOW', rules: [{ from: [{ source: { remoteIpBlocks: ['10.0.0.0/8'], notRemoteIpBlocks: ['10.1.0.0/16'], ipBlocks: ['10.0.0.0/8'], serviceAccounts: ['shop/api'] } }],
+      when: [{ key: 'remote.ip', values: ['10.0.0.1'] }, { key: 'connection.sni', values: ['x'] }, { key: 'destination.port', values: ['8080'] }] }] });
+    expect(violations(evaluate(ambientL4Authorization, p, [ambientNs])).map(v => v.path)).toEqual([
+      'spec.rules[0].from[0].source.remoteIpBlocks', 'spec.rules[0].from[0].source.notRemoteIpBlocks', 'spec.rules[0].when[0].key', 'spec.rules[0].when[1].key',
+    ]);
+  });
+
+  test('the message says what ztunnel does: an ALLOW rule is dropped (denies); a DENY rule is widened, or matches nothing when a part is left without L4', () => {
+    const message = (spec: Record<string, unknown>) => violations(evaluate(ambientL4Authorization, policy(spec), [ambientNs]))[0].message;
+    expect(message({ action: 'ALLOW', rules: [{ to: [{ operation: { ports: ['8080'], methods: ['GET'] } }] }] })).toMatch(/drops this whole ALLOW rule \(it never matches\), so the connections it was meant to allow are denied/);
+    expect(message({ rules: [{ to: [{ operation: { methods: ['GET'] } }] }] })).toMatch(/drops this whole ALLOW rule/); // ALLOW is the default action
+    // DENY from api to GET on 8080: ztunnel denies everything from api on 8080
+    expect(message({ action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }], to: [{ operation: { ports: ['8080'], methods: ['GET'] } }] }] }))
+      .toMatch(/enforces the rest of this DENY rule: it denies every connection the rule's L4 attributes match/);
+    // DENY of POST (no port), of a request principal, or under a header condition: nothing is denied
+    for (const rule of [{ to: [{ operation: { methods: ['POST'] } }] }, { from: [{ source: { requestPrincipals: ['*'] } }] },
+      { from: [{ source: { namespaces: ['x'] } }], when: [{ key: 'request.headers[x]', values: ['y'] }] }]) {
+      expect(message({ action: 'DENY', rules: [rule] })).toMatch(/without any L4 attribute, which ztunnel never matches: the rule denies nothing/);
+    }
+  });
+
   test('not applicable: sidecar mode (the sidecar reads requests), a policy attached to an existing waypoint, other kinds', () => {
     expect(evaluate(ambientL4Authorization, l7, [sidecarNs])).toEqual({ status: 'not-applicable' });
     const waypointNs = namespace({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
