@@ -103,8 +103,8 @@ describe('the default blueprint', () => {
 
   test('thumbnailer runs with the gVisor runtime class, the others with the default', () => {
     const row = (name: string) => report.split('\n').find((l) => new RegExp(`^\\| \\w+/${name} \\|`).test(l))?.split(' | ');
-    expect(row('thumbnailer')?.slice(2, 5)).toEqual(['restricted', 'STRICT (namespace)', 'gvisor']);
-    for (const name of ['web', 'api', 'migrate', 'postgres', 'export']) expect(row(name)?.[4]).toBe('default');
+    expect(row('thumbnailer')?.slice(2, 6)).toEqual(['restricted', 'ambient', 'STRICT (namespace)', 'gvisor']);
+    for (const name of ['web', 'api', 'migrate', 'postgres', 'export']) expect(row(name)?.[5]).toBe('default');
     // and `gvisor` is the RuntimeClass of gVisor's runsc handler
     const cluster = loadManifests(['cluster.yaml'], { cwd: outdir }).map((m) => m.object);
     expect(cluster.find((o) => o.kind === 'RuntimeClass' && o.metadata?.name === 'gvisor')?.handler).toBe('runsc');

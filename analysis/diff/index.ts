@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { computeReachability, defaultLayers, type ReachabilityMatrix } from '../report/reachability';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from '../report/posture';
+import { dataPlaneModel } from '../report/data-plane';
 import { diffAdmission } from './admission';
 import { workloadIdentity } from './identity';
 import { diffExceptions } from './exceptions';
@@ -12,6 +13,7 @@ import { diffGatewayEntryPoints } from './gateway';
 import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
 import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
 import { diffReachability } from './reachability';
+import { diffLayers, policiesBehind } from './layers';
 import { diffSupplyChain } from './supply-chain';
 
 export {
@@ -20,6 +22,7 @@ export {
 } from './model';
 export { workloadIdentity, type WorkloadIdentity } from './identity';
 export { diffReachability, flowsOf, endLabel } from './reachability';
+export { diffLayers, type DiffLayer, policiesBehind } from './layers';
 export { diffNamespaces, diffWorkloads, diffRbac } from './posture';
 export { permissionsBySubject } from '../report/api-permissions';
 export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
@@ -38,7 +41,9 @@ export interface DiffOptions {
 
 /** The reachability of one side: NetworkPolicies and Istio AuthorizationPolicies together. */
 export function sideMatrix(objects: readonly KubeObject[], options: DiffOptions = {}): ReachabilityMatrix {
-  return computeReachability(objects, { layers: defaultLayers(objects, { rootNamespace: options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE }) });
+  const rootNamespace = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
+  const dataPlane = dataPlaneModel(objects, { rootNamespace });
+  return computeReachability(objects, { layers: defaultLayers(objects, { rootNamespace }), ...(dataPlane ? { dataPlane } : {}) });
 }
 
 /** Every classified item between `before` and `after`, sorted. Pure and deterministic. */
@@ -46,8 +51,16 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
   const mb = sideMatrix(before, options);
   const ma = sideMatrix(after, options);
   const identity = workloadIdentity(mb.workloads, ma.workloads);
+  const rootNamespace = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
+  const all = ['NetworkPolicy egress', 'NetworkPolicy ingress', 'AuthorizationPolicy'] as const;
+  const reachability = diffReachability(mb, ma, identity).map((i): DiffItem => {
+    if (!i.flow) return i;
+    const policies = policiesBehind(i.effect === 'opens' ? after : before, i.flow.from, i.flow.to, i.flow.ports, all, rootNamespace);
+    return policies.length > 0 ? { ...i, policies } : i;
+  });
   const items: DiffItem[] = [
-    ...diffReachability(mb, ma, identity),
+    ...reachability,
+    ...diffLayers(before, after, reachability, identity, rootNamespace),
     ...diffNamespaces(before, after),
     ...diffWorkloads(before, after, identity),
     ...diffRbac(before, after),

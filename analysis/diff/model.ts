@@ -48,9 +48,18 @@ export interface DiffItem {
    * `writable-root-fs`, `host-access`, `seccomp`, `automount-token`, `runtime-class`,
    * `service-account`, `rbac`, `image-unpinned`, `image-pinned`, `image-digest`, `image-changed`,
    * `registry`, `exception-added`, `exception-removed`, `exception-reason`, `admission-removed`,
-   * `admission-added`, `admission-action`, `admission-failure-policy`, `admission-changed`.
+   * `admission-added`, `admission-action`, `admission-failure-policy`, `admission-changed`,
+   * `layer-opens` (one layer alone admits more, while another still refuses the connection),
+   * `layer-tightens` (one layer alone admits less, end to end unchanged).
    */
   readonly change: string;
+  /**
+   * For `layer-opens` and `layer-tightens`: the layer, `NetworkPolicy ingress` (the server's), `NetworkPolicy egress`
+   * (the client's) or `AuthorizationPolicy`.
+   */
+  readonly layer?: string;
+  /** For reachability items: the policy objects behind it (`Kind namespace/name`), on the side that allows it. */
+  readonly policies?: readonly string[];
   /** The namespace it concerns; absent for cluster-wide things. */
   readonly namespace?: string;
   /** What changed: `backend/Deployment/api`, `storefront/web → backend/api`, `namespace backend`, … */

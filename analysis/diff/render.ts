@@ -41,9 +41,9 @@ function itemRows(items: readonly DiffItem[]): string {
   const rows: string[][] = [];
   for (const group of groups.values()) {
     const i = group[0]!;
-    const area = i.category + (i.flow?.external ? ' (external)' : '');
+    const area = i.category + (i.flow?.external ? ' (external)' : '') + (i.layer !== undefined ? `: ${i.layer}` : '');
     if (group.length < GROUP_AT) {
-      for (const g of group) rows.push([area, code(g.subject), tableCell(g.message)]);
+      for (const g of group) rows.push([area, code(g.subject), tableCell(g.policies ? `${g.message} — ${g.policies.join(', ')}` : g.message)]);
     } else {
       const names = group.map((g) => code(g.subject));
       const where = `${group.length} objects: ${names.slice(0, 2).join(', ')} and ${group.length - 2} more`;
@@ -57,7 +57,7 @@ function itemRows(items: readonly DiffItem[]): string {
 export function changedFlows(diff: SecurityDiff): { workloads: WorkloadRef[]; flows: DiagramFlow[] } {
   const flows: DiagramFlow[] = [];
   const workloads = new Map<string, WorkloadRef>();
-  const ordered = [...diff.items].filter((i) => i.flow !== undefined);
+  const ordered = [...diff.items].filter((i) => i.flow !== undefined && i.layer === undefined); // one layer's items are not end-to-end flows
   for (const i of ordered) {
     const f = i.flow!;
     for (const end of [f.from, f.to]) if (end.type === 'workload') workloads.set(workloadKey(end.workload), end.workload);

@@ -32,7 +32,7 @@
  * (waypoints, gateways) and CUSTOM policies (external authorizers) are not evaluated: a note says so.
  */
 import type { KubeObject } from '../../policy/kube-object';
-import { AllowedPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpec, subtractPorts, unionPorts } from './ports';
+import { AllowedPorts, intersectPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpec, subtractPorts, unionPorts } from './ports';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from './posture';
 import { asArray, asDict, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
 import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability-layer';
@@ -266,6 +266,8 @@ export interface IstioAuthorizationLayer extends ReachabilityLayer {
   readonly notes: readonly string[];
   /** The ports allowed for a flow by AuthorizationPolicies alone (before NetworkPolicies). */
   restrict(flow: LayerFlow): AllowedPorts;
+  /** The ALLOW policies (`namespace/name`, sorted) with a rule that may admit `flow` on some of its allowed TCP ports. */
+  allowing(flow: LayerFlow): string[];
 }
 
 /**
@@ -324,22 +326,32 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
     return list;
   };
 
+  const matcher = (flow: LayerFlow) => {
+    const src = identityOf(flow.from, meshed);
+    return (p: CompiledAuthorizationPolicy): PortMatch => {
+      let acc = NONE;
+      p.rules.forEach((rule, i) => {
+        const m = ruleMatch(rule, src, notes, `AuthorizationPolicy ${p.namespace}/${p.name} rules[${i}]`);
+        acc = { yes: unionPorts(acc.yes, m.yes), maybe: unionPorts(acc.maybe, m.maybe) };
+      });
+      return acc;
+    };
+  };
+
   return {
     name: ISTIO_AUTHORIZATION_LAYER,
     notes,
+    allowing(flow: LayerFlow): string[] {
+      if (flow.to.type !== 'workload') return [];
+      const match = matcher(flow);
+      return policiesOf(flow.to.workload).filter((p) => p.action === 'ALLOW' && !isEmptyPorts(intersectPorts(match(p).maybe, flow.allowed)))
+        .map((p) => `${p.namespace}/${p.name}`).sort(compareStrings);
+    },
     restrict(flow: LayerFlow): AllowedPorts {
       if (flow.to.type !== 'workload') return 'all';
       const list = policiesOf(flow.to.workload);
       if (list.length === 0) return 'all';
-      const src = identityOf(flow.from, meshed);
-      const match = (p: CompiledAuthorizationPolicy): PortMatch => {
-        let acc = NONE;
-        p.rules.forEach((rule, i) => {
-          const m = ruleMatch(rule, src, notes, `AuthorizationPolicy ${p.namespace}/${p.name} rules[${i}]`);
-          acc = { yes: unionPorts(acc.yes, m.yes), maybe: unionPorts(acc.maybe, m.maybe) };
-        });
-        return acc;
-      };
+      const match = matcher(flow);
       let denied: AllowedPorts = NO_PORTS;
       for (const p of list.filter((x) => x.action === 'DENY')) denied = unionPorts(denied, match(p).yes);
       const allows = list.filter((x) => x.action === 'ALLOW');

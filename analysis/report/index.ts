@@ -34,6 +34,10 @@ export {
 export {
   extractGatewayEntryPoints, type GatewayListenerEntry, type GatewayRouteEntry, renderGatewayEntryPoints,
 } from './gateway-entry-points';
+export {
+  AMBIENT_PROBE_SOURCES, cidrContains, dataPlaneModel, type DataPlaneModel, type DataPlaneMode, dataPlaneModes,
+  type DataPlaneOptions, type DataPlaneVerdict, HBONE_PORT, SIDECAR_UNCAPTURED_PORTS,
+} from './data-plane';
 export { code, mermaidIdFragment, mermaidLabel, stableHash, table, tableCell } from './markdown';
 export {
   type DiagramEnd, type DiagramFlow, type FlowDiagram, type FlowDiagramOptions, NAMESPACE_VIEW_ABOVE,

@@ -22,6 +22,7 @@
  */
 import type { KubeObject } from '../../policy/kube-object';
 import { istioAuthorizationLayer, IstioAuthorizationOptions } from './authorization-policy';
+import type { DataPlaneModel } from './data-plane';
 import { compileNetworkPolicies, CompiledPeer, CompiledPolicy, CompiledRule } from './network-policy';
 import {
   AllowedPorts,
@@ -53,6 +54,8 @@ export interface ReachabilityEdge {
   readonly to: WorkloadRef;
   /** Never empty: pairs with no allowed port have no edge. */
   readonly ports: AllowedPorts;
+  /** The part of `ports` reachable without mTLS, past the destination's proxy (with a data-plane model only). */
+  readonly bypass?: AllowedPorts;
 }
 
 /** An allowed flow between a workload of the inputs and something outside them. */
@@ -63,6 +66,8 @@ export interface ExternalFlow {
   readonly peer: ExternalPeer;
   /** Never empty. May contain named ports (`port` a string) for egress, as the destination is unknown. */
   readonly ports: AllowedPorts;
+  /** The part of `ports` reachable without mTLS, past the workload's proxy (with a data-plane model only). */
+  readonly bypass?: AllowedPorts;
 }
 
 /** Whether some NetworkPolicy isolates a workload in each direction. */
@@ -100,6 +105,18 @@ export function defaultLayers(objects: readonly KubeObject[], options: IstioAuth
 export interface ReachabilityOptions {
   /** Layers applied, in order, after NetworkPolicies. Default: none. */
   readonly layers?: readonly ReachabilityLayer[];
+  /**
+   * The Istio data plane between the NetworkPolicies and the layers (`dataPlaneModel`): transport
+   * (HBONE), the ports and sources that bypass the proxy, PeerAuthentication.
+   * @default - none: the layers narrow what the NetworkPolicies allow
+   */
+  readonly dataPlane?: DataPlaneModel;
+  /**
+   * Evaluate the NetworkPolicies of one side only (the other side is taken as not isolated): what
+   * that layer alone admits, for a review of each layer.
+   * @default - both sides
+   */
+  readonly side?: 'ingress' | 'egress';
 }
 
 /**
@@ -260,6 +277,20 @@ function ingressAllowed(ctx: Context, iso: Isolation, dst: WorkloadInfo, src: Wo
   return acc;
 }
 
+/**
+ * Whether a selector peer may also select pods of namespaces that are not among the inputs: any
+ * namespace selector but the equality on one input namespace's name (`namespaceSelector: {}`, by
+ * team label, ...). Such a peer is an external flow too, even when it also selects workloads of
+ * the inputs.
+ */
+function mayMatchOutside(ctx: Context, peer: CompiledPeer): boolean {
+  if (peer.type !== 'selector' || !peer.namespaceSelector) return false;
+  const sel = peer.namespaceSelector;
+  const keys = Object.keys(sel.matchLabels);
+  const byName = keys.length === 1 && keys[0] === NAMESPACE_NAME_LABEL && sel.matchExpressions.length === 0 && sel.invalid.length === 0;
+  return !(byName && ctx.namespaces.has(sel.matchLabels[NAMESPACE_NAME_LABEL]!));
+}
+
 /** Flows between `w` and outside the inputs, in one direction, before layers. */
 function externalFlowsOf(ctx: Context, w: WorkloadInfo, policies: readonly CompiledPolicy[] | undefined, direction: 'egress' | 'ingress'): { peer: ExternalPeer; ports: AllowedPorts }[] {
   if (!policies) return [{ peer: { type: 'any' }, ports: 'all' }];
@@ -275,7 +306,7 @@ function externalFlowsOf(ctx: Context, w: WorkloadInfo, policies: readonly Compi
       for (const peer of rule.peers) {
         if (peer.type === 'ipBlock') {
           out.push({ peer: { type: 'ipBlock', cidr: peer.cidr, except: [...peer.except] }, ports });
-        } else if (!ctx.workloads.some((o) => peerMatchesWorkload(ctx, peer, o))) {
+        } else if (mayMatchOutside(ctx, peer) || !ctx.workloads.some((o) => peerMatchesWorkload(ctx, peer, o))) {
           out.push({ peer: { type: 'selector', description: describeSelectorPeer(peer) }, ports });
         }
       }
@@ -298,15 +329,21 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
     policies: compileNetworkPolicies(objects, notes),
     notes,
   };
-  const isolation = workloads.map((w) => isolationOf(ctx, w));
+  const isolation = workloads.map((w) => {
+    const iso = isolationOf(ctx, w);
+    return options.side === 'ingress' ? { ingress: iso.ingress, egress: undefined } : options.side === 'egress' ? { ingress: undefined, egress: iso.egress } : iso;
+  });
+  const dataPlane = options.dataPlane;
+  const verdict = (flow: LayerFlow): { ports: AllowedPorts; bypass: AllowedPorts } =>
+    (dataPlane ? dataPlane.evaluate(flow, layers, applyLayers) : { ports: applyLayers(flow, layers), bypass: NO_PORTS });
 
   const edges: ReachabilityEdge[] = [];
   workloads.forEach((src, i) => {
     workloads.forEach((dst, j) => {
       const nw = intersectPorts(egressAllowed(ctx, isolation[i]!, dst), ingressAllowed(ctx, isolation[j]!, dst, src));
       if (isEmptyPorts(nw)) return;
-      const allowed = applyLayers({ from: { type: 'workload', workload: src }, to: { type: 'workload', workload: dst }, allowed: nw }, layers);
-      if (!isEmptyPorts(allowed)) edges.push({ from: toWorkloadRef(src), to: toWorkloadRef(dst), ports: allowed });
+      const v = verdict({ from: { type: 'workload', workload: src }, to: { type: 'workload', workload: dst }, allowed: nw });
+      if (!isEmptyPorts(v.ports)) edges.push({ from: toWorkloadRef(src), to: toWorkloadRef(dst), ports: v.ports, ...(isEmptyPorts(v.bypass) ? {} : { bypass: v.bypass }) });
     });
   });
 
@@ -325,8 +362,8 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
         if (isEmptyPorts(ports)) continue;
         const wl: FlowEndpoint = { type: 'workload', workload: w };
         const ext: FlowEndpoint = { type: 'external', peer };
-        const allowed = applyLayers(direction === 'egress' ? { from: wl, to: ext, allowed: ports } : { from: ext, to: wl, allowed: ports }, layers);
-        if (!isEmptyPorts(allowed)) external.push({ workload: toWorkloadRef(w), direction, peer, ports: allowed });
+        const v = verdict(direction === 'egress' ? { from: wl, to: ext, allowed: ports } : { from: ext, to: wl, allowed: ports });
+        if (!isEmptyPorts(v.ports)) external.push({ workload: toWorkloadRef(w), direction, peer, ports: v.ports, ...(isEmptyPorts(v.bypass) ? {} : { bypass: v.bypass }) });
       }
     }
   });
@@ -337,7 +374,39 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
     edges,
     external,
     isolation: workloads.map((w, i) => ({ workload: toWorkloadRef(w), ingress: !!isolation[i]!.ingress, egress: !!isolation[i]!.egress })),
-    layers: layers.map((l) => l.name),
+    layers: [...(dataPlane ? ['the Istio data plane (HBONE, PeerAuthentication, proxy bypass)'] : []), ...layers.map((l) => l.name)],
     notes: [...new Set([...notes, ...layers.flatMap((l) => l.notes ?? [])])].sort(compareStrings),
   };
+}
+
+/** One end of a flow as the diff names it: a workload by reference, or a peer outside the inputs. */
+export type FlowEndRef = { readonly type: 'workload'; readonly workload: WorkloadRef } | { readonly type: 'external'; readonly peer: ExternalPeer };
+
+/**
+ * The NetworkPolicies (`namespace/name`, sorted) whose rules let `from` reach `to` on some of
+ * `ports`: the client's egress policies and the server's ingress policies. Names the objects behind
+ * a reachability item.
+ */
+export function networkPoliciesAllowing(objects: readonly KubeObject[], from: FlowEndRef, to: FlowEndRef, ports: AllowedPorts): { readonly egress: string[]; readonly ingress: string[] } {
+  const notes: string[] = [];
+  const workloads = extractWorkloads(objects);
+  const ctx: Context = { workloads, namespaces: new Map(extractNamespaces(objects).map((n) => [n.name, n])), policies: compileNetworkPolicies(objects, notes), notes };
+  const find = (end: FlowEndRef): WorkloadInfo | undefined => (end.type === 'workload' ? workloads.find((w) => workloadKey(w) === workloadKey(end.workload)) : undefined);
+  const src = find(from);
+  const dst = find(to);
+  const overlaps = (p: AllowedPorts) => !isEmptyPorts(intersectPorts(p, ports));
+  const name = (p: CompiledPolicy) => `${p.namespace}/${p.name}`;
+  const side = (w: WorkloadInfo | undefined, direction: 'egress' | 'ingress', other: WorkloadInfo | undefined, otherEnd: FlowEndRef): string[] => {
+    if (!w) return [];
+    const iso = isolationOf(ctx, w);
+    const policies = direction === 'egress' ? iso.egress : iso.ingress;
+    return (policies ?? []).filter((policy) => {
+      const one: Isolation = direction === 'egress' ? { egress: [policy], ingress: undefined } : { ingress: [policy], egress: undefined };
+      if (other) return overlaps(direction === 'egress' ? egressAllowed(ctx, one, other) : ingressAllowed(ctx, one, w, other));
+      if (otherEnd.type !== 'external') return false;
+      const key = externalPeerKey(otherEnd.peer);
+      return externalFlowsOf(ctx, w, [policy], direction).some((f) => externalPeerKey(f.peer) === key && overlaps(f.ports));
+    }).map(name).sort(compareStrings);
+  };
+  return { egress: side(src, 'egress', dst, to), ingress: side(dst, 'ingress', src, from) };
 }

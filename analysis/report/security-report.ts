@@ -30,6 +30,7 @@ import {
   ReachabilityMatrix,
 } from './reachability';
 import type { ReachabilityLayer } from './reachability-layer';
+import { dataPlaneModel, DataPlaneModel } from './data-plane';
 import { compareStrings } from './read';
 import { extractNamespaces, extractWorkloads, flattenObjects, workloadKey, WorkloadRef } from './workloads';
 
@@ -116,7 +117,13 @@ function renderSummary(objects: readonly KubeObject[], matrix: ReachabilityMatri
   return `**Summary:** ${parts.join(', ')}.`;
 }
 
-function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMatrix, rootNs: string): string[] {
+/** The mTLS a workload's server side enforces: its PeerAuthentication's mode, or that it is outside the mesh. */
+function mtlsCell(objects: readonly KubeObject[], w: Parameters<typeof resolveMtls>[1], rootNs: string, dataPlane: DataPlaneModel | undefined): string {
+  if (dataPlane && dataPlane.modeOf(w) === 'none') return 'none (not in the mesh: plaintext)';
+  return formatMtls(resolveMtls(objects, w, rootNs));
+}
+
+function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMatrix, rootNs: string, dataPlane: DataPlaneModel | undefined): string[] {
   const out: string[] = ['## Namespaces'];
   const workloads = extractWorkloads(objects);
   const isolation = new Map(matrix.isolation.map((i) => [workloadKey(i.workload), i]));
@@ -147,7 +154,8 @@ function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMa
         tableCell(`${w.kind}/${w.name}`),
         tableCell(replicasOf(objects, w)),
         tableCell(enforce),
-        tableCell(formatMtls(resolveMtls(objects, w, rootNs))),
+        ...(dataPlane ? [dataPlane.modeOf(w)] : []),
+        tableCell(mtlsCell(objects, w, rootNs, dataPlane)),
         tableCell(runtime),
         images === '' ? '—' : images,
         code(w.serviceAccountName),
@@ -162,7 +170,7 @@ function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMa
     } else {
       out.push(
         table(
-          ['Workload', 'Replicas', 'PSS enforce', 'mTLS', 'Runtime class', 'Images', 'Service account', 'Automount SA token', 'Non-root', 'Read-only root FS', 'NetworkPolicy isolation'],
+          ['Workload', 'Replicas', 'PSS enforce', ...(dataPlane ? ['Data plane'] : []), 'mTLS', 'Runtime class', 'Images', 'Service account', 'Automount SA token', 'Non-root', 'Read-only root FS', 'NetworkPolicy isolation'],
           rows,
         ),
       );
@@ -208,6 +216,11 @@ function renderFindings(options: SecurityReportOptions): string[] {
 /** Above this many workloads the report lists the allowed flows instead of drawing the N×N matrix. */
 export const MATRIX_MAX_WORKLOADS = 12;
 
+/** `8080/TCP`, or `8080/TCP, 15020/TCP (without mTLS: 15020/TCP)` when some ports bypass the proxy. */
+function withBypass(ports: Parameters<typeof formatPorts>[0], bypass: Parameters<typeof formatPorts>[0] | undefined): string {
+  return bypass === undefined ? formatPorts(ports) : `${formatPorts(ports)} (without mTLS: ${formatPorts(bypass)})`;
+}
+
 function renderMatrix(matrix: ReachabilityMatrix): string[] {
   const out: string[] = ['### Workload to workload', ''];
   if (matrix.workloads.length === 0) {
@@ -219,11 +232,11 @@ function renderMatrix(matrix: ReachabilityMatrix): string[] {
     // a matrix of this size is unreadable and grows with the square: list the allowed flows
     out.push(`${matrix.edges.length} allowed flow${matrix.edges.length === 1 ? '' : 's'} between ${matrix.workloads.length} workloads (a list instead of the matrix above ${MATRIX_MAX_WORKLOADS} workloads); every pair not listed is denied.`, '');
     if (matrix.edges.length > 0) {
-      out.push(table(['From', 'To', 'Ports'], matrix.edges.map((e) => [tableCell(labels.get(workloadKey(e.from)) ?? ''), tableCell(labels.get(workloadKey(e.to)) ?? ''), tableCell(formatPorts(e.ports))])));
+      out.push(table(['From', 'To', 'Ports'], matrix.edges.map((e) => [tableCell(labels.get(workloadKey(e.from)) ?? ''), tableCell(labels.get(workloadKey(e.to)) ?? ''), tableCell(withBypass(e.ports, e.bypass))])));
     }
     return out;
   }
-  const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, formatPorts(e.ports)]));
+  const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, withBypass(e.ports, e.bypass)]));
   out.push('Rows are sources, columns destinations; `—` means no connection is allowed.', '');
   const header = ['from \\ to', ...matrix.workloads.map((w) => tableCell(labels.get(workloadKey(w)) ?? ''))];
   const rows = matrix.workloads.map((src) => [
@@ -248,7 +261,7 @@ function renderExternal(matrix: ReachabilityMatrix): string[] {
         tableCell(labels.get(workloadKey(f.workload)) ?? ''),
         f.direction,
         tableCell(describeExternalPeer(f.peer)),
-        tableCell(formatPorts(f.ports)),
+        tableCell(withBypass(f.ports, f.bypass)),
       ]),
     ),
   );
@@ -273,7 +286,8 @@ function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
  */
 export function renderSecurityReport(objects: readonly KubeObject[], options: SecurityReportOptions = {}): string {
   const rootNs = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
-  const matrix = computeReachability(objects, { layers: options.layers ?? defaultLayers(objects, { rootNamespace: rootNs }) });
+  const dataPlane = dataPlaneModel(objects, { rootNamespace: rootNs });
+  const matrix = computeReachability(objects, { layers: options.layers ?? defaultLayers(objects, { rootNamespace: rootNs }), ...(dataPlane ? { dataPlane } : {}) });
   const namespaces = extractNamespaces(objects);
   const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
@@ -286,7 +300,7 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   if (entryPoints.length > 0) out.push(...entryPoints, '');
   const gatewayEntryPoints = renderGatewayEntryPoints(objects);
   if (gatewayEntryPoints.length > 0) out.push(...gatewayEntryPoints, '');
-  out.push(...renderNamespaces(objects, matrix, rootNs), '');
+  out.push(...renderNamespaces(objects, matrix, rootNs, dataPlane), '');
   const apiAccess = renderApiAccess(objects);
   if (apiAccess.length > 0) out.push(...apiAccess, '');
   const admission = renderAdmissionPosture(objects);
@@ -294,7 +308,7 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');
   out.push('## Reachability', '');
   out.push(
-    `Computed from NetworkPolicies${matrix.layers.length > 0 ? ` and ${matrix.layers.join(', ')}` : ''}. ` +
+    `Computed from ${['NetworkPolicies', ...matrix.layers].map((l, i, all) => (i === 0 ? l : i === all.length - 1 ? ` and ${l}` : `, ${l}`)).join('')}. ` +
       'ipBlock peers are assumed to match only addresses outside the cluster, never pods.',
     '',
   );

@@ -15,7 +15,7 @@ import { loadManifests } from '../../src/yaml-input';
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'cdk8s-hardened.js');
 
-/** A NetworkPolicy pair that lets storefront/web reach data/postgres on 5432/TCP. */
+/** A NetworkPolicy pair that lets storefront/web reach data/postgres on 5432/TCP (postgres is ambient: HBONE arrives on 15008). */
 const WEB_TO_POSTGRES = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-to-postgres, namespace: storefront}
@@ -24,7 +24,7 @@ spec:
   policyTypes: [Egress]
   egress:
     - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: data}}, podSelector: {matchLabels: {app.kubernetes.io/name: postgres}}}]
-      ports: [{port: 5432, protocol: TCP}]
+      ports: [{port: 5432, protocol: TCP}, {port: 15008, protocol: TCP}]
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -34,7 +34,7 @@ spec:
   policyTypes: [Ingress]
   ingress:
     - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: storefront}}, podSelector: {matchLabels: {app.kubernetes.io/name: web}}}]
-      ports: [{port: 5432, protocol: TCP}]
+      ports: [{port: 5432, protocol: TCP}, {port: 15008, protocol: TCP}]
 `;
 
 /** The same flow for Istio: web's identity may call postgres on 5432. */
@@ -106,7 +106,7 @@ _reachability 1 · posture 1_
 
 | Area | Where | Change |
 | --- | --- | --- |
-| reachability | \`storefront/web → data/postgres\` | new flow on 5432/TCP |
+| reachability | \`storefront/web → data/postgres\` | new flow on 5432/TCP — NetworkPolicy storefront/web-to-postgres, NetworkPolicy data/postgres-from-web, AuthorizationPolicy data/postgres-from-web |
 | posture | \`namespace data\` | Pod Security enforce level lowered: restricted → baseline |
 
 ### Changed flows
@@ -157,7 +157,7 @@ describe('cdk8s-hardened diff, end to end on the default blueprint', () => {
     const r = await diff(['change', 'base', '--no-mermaid']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('**Security review: 0 changes open or relax, 2 tighten, 0 neutral — nothing opens or relaxes** (`change` → `base`).');
-    expect(r.stdout).toContain('| reachability | `storefront/web → data/postgres` | flow removed (was 5432/TCP) |');
+    expect(r.stdout).toContain('| reachability | `storefront/web → data/postgres` | flow removed (was 5432/TCP) — NetworkPolicy storefront/web-to-postgres, NetworkPolicy data/postgres-from-web, AuthorizationPolicy data/postgres-from-web |');
     expect(r.stdout).toContain('| posture | `namespace data` | Pod Security enforce level raised: baseline → restricted |');
     expect(r.stdout).not.toContain('mermaid');
   });

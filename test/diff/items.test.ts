@@ -106,7 +106,10 @@ describe('reachability', () => {
     expect(changed((o) => o.filter((x) => x.metadata.name !== 'default-deny'))).toEqual([
       'opens flow-added outside: any → shop/web: new flow on all',
       'opens flow-added shop/api → outside: any: new flow on all',
+      // each layer alone (issue 18): api's egress now admits api itself, web's ingress admits web; the other side still refuses
+      'opens layer-opens shop/api → shop/api: NetworkPolicy egress layer alone now admits 1-65535/TCP, 1-65535/UDP, 1-65535/SCTP, beyond what the change opens end to end (another layer still refuses it)',
       'opens flow-added shop/api → shop/web: new flow on all',
+      'opens layer-opens shop/web → shop/web: NetworkPolicy ingress layer alone now admits 1-65535/TCP, 1-65535/UDP, 1-65535/SCTP, beyond what the change opens end to end (another layer still refuses it)',
     ]);
   });
 
@@ -115,10 +118,14 @@ describe('reachability', () => {
       ...o.filter((x) => x.metadata.name !== 'default-deny'),
       { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: {} },
     ], () => blueprint().filter((x) => x.metadata.name !== 'default-deny'));
+    // the sidecar's uncaptured ports (15020, 15021, 15090) stay open: no AuthorizationPolicy guards them
     expect(items).toEqual([
-      'tightens flow-narrowed outside: any → shop/web: no longer allows 1-65535/TCP (now 1-65535/UDP, 1-65535/SCTP)',
-      'tightens flow-narrowed shop/api → shop/web: no longer allows 1-65535/TCP (now 1-65535/UDP, 1-65535/SCTP)',
+      'tightens flow-narrowed outside: any → shop/web: no longer allows 1-15019/TCP, 15022-15089/TCP, 15091-65535/TCP (now 15020-15021/TCP, 15090/TCP, 1-65535/UDP, 1-65535/SCTP)',
+      'tightens layer-tightens shop/api → shop/api: AuthorizationPolicy layer alone no longer admits 1-15019/TCP, 15022-15089/TCP, 15091-65535/TCP (was 1-65535/TCP), beyond what the change closes end to end',
+      'tightens flow-narrowed shop/api → shop/web: no longer allows 1-15019/TCP, 15022-15089/TCP, 15091-65535/TCP (now 15020-15021/TCP, 15090/TCP, 1-65535/UDP, 1-65535/SCTP)',
       'tightens flow-removed shop/web → shop/api: flow removed (was 8080/TCP)',
+      'tightens layer-tightens shop/web → shop/api: AuthorizationPolicy layer alone no longer admits 1-8079/TCP, 8081-15019/TCP, 15022-15089/TCP, 15091-65535/TCP (was 1-65535/TCP), beyond what the change closes end to end',
+      'tightens layer-tightens shop/web → shop/web: AuthorizationPolicy layer alone no longer admits 1-15019/TCP, 15022-15089/TCP, 15091-65535/TCP (was 1-65535/TCP), beyond what the change closes end to end',
     ]);
   });
 });

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { KubeObject } from '../../policy/kube-object';
 import { diffManifests, DiffItem, flowsOf, sideMatrix, workloadIdentity } from '../../analysis/diff';
-import { AllowedPorts, NO_PORTS, samePorts, subtractPorts } from '../../analysis/report';
+import { AllowedPorts, intersectPorts, isEmptyPorts, NO_PORTS, samePorts, subtractPorts } from '../../analysis/report';
 
 const NAMESPACES = ['a', 'b'] as const;
 
@@ -161,7 +161,15 @@ describe('security diff properties', () => {
         }
         // from the diff: opens items carry the opened ports, tightens items the closed ones
         const got = new Map<string, { opened: AllowedPorts; closed: AllowedPorts }>();
-        for (const i of diffManifests(a, b).items.filter((x) => x.category === 'reachability')) {
+        const items = diffManifests(a, b).items;
+        // each layer's own items: within what that layer alone changed, never what changed end to end
+        for (const i of items.filter((x) => x.layer !== undefined)) {
+          const k = ends(i.flow!);
+          expect(i.change).toBe(i.effect === 'opens' ? 'layer-opens' : 'layer-tightens');
+          const e = expected.get(k);
+          if (e) expect(isEmptyPorts(intersectPorts(i.flow!.ports, i.effect === 'opens' ? e.opened : e.closed))).toBe(true);
+        }
+        for (const i of items.filter((x) => x.category === 'reachability' && x.layer === undefined)) {
           const k = ends(i.flow!);
           const prev = got.get(k) ?? { opened: NO_PORTS, closed: NO_PORTS };
           expect(i.effect === 'opens' ? prev.opened : prev.closed).toEqual(NO_PORTS); // one item per flow and effect

@@ -213,8 +213,10 @@ describe('AuthorizationPolicy layer', () => {
   it('the security report reads both layers when AuthorizationPolicies are present', () => {
     const objects = [...base(), authz('api', 'allow-nothing', {})];
     const md = renderSecurityReport(objects, { mermaid: false });
-    expect(md).toContain('Computed from NetworkPolicies and Istio AuthorizationPolicies.');
-    expect(md).toContain('| **web/web** | 1-65535/UDP, 1-65535/SCTP | 1-65535/UDP, 1-65535/SCTP | all |');
+    expect(md).toContain('Computed from NetworkPolicies, the Istio data plane (HBONE, PeerAuthentication, proxy bypass) and Istio AuthorizationPolicies.');
+    // the allow-nothing policy closes api's proxied TCP ports; the sidecar's uncaptured ports stay open, without mTLS
+    const open = '15020-15021/TCP, 15090/TCP, 1-65535/UDP, 1-65535/SCTP (without mTLS: 15020-15021/TCP, 15090/TCP)';
+    expect(md).toContain(`| **web/web** | ${open} | ${open} | all (without mTLS: 15020-15021/TCP, 15090/TCP) |`);
     expect(renderSecurityReport(base(), { mermaid: false })).toContain('Computed from NetworkPolicies. ');
   });
 });

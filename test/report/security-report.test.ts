@@ -240,7 +240,7 @@ describe('mTLS from PeerAuthentication', () => {
 
   it('appears in the namespace table', () => {
     const r = renderSecurityReport([...objects, pa('istio-system', 'default', 'STRICT')]);
-    expect(r).toContain('| Deployment/web | 3 | restricted | STRICT (mesh) |');
+    expect(r).toContain('| Deployment/web | 3 | restricted | sidecar | STRICT (mesh) |');
   });
 });
 

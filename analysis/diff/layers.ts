@@ -1,0 +1,112 @@
+/**
+ * Reachability per layer: defence in depth means an opening at one layer is a review item even
+ * while another layer still refuses the connection. Each layer is evaluated alone (the server's
+ * ingress NetworkPolicies, the client's egress NetworkPolicies, the Istio AuthorizationPolicies)
+ * on both sides; what a layer newly admits, beyond what the change opens as a whole, is an
+ * `opens` item (`layer-opens`) that names the layer and the policy objects behind it; what it no
+ * longer admits beyond what closes as a whole, a `tightens` one (`layer-tightens`).
+ */
+import type { KubeObject } from '../../policy/kube-object';
+import { istioAuthorizationLayer, type IstioAuthorizationLayer } from '../report/authorization-policy';
+import { dataPlaneModes, HBONE_PORT, SIDECAR_UNCAPTURED_PORTS } from '../report/data-plane';
+import { AllowedPorts, formatPorts, intersectPorts, isEmptyPorts, MAX_PORT, subtractPorts, unionPorts } from '../report/ports';
+import { computeReachability, networkPoliciesAllowing, type ReachabilityEdge, type ReachabilityMatrix } from '../report/reachability';
+import type { FlowEndpoint } from '../report/reachability-layer';
+import { extractWorkloads, workloadKey, type WorkloadInfo } from '../report/workloads';
+import type { WorkloadIdentity } from './identity';
+import type { DiffItem, FlowEnd } from './model';
+import { diffReachability } from './reachability';
+
+/** The layers a reachability item can name. */
+export type DiffLayer = 'NetworkPolicy ingress' | 'NetworkPolicy egress' | 'AuthorizationPolicy';
+
+const TCP_ALL: AllowedPorts = [{ protocol: 'TCP', port: 1, endPort: MAX_PORT }];
+
+/** What the AuthorizationPolicies alone admit between the workloads of `objects` (TCP; the proxy carries nothing else). */
+function authorizationMatrix(objects: readonly KubeObject[], layer: IstioAuthorizationLayer | undefined): ReachabilityMatrix {
+  const workloads = extractWorkloads(objects);
+  const modeOf = dataPlaneModes(objects);
+  // a sidecar's uncaptured ports are not the AuthorizationPolicies' to refuse
+  const unguarded = (w: WorkloadInfo): AllowedPorts => (modeOf(w) === 'sidecar' ? SIDECAR_UNCAPTURED_PORTS.map((port) => ({ protocol: 'TCP' as const, port })) : []);
+  const edges: ReachabilityEdge[] = [];
+  for (const src of workloads) {
+    for (const dst of workloads) {
+      const ports = layer ? intersectPorts(layer.restrict({ from: { type: 'workload', workload: src }, to: { type: 'workload', workload: dst }, allowed: TCP_ALL }), TCP_ALL) : TCP_ALL;
+      const all = unionPorts(ports, unguarded(dst));
+      if (!isEmptyPorts(all)) edges.push({ from: src, to: dst, ports: all });
+    }
+  }
+  return { workloads, edges, external: [], isolation: [], layers: [], notes: [] };
+}
+
+/** The matrix of each layer alone. */
+function layerMatrices(objects: readonly KubeObject[], rootNamespace: string): Record<DiffLayer, ReachabilityMatrix> {
+  return {
+    'NetworkPolicy ingress': computeReachability(objects, { side: 'ingress' }),
+    'NetworkPolicy egress': computeReachability(objects, { side: 'egress' }),
+    'AuthorizationPolicy': authorizationMatrix(objects, istioAuthorizationLayer(objects, { rootNamespace })),
+  };
+}
+
+function endpoint(objects: readonly KubeObject[], end: FlowEnd): FlowEndpoint | undefined {
+  if (end.type === 'external') return end;
+  const w = extractWorkloads(objects).find((x) => workloadKey(x) === workloadKey(end.workload)) as WorkloadInfo | undefined;
+  return w ? { type: 'workload', workload: w } : undefined;
+}
+
+/**
+ * The policy objects behind a reachability item on one side (`Kind namespace/name`, sorted): the
+ * NetworkPolicies of `layers` that admit the flow on some of `ports` (or on 15008, HBONE's wire
+ * port), and the AuthorizationPolicies that may.
+ */
+export function policiesBehind(objects: readonly KubeObject[], from: FlowEnd, to: FlowEnd, ports: AllowedPorts, layers: readonly DiffLayer[], rootNamespace: string): string[] {
+  const wire = unionPorts(ports, [{ protocol: 'TCP', port: HBONE_PORT }]);
+  const np = networkPoliciesAllowing(objects, from, to, wire);
+  const out = [
+    ...(layers.includes('NetworkPolicy egress') ? np.egress : []),
+    ...(layers.includes('NetworkPolicy ingress') ? np.ingress : []),
+  ].map((n) => `NetworkPolicy ${n}`);
+  if (layers.includes('AuthorizationPolicy')) {
+    const a = endpoint(objects, from);
+    const b = endpoint(objects, to);
+    const layer = istioAuthorizationLayer(objects, { rootNamespace });
+    if (a && b && layer) out.push(...layer.allowing({ from: a, to: b, allowed: intersectPorts(ports, TCP_ALL) }).map((n) => `AuthorizationPolicy ${n}`));
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * The items of each layer between two sides: what a layer alone newly admits, less what the
+ * effective reachability items already open for the same flow.
+ */
+export function diffLayers(before: readonly KubeObject[], after: readonly KubeObject[], effective: readonly DiffItem[], identity: WorkloadIdentity, rootNamespace: string): DiffItem[] {
+  const mb = layerMatrices(before, rootNamespace);
+  const ma = layerMatrices(after, rootNamespace);
+  const moved = new Map<string, AllowedPorts>();
+  for (const i of effective) if (i.flow) moved.set(`${i.effect} ${i.subject}`, unionPorts(moved.get(`${i.effect} ${i.subject}`) ?? [], i.flow.ports));
+  const out: DiffItem[] = [];
+  for (const layer of Object.keys(ma) as DiffLayer[]) {
+    for (const item of diffReachability(mb[layer], ma[layer], identity)) {
+      if (!item.flow) continue;
+      const same = moved.get(`${item.effect} ${item.subject}`) ?? [];
+      // HBONE's wire port is accounted for when the same flow's app ports moved end to end
+      const wire = layer !== 'AuthorizationPolicy' && !isEmptyPorts(intersectPorts(same, TCP_ALL)) ? unionPorts(same, [{ protocol: 'TCP', port: HBONE_PORT }]) : same;
+      const rest = subtractPorts(item.flow.ports, wire);
+      if (isEmptyPorts(rest)) continue;
+      const opens = item.effect === 'opens';
+      const policies = policiesBehind(opens ? after : before, item.flow.from, item.flow.to, rest, [layer], rootNamespace);
+      const was = isEmptyPorts(item.flow.before) ? '' : ` (was ${formatPorts(item.flow.before)})`;
+      out.push({
+        ...item,
+        change: opens ? 'layer-opens' : 'layer-tightens',
+        layer,
+        message: opens
+          ? `${layer} layer alone now admits ${formatPorts(rest)}${was}, beyond what the change opens end to end (another layer still refuses it)`
+          : `${layer} layer alone no longer admits ${formatPorts(rest)}${was}, beyond what the change closes end to end`,
+        flow: { ...item.flow, ports: rest },
+        ...(policies.length > 0 ? { policies } : {}),
+      });
+    }
+  }
+  return out;
+}
