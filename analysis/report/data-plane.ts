@@ -172,9 +172,13 @@ export function dataPlaneModel(objects: readonly KubeObject[], options: DataPlan
       const src = endMode(flow.from);
       const dst = endMode(flow.to);
       const nonTcp = nonTcpOf(wire);
+      const hboneOpen = !isEmptyPorts(intersectPorts(wire, list([HBONE_PORT])));
       if (flow.to.type !== 'workload' || dst === 'none') {
-        // egress to outside the inputs, or to a workload outside the mesh: no proxy on the server side
-        return { ports: wire, bypass: NO_PORTS };
+        // egress to outside the inputs, or to a workload outside the mesh: no proxy of ours on the server side.
+        // Over HBONE (a meshed client, a peer that may be in the mesh, 15008 open) the client's egress sees
+        // only 15008: any app port passes it, and only the peer's own proxy may refuse.
+        const tunnel = dst === 'unknown' && (src === 'sidecar' || src === 'ambient') && hboneOpen;
+        return { ports: tunnel ? unionPorts(wire, TCP_ALL) : wire, bypass: NO_PORTS };
       }
       const server = flow.to.workload;
       const direct = tcpOf(wire);
@@ -185,7 +189,6 @@ export function dataPlaneModel(objects: readonly KubeObject[], options: DataPlan
       // proxied: HBONE (15008 on the wire, any app port inside the pod) between meshed ends of which one is
       // ambient; mTLS on the app port between sidecars; plaintext on the app port from outside the mesh.
       // A peer outside the inputs may be either: both count.
-      const hboneOpen = !isEmptyPorts(intersectPorts(wire, list([HBONE_PORT])));
       const appPorts = dst === 'ambient' ? subtractPorts(direct, list([HBONE_PORT])) : direct; // 15008 is ztunnel's on an ambient pod
       const meshedClient = src === 'sidecar' || src === 'ambient';
       let tunnelled: AllowedPorts = NO_PORTS;
