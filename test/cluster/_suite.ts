@@ -28,6 +28,7 @@ import { apiAccessServerTests } from './_api-access';
 import { badInputServerTests } from './_bad-input';
 import { boundaryApps } from './_boundary-apps';
 import { gatewayServerTests } from './_gateway';
+import { meshDataPlaneServerTests } from './_mesh-data-plane';
 import {
   admission, applyAll, asManifests, describeIfGo, eventually, fixtureCrds, jobFromCronJob, podsIn, ROOT, synthStorefront, useCluster, warningEvents,
 } from './_support';
@@ -554,5 +555,6 @@ export function realServerSuite(minor: string): void {
     badInputServerTests(minor, client, tally);
     gatewayServerTests(minor, client);
     apiAccessServerTests(minor, client, tally);
+    meshDataPlaneServerTests(minor, client);
   });
 }
