@@ -11,8 +11,8 @@
  * 3. the report's matrix (`computeReachability` with the data-plane model and the
  *    AuthorizationPolicy layer).
  *
- * The ambient probe hole is a bypass flow: 169.254.7.127/32 reaches exactly the probe port
- * without mTLS, in the report and in the walk. Flows that cannot work (a client outside the mesh
+ * Bypass flows: 169.254.7.127/32 reaches exactly an ambient workload's probe port, and the
+ * declared scraper a sidecar's 15020, without mTLS, in the report and in the walk. Flows that cannot work (a client outside the mesh
  * into STRICT) fail synth. The counts are printed with PROPERTY_COUNTS=1.
  */
 import * as fc from 'fast-check';
@@ -30,11 +30,13 @@ interface Outside { readonly kind: 'outside'; readonly ns: string; readonly mode
 type End = Owned | Outside;
 interface PortRef { readonly protocol: 'TCP' | 'UDP'; readonly port: number }
 interface DeclaredFlow { readonly from: End; readonly to: End; readonly ports: readonly PortRef[] }
-interface Topology { readonly owned: readonly Owned[]; readonly outside: readonly Outside[]; readonly flows: readonly DeclaredFlow[]; readonly unworkable?: DeclaredFlow }
+interface Topology { readonly owned: readonly Owned[]; readonly outside: readonly Outside[]; readonly flows: readonly DeclaredFlow[]; readonly monitoring: boolean; readonly unworkable?: DeclaredFlow }
 
 const CANDIDATES: readonly PortRef[] = [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9090 }, { protocol: 'UDP', port: 5353 }];
 const PROBE_PORT = 8080; // the fixture container's HTTP probes
 const HBONE = 15008;
+/** The scraper of the sidecars' merged metrics (IstioMesh monitoring), when the topology has one. */
+const MONITORING: Outside = { kind: 'outside', ns: 'mon', mode: 'sidecar' };
 const key = (e: End) => (e.kind === 'owned' ? `${e.ns}/${e.name}` : `${e.ns}/*`);
 const pk = (p: PortRef) => `${p.port}/${p.protocol}`;
 const meshed = (m: Mode) => m !== 'none';
@@ -42,7 +44,7 @@ const meshed = (m: Mode) => m !== 'none';
 function build(t: Topology, extra?: DeclaredFlow): KubeObject[] {
   const app = testApp();
   const cluster = new Chart(app, 'cluster');
-  new IstioMesh(cluster, 'mesh');
+  new IstioMesh(cluster, 'mesh', t.monitoring ? { monitoring: Peer.pods(MONITORING.ns, { app: MONITORING.ns }, { serviceAccount: 'ext' }) } : {});
   const modes = new Map(t.owned.map((w) => [w.ns, w.mode]));
   for (const [ns, mode] of modes) new HardenedNamespace(cluster, ns, mode === 'none' ? {} : { mesh: mode === 'ambient' ? NamespaceMesh.ambient() : NamespaceMesh.sidecar() });
   const workloads = new Map<string, HardenedDeployment>();
@@ -109,7 +111,8 @@ const topology: fc.Arbitrary<Topology> = fc.record({
   outsideModes: fc.array(fc.constantFrom<Mode>('sidecar', 'ambient', 'none'), { minLength: 1, maxLength: 3 }),
   edges: fc.array(fc.record({ a: fc.nat(6), b: fc.nat(6), outside: fc.boolean(), inbound: fc.boolean(), ports: fc.subarray([...CANDIDATES], { minLength: 1 }) }), { maxLength: 8 }),
   unworkable: fc.option(fc.nat(6), { nil: undefined }),
-}).map(({ nsModes, workloads, outsideModes, edges, unworkable }) => {
+  monitoring: fc.boolean(),
+}).map(({ nsModes, workloads, outsideModes, edges, unworkable, monitoring }) => {
   const owned: Owned[] = workloads.map((n, i) => ({ kind: 'owned', ns: `ns${n % nsModes.length}`, name: `w${i}`, mode: nsModes[n % nsModes.length] }));
   const outside: Outside[] = outsideModes.map((mode, i) => ({ kind: 'outside', ns: `ext${i}`, mode }));
   const works = (from: End, to: End, ports: readonly PortRef[]) => !(ports.some((p) => p.protocol === 'TCP') && !meshed(from.mode) && meshed(to.mode));
@@ -128,7 +131,7 @@ const topology: fc.Arbitrary<Topology> = fc.record({
   const target = [...owned.filter((w) => meshed(w.mode)), ...(plain?.kind === 'owned' ? outside.filter((o) => meshed(o.mode)) : [])][unworkable ?? 0];
   const bad = unworkable !== undefined && plain && target && key(plain) !== key(target) && (plain.kind === 'owned' || target.kind === 'owned')
     ? { from: plain, to: target, ports: [{ protocol: 'TCP' as const, port: 8080 }] } : undefined;
-  return { owned, outside, flows: [...flows.values()], ...(bad ? { unworkable: bad } : {}) };
+  return { owned, outside, flows: [...flows.values()], monitoring, ...(bad ? { unworkable: bad } : {}) };
 });
 
 test('mixed data planes and outside peers: declared flows, a per-packet walk and the report agree on every pair and port', () => {
@@ -171,6 +174,12 @@ test('mixed data planes and outside peers: declared flows, a per-packet walk and
       expect({ w: w.name, mode: w.mode, walked, bypass: probe?.bypass && formatPorts(probe.bypass) })
         .toEqual({ w: w.name, mode: w.mode, walked: w.mode === 'ambient' ? [PROBE_PORT] : [], bypass: w.mode === 'ambient' ? `${PROBE_PORT}/TCP` : undefined });
       if (probe?.bypass) counts.bypassFlows++;
+      // the sidecar's merged metrics (15020, not captured by the proxy): from the declared scraper only, without mTLS
+      const scrape = m.external.find((f) => f.workload.name === w.name && f.direction === 'ingress' && outsideNs(f) === MONITORING.ns);
+      const scraped = t.monitoring && w.mode === 'sidecar';
+      expect({ w: w.name, walked: npAllows(objects, w, 'Ingress', MONITORING, { protocol: 'TCP', port: 15020 }), bypass: scrape?.bypass && formatPorts(scrape.bypass) })
+        .toEqual({ w: w.name, walked: scraped, bypass: scraped ? '15020/TCP' : undefined });
+      if (scrape?.bypass) counts.bypassFlows++;
     }
     counts.topologies++;
   }), { numRuns: Number(process.env.DATA_PLANE_PROPERTY_RUNS ?? 300) });
