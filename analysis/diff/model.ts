@@ -46,7 +46,7 @@ export interface DiffItem {
    * `pss-level`, `pss-version`, `namespace-added`, `namespace-removed`, `workload-added`,
    * `workload-removed`, `workload-kind`, `privileged`, `privilege-escalation`, `capabilities`, `run-as-root`,
    * `writable-root-fs`, `host-access`, `seccomp`, `automount-token`, `runtime-class`,
-   * `service-account`, `rbac`, `image-unpinned`, `image-pinned`, `image-digest`, `image-changed`,
+   * `service-account`, `listening-port`, `rbac`, `image-unpinned`, `image-pinned`, `image-digest`, `image-changed`,
    * `registry`, `exception-added`, `exception-removed`, `exception-reason`, `admission-removed`,
    * `admission-added`, `admission-action`, `admission-failure-policy`, `admission-changed`,
    * `layer-opens` (one layer alone admits more, while another still refuses the connection),

@@ -193,6 +193,14 @@ export function diffWorkloads(before: readonly KubeObject[], after: readonly Kub
       if (o.serviceAccountName !== n.serviceAccountName) {
         items.push({ ...base, effect: 'neutral', change: 'service-account', message: `service account ${o.serviceAccountName} → ${n.serviceAccountName}` });
       }
+      // a port a container newly listens on is something new to reach, whatever the policies say today
+      const listening = (w: WorkloadInfo) => new Set(w.ports.map((p) => `${p.containerPort}/${p.protocol} (${p.container})`));
+      const lo = listening(o);
+      const ln = listening(n);
+      const opened = [...ln].filter((p) => !lo.has(p)).sort(compareStrings);
+      const closed = [...lo].filter((p) => !ln.has(p)).sort(compareStrings);
+      if (opened.length > 0) items.push({ ...base, effect: 'opens', change: 'listening-port', message: `listens on ${listSome(opened)}` });
+      if (closed.length > 0) items.push({ ...base, effect: 'tightens', change: 'listening-port', message: `no longer listens on ${listSome(closed)}` });
     }
   }
   return items;

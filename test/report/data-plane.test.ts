@@ -104,3 +104,12 @@ describe('diff reports each layer, with the policy objects', () => {
     expect(diffManifests(before, after).items.some((i) => i.layer === undefined && i.category === 'reachability')).toBe(false); // end to end: nothing
   });
 });
+
+test('a container that newly listens on a port is a posture item (opens), and swapping tightens', () => {
+  const before = blueprint();
+  const after = structuredClone(before);
+  const api = after.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'api') as Rec;
+  api.spec.template.spec.containers[0].ports.push({ containerPort: 9999, protocol: 'TCP', name: 'debug' });
+  expect(diffManifests(before, after).items.map((i) => `${i.effect} ${i.change} ${i.subject}: ${i.message}`)).toEqual(['opens listening-port backend/Deployment/api: listens on 9999/TCP (api)']);
+  expect(diffManifests(after, before).items.map((i) => `${i.effect} ${i.change}`)).toEqual(['tightens listening-port']);
+});
