@@ -13,7 +13,7 @@
 import { Chart } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-28';
 import {
-  HardenedDeployment, HardenedNamespace, IpFamily, IPeer, IstioMesh, IstioMeshProps, NamespaceMesh, Peer, PeerDataPlane, Port, Protocol,
+  HardenedDeployment, HardenedNamespace, IngressTls, IpFamily, IPeer, IstioMesh, IstioMeshProps, NamespaceMesh, Peer, PeerDataPlane, Port, Protocol,
 } from '../../constructs';
 import { KubeObject } from '../../policy/kube-object';
 import { container } from '../support/fixtures';
@@ -68,6 +68,15 @@ describe('HBONE for every pair, both directions', () => {
     const s = app(mode);
     s.web.allowFrom(peer, { ports: [Port.tcp(8080)] });
     expect(rules(synthApp(s.app), 'web-allow-ingress', 'ingress')[0]).toEqual(expected);
+  });
+
+  test('the blueprint\'s Ingress: an ingress controller that runs ambient gets 15008 into web\'s sidecar pods (storefront/web-allow-ingress)', () => {
+    for (const [mode, expected] of [[PeerDataPlane.SIDECAR, ['8080/TCP']], [PeerDataPlane.AMBIENT, ['8080/TCP', '15008/TCP']]] as const) {
+      const s = app('sidecar');
+      s.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('tls'), containerPort: 8080,
+        controller: Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, { serviceAccount: 'ingress-nginx', dataPlane: mode }) });
+      expect(rules(synthApp(s.app), 'web-allow-ingress', 'ingress')).toEqual([expected]);
+    }
   });
 
   test('the default of an outside peer is sidecar (documented); ClusterDns and IP blocks are outside the mesh', () => {
