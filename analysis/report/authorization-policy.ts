@@ -24,6 +24,9 @@
  * match, DENY rules only when they surely match. So the layer never hides a connection Istio could
  * let through; it may show one that only some requests can use.
  *
+ * An ambient destination's policies are enforced by ztunnel, with L4 attributes only: an ALLOW
+ * rule that names another attribute never matches, a DENY rule is read without them (`ztunnelRule`).
+ *
  * Further assumptions: Istio proxies TCP only, so UDP and SCTP flows pass unchanged; a workload
  * outside the mesh (see {@link meshMembership}) is protected by no policy and, as a source, has no
  * identity (plaintext); flows from outside the cluster (ipBlock) have no identity; flows from pods outside
@@ -32,6 +35,8 @@
  * (waypoints, gateways) and CUSTOM policies (external authorizers) are not evaluated: a note says so.
  */
 import type { KubeObject } from '../../policy/kube-object';
+import { ztunnelRule } from '../../policy/rules/mesh/ztunnel-attributes';
+import { dataPlaneModes } from './data-plane';
 import { AllowedPorts, intersectPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpec, subtractPorts, unionPorts } from './ports';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from './posture';
 import { asArray, asDict, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
@@ -326,11 +331,16 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
     return list;
   };
 
+  const modeOf = dataPlaneModes(objects);
   const matcher = (flow: LayerFlow) => {
     const src = identityOf(flow.from, meshed);
+    // ztunnel enforces an ambient destination's policies with L4 attributes only (ztunnelRule)
+    const ambient = flow.to.type === 'workload' && modeOf(flow.to.workload) === 'ambient';
     return (p: CompiledAuthorizationPolicy): PortMatch => {
       let acc = NONE;
-      p.rules.forEach((rule, i) => {
+      p.rules.forEach((raw, i) => {
+        const rule = ambient ? ztunnelRule(p.action, raw) : raw;
+        if (!rule) return;
         const m = ruleMatch(rule, src, notes, `AuthorizationPolicy ${p.namespace}/${p.name} rules[${i}]`);
         acc = { yes: unionPorts(acc.yes, m.yes), maybe: unionPorts(acc.maybe, m.maybe) };
       });

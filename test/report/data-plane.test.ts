@@ -113,3 +113,30 @@ test('a container that newly listens on a port is a posture item (opens), and sw
   expect(diffManifests(before, after).items.map((i) => `${i.effect} ${i.change} ${i.subject}: ${i.message}`)).toEqual(['opens listening-port backend/Deployment/api: listens on 9999/TCP (api)']);
   expect(diffManifests(after, before).items.map((i) => `${i.effect} ${i.change}`)).toEqual(['tightens listening-port']);
 });
+
+describe('an ambient destination\'s AuthorizationPolicies as ztunnel enforces them (L4 attributes only)', () => {
+  const ns = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  const deploy = (namespace: string, name: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+    spec: { template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: name, containers: [{ name: 'c', image: 'r/x@sha256:00', ports: [{ containerPort: 8080 }] }] } } } });
+  const policy = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, ...spec } });
+  const tcp = (mode: 'ambient' | 'sidecar', ...policies: KubeObject[]) => {
+    const objects = [ns('shop', mode === 'ambient' ? { 'istio.io/dataplane-mode': 'ambient' } : { 'istio-injection': 'enabled' }), deploy('shop', 'web'), deploy('shop', 'api'), ...policies];
+    const e = matrixOf(objects).edges.find((x) => x.from.name === 'web' && x.to.name === 'api');
+    return e ? (e.ports === 'all' ? '1-65535/TCP' : formatPorts(e.ports)).split(', ').filter((p) => p.endsWith('/TCP') && p !== '15020-15021/TCP' && p !== '15090/TCP').join(', ') : '—';
+  };
+  const from = [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }];
+
+  test('an ALLOW rule with an HTTP attribute is dropped by ztunnel (closed); a sidecar may let some requests through (open)', () => {
+    const allow = policy('allow', { action: 'ALLOW', rules: [{ from, to: [{ operation: { ports: ['8080'], methods: ['GET'] } }] }] });
+    expect(tcp('ambient', allow)).toBe('');
+    expect(tcp('sidecar', allow)).toBe('8080/TCP');
+  });
+
+  test('a DENY rule is read without its HTTP attributes: with a port left it denies the port; with nothing left in a part it denies nothing', () => {
+    const onPort = policy('deny', { action: 'DENY', rules: [{ from, to: [{ operation: { ports: ['8080'], methods: ['POST'] } }] }] });
+    const nothingLeft = policy('deny', { action: 'DENY', rules: [{ from, to: [{ operation: { methods: ['POST'] } }] }] });
+    expect(tcp('ambient', onPort)).toBe('1-8079/TCP, 8081-65535/TCP');
+    expect(tcp('ambient', nothingLeft)).toBe('1-65535/TCP');
+    expect(tcp('sidecar', onPort)).toBe('1-65535/TCP'); // the sidecar denies only POST: some requests on 8080 pass
+  });
+});

@@ -3,20 +3,13 @@ import { nsa } from '../_references';
 import { apiGroup, asRecord, namespaceOf } from '../_pod';
 import { judge, NOT_APPLICABLE, type Rule, type RuleViolation } from '../types';
 import { meshModeOf, namespaceLabels } from './_mesh';
+import { ZTUNNEL_CONDITIONS, ZTUNNEL_OPERATION, ZTUNNEL_SOURCE, ZTUNNEL_UNSUPPORTED_OPERATION, ZTUNNEL_UNSUPPORTED_SOURCE } from './ztunnel-attributes';
 
-// ztunnel's attribute set, as istiod converts policies for it (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go:
-// httpSources, httpOperations, l4WhenAttributes) and ztunnel matches them (src/rbac.rs).
-
-/** Source fields istiod does not send to ztunnel (they need the request, or the X-Forwarded-For chain). */
-const L7_SOURCE = ['remoteIpBlocks', 'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals'];
-/** Source fields ztunnel matches on the connection. */
-const L4_SOURCE = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'serviceAccounts', 'notServiceAccounts'];
-/** Operation fields istiod does not send to ztunnel. */
-const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-/** Operation fields ztunnel matches. */
-const L4_OPERATION = ['ports', 'notPorts'];
-/** The only `when` keys ztunnel evaluates (l4WhenAttributes); every other key is dropped. */
-const L4_CONDITIONS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+const L7_SOURCE = ZTUNNEL_UNSUPPORTED_SOURCE;
+const L4_SOURCE = ZTUNNEL_SOURCE;
+const L7_OPERATION = ZTUNNEL_UNSUPPORTED_OPERATION;
+const L4_OPERATION = ZTUNNEL_OPERATION;
+const L4_CONDITIONS = ZTUNNEL_CONDITIONS;
 
 const has = (record: Record<string, unknown>, keys: readonly string[]) => keys.some(k => record[k] !== undefined);
 
