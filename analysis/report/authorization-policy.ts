@@ -39,9 +39,9 @@ import { ztunnelRule } from '../../policy/rules/mesh/ztunnel-attributes';
 import { dataPlaneModes } from './data-plane';
 import { AllowedPorts, intersectPorts, isEmptyPorts, MAX_PORT, normalizePorts, NO_PORTS, PortSpec, subtractPorts, unionPorts } from './ports';
 import { DEFAULT_ISTIO_ROOT_NAMESPACE } from './posture';
-import { asArray, asDict, asString, compareStrings, Dict, dictArray, path, stringMap } from './read';
+import { asArray, asDict, asString, compareStrings, Dict, dictArray, stringMap } from './read';
 import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability-layer';
-import { DEFAULT_NAMESPACE, extractNamespaces, flattenObjects, WorkloadInfo } from './workloads';
+import { DEFAULT_NAMESPACE, flattenObjects, WorkloadInfo } from './workloads';
 
 /** The layer name shown in the report. */
 export const ISTIO_AUTHORIZATION_LAYER = 'Istio AuthorizationPolicies';
@@ -206,40 +206,17 @@ export function isAuthorizationPolicy(o: KubeObject): boolean {
   return o.kind === 'AuthorizationPolicy' && AUTHORIZATION_POLICY_API_VERSIONS.includes(o.apiVersion);
 }
 
-function podTemplateMeta(w: WorkloadInfo): Dict {
-  if (w.object.kind === 'Pod') return asDict(w.object.metadata) ?? {};
-  return asDict(path(w.object, 'spec', 'template', 'metadata')) ?? asDict(path(w.object, 'spec', 'jobTemplate', 'spec', 'template', 'metadata')) ?? {};
-}
-
-/** Whether a Namespace's labels put its pods in the mesh: `true`, `false`, or `undefined` when they say nothing. */
-function namespaceMeshLabel(labels: Readonly<Record<string, string>>): boolean | undefined {
-  if (labels['istio-injection'] === 'disabled' || labels['istio.io/dataplane-mode'] === 'none') return false;
-  if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined || labels['istio.io/dataplane-mode'] === 'ambient') return true;
-  return undefined;
-}
-
 /**
- * Which workloads are in the mesh (a sidecar, or ambient mode): the pod template's
- * `sidecar.istio.io/inject` or `istio.io/dataplane-mode` first, then its Namespace's
- * `istio-injection`, `istio.io/rev` or `istio.io/dataplane-mode` label. When no Namespace among the
- * inputs carries such a label, every workload is assumed in the mesh; when some do, a declared
- * Namespace without one is not (its pods are plaintext and unprotected). Namespaces without a
- * Namespace object are assumed in the mesh.
+ * Which workloads are in the mesh (a sidecar, or ambient mode): those whose data-plane mode
+ * (`dataPlaneModes`: the pod template's `sidecar.istio.io/inject` or `istio.io/dataplane-mode`
+ * first, then its Namespace's `istio-injection`, `istio.io/rev` or `istio.io/dataplane-mode`
+ * label) is not `none`. When no Namespace among the inputs carries such a label, every workload is
+ * assumed in the mesh; when some do, a declared Namespace without one is not (its pods are
+ * plaintext and unprotected). Namespaces without a Namespace object are assumed in the mesh.
  */
 export function meshMembership(objects: readonly KubeObject[]): (w: WorkloadInfo) => boolean {
-  const namespaces = extractNamespaces(objects).filter((n) => n.declared);
-  const byName = new Map(namespaces.map((n) => [n.name, namespaceMeshLabel(n.labels)]));
-  const labelled = [...byName.values()].some((v) => v !== undefined);
-  return (w) => {
-    const meta = podTemplateMeta(w);
-    const labels = stringMap(meta.labels);
-    const annotations = stringMap(meta.annotations);
-    const inject = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-    if (inject === 'false' || labels['istio.io/dataplane-mode'] === 'none') return false;
-    if (inject === 'true' || labels['istio.io/dataplane-mode'] === 'ambient') return true;
-    if (!byName.has(w.namespace)) return true;
-    return byName.get(w.namespace) ?? !labelled;
-  };
+  const modeOf = dataPlaneModes(objects);
+  return (w) => modeOf(w) !== 'none';
 }
 
 /** The namespace of a NetworkPolicy selector peer outside the inputs, when it names exactly one (`… in namespace X (not among the inputs)`). */
