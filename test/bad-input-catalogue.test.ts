@@ -11,7 +11,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AdmissionProps, AppArmorProfile, ConcurrencyPolicy, ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedGateway, HardenedAppProps, HardenedContainerProps, HardenedCronJob, HardenedDeployment,
-  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, IstioMesh, JobRestartPolicy, NamespaceMesh, Peer, PodManagementPolicy, PodSecurityLevel, PodVolume,
+  HardenedInputError, HardenedJob, HardenedNamespace, HardenedNamespaceProps, HardenedStatefulSet, IngressTls, IstioMesh, JobRestartPolicy, NamespaceMesh, Peer, PeerDataPlane, PodManagementPolicy, PodSecurityLevel, PodVolume,
   PolicyException, Port, SandboxRuntime, SandboxRuntimeClass, SeccompProfile, SynthValidationError, VolumeAccessMode,
 } from '../constructs';
 import { scanGateReporter, type ScanGateProps } from '../constructs/admission';
@@ -41,6 +41,7 @@ const batch = (name: string): HardenedContainerProps => container({ name, ports:
 const c = (overrides: Partial<HardenedContainerProps>) => container({ name: 'api', ...overrides });
 const deploy = (e: Env, overrides: Partial<HardenedContainerProps> = {}, props: object = {}) => new HardenedDeployment(e.chart, 'api', { containers: [c(overrides)], ...props });
 const controller = Peer.pods('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+const gateway = (dataPlane?: PeerDataPlane) => Peer.pods('gw', { app: 'gw' }, { serviceAccount: 'gw', ...(dataPlane ? { dataPlane } : {}) });
 const expose = (e: Env, overrides: object) => e.web.exposeViaIngress({ host: 'shop.example.com', ingressClassName: 'nginx', tls: IngressTls.fromSecret('shop-tls'), controller, ...overrides } as never);
 /** An IstioMesh, namespace `edge` (one LoadBalancer) and the HardenedGateway `public` in it, with these props. */
 const gw = (e: Env, props: object = {}) => {
@@ -270,6 +271,16 @@ const CASES: Case[] = [
   ['an exception whose reason is a to-do ("TODO: ...")', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'TODO: explain why this workload needs it' }), 'w/web', 'PolicyException.reason', '"TODO: explain why this workload needs it"'],
   ['an exception with a path of spaces', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON, path: ' ' }), 'w/web', 'PolicyException.path', '" "'],
   ['the same exception twice', e => { PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); }, 'w/web', 'PolicyException.id', '"HARDENED-11"'],
+  // --- the data plane of each pair (issue 18)
+  ['one outside peer declared with two data planes', e => { e.web.allowFrom(gateway(), { ports: [Port.tcp(8080)] }); e.web.allowTo(gateway(PeerDataPlane.AMBIENT), { ports: [Port.tcp(8080)] }); }, 'w/web', 'allowTo.peer.dataPlane', '"ambient"'],
+  ['IstioMesh ipFamilies empty (no probe source at all)', e => new IstioMesh(e.cluster, 'mesh', { ipFamilies: [] }), 'cluster/mesh', 'ipFamilies', '[]'],
+  ['a sidecar namespace without DNS (pilot-agent resolves istiod)', e => { new IstioMesh(e.cluster, 'mesh'); new HardenedNamespace(e.cluster, 'sc', { mesh: NamespaceMesh.sidecar(), allowDns: false }); }, 'cluster/sc', 'allowDns', 'false'],
+  ['a namespace outside the mesh calling a peer under mesh-wide STRICT', e => { new IstioMesh(e.cluster, 'mesh'); e.web.allowTo(gateway(), { ports: [Port.tcp(8080)] }); }, 'w/web', 'peer', '"2/gw/app=gw@gw"'],
+  ['a peer declared outside the mesh calling into an ambient workload', e => {
+    new IstioMesh(e.cluster, 'mesh');
+    new HardenedNamespace(e.cluster, 'amb', { mesh: NamespaceMesh.ambient() });
+    new HardenedDeployment(new Chart(e.app, 'a', { namespace: 'amb' }), 'api', { containers: [c({})] }).allowFrom(gateway(PeerDataPlane.NONE), { ports: [Port.tcp(8080)] });
+  }, 'a/api', 'peer', '"2/gw/app=gw@gw"'],
 ];
 
 /** Bad inputs only synth can see: [case, break the app, construct path, field, bad value]. */
