@@ -13,7 +13,7 @@ import { diffGatewayEntryPoints } from './gateway';
 import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
 import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
 import { diffReachability } from './reachability';
-import { diffLayers, policiesBehind } from './layers';
+import { diffLayers, policyExplainer } from './layers';
 import { diffSupplyChain } from './supply-chain';
 
 export {
@@ -22,7 +22,7 @@ export {
 } from './model';
 export { workloadIdentity, type WorkloadIdentity } from './identity';
 export { diffReachability, flowsOf, endLabel } from './reachability';
-export { diffLayers, type DiffLayer, policiesBehind } from './layers';
+export { diffLayers, type DiffLayer, policyExplainer, type PolicyExplainer } from './layers';
 export { diffNamespaces, diffWorkloads, diffRbac } from './posture';
 export { permissionsBySubject } from '../report/api-permissions';
 export { diffSupplyChain, parseImageRef, type ImageRef } from './supply-chain';
@@ -53,14 +53,15 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
   const identity = workloadIdentity(mb.workloads, ma.workloads);
   const rootNamespace = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
   const all = ['NetworkPolicy egress', 'NetworkPolicy ingress', 'AuthorizationPolicy'] as const;
+  const explain = { before: policyExplainer(before, rootNamespace), after: policyExplainer(after, rootNamespace) };
   const reachability = diffReachability(mb, ma, identity).map((i): DiffItem => {
     if (!i.flow) return i;
-    const policies = policiesBehind(i.effect === 'opens' ? after : before, i.flow.from, i.flow.to, i.flow.ports, all, rootNamespace);
+    const policies = (i.effect === 'opens' ? explain.after : explain.before)(i.flow.from, i.flow.to, i.flow.ports, all);
     return policies.length > 0 ? { ...i, policies } : i;
   });
   const items: DiffItem[] = [
     ...reachability,
-    ...diffLayers(before, after, reachability, identity, rootNamespace),
+    ...diffLayers(before, after, reachability, identity, rootNamespace, explain),
     ...diffNamespaces(before, after),
     ...diffWorkloads(before, after, identity),
     ...diffRbac(before, after),

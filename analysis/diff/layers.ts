@@ -10,7 +10,7 @@ import type { KubeObject } from '../../policy/kube-object';
 import { istioAuthorizationLayer, type IstioAuthorizationLayer } from '../report/authorization-policy';
 import { dataPlaneModes, HBONE_PORT, SIDECAR_UNCAPTURED_PORTS } from '../report/data-plane';
 import { AllowedPorts, formatPorts, intersectPorts, isEmptyPorts, MAX_PORT, subtractPorts, unionPorts } from '../report/ports';
-import { computeReachability, networkPoliciesAllowing, type ReachabilityEdge, type ReachabilityMatrix } from '../report/reachability';
+import { computeReachability, networkPolicyExplainer, type ReachabilityEdge, type ReachabilityMatrix } from '../report/reachability';
 import type { FlowEndpoint } from '../report/reachability-layer';
 import { extractWorkloads, workloadKey, type WorkloadInfo } from '../report/workloads';
 import type { WorkloadIdentity } from './identity';
@@ -48,38 +48,43 @@ function layerMatrices(objects: readonly KubeObject[], rootNamespace: string): R
   };
 }
 
-function endpoint(objects: readonly KubeObject[], end: FlowEnd): FlowEndpoint | undefined {
-  if (end.type === 'external') return end;
-  const w = extractWorkloads(objects).find((x) => workloadKey(x) === workloadKey(end.workload)) as WorkloadInfo | undefined;
-  return w ? { type: 'workload', workload: w } : undefined;
-}
+/** Names the policy objects behind a reachability item on one side: see {@link policyExplainer}. */
+export type PolicyExplainer = (from: FlowEnd, to: FlowEnd, ports: AllowedPorts, layers: readonly DiffLayer[]) => string[];
 
 /**
- * The policy objects behind a reachability item on one side (`Kind namespace/name`, sorted): the
- * NetworkPolicies of `layers` that admit the flow on some of `ports` (or on 15008, HBONE's wire
- * port), and the AuthorizationPolicies that may.
+ * For the objects of one side, the policy objects behind a reachability item (`Kind
+ * namespace/name`): the NetworkPolicies of `layers` that admit the flow on some of `ports` (or on
+ * 15008, HBONE's wire port), and the AuthorizationPolicies that may. The objects are read once.
  */
-export function policiesBehind(objects: readonly KubeObject[], from: FlowEnd, to: FlowEnd, ports: AllowedPorts, layers: readonly DiffLayer[], rootNamespace: string): string[] {
-  const wire = unionPorts(ports, [{ protocol: 'TCP', port: HBONE_PORT }]);
-  const np = networkPoliciesAllowing(objects, from, to, wire);
-  const out = [
-    ...(layers.includes('NetworkPolicy egress') ? np.egress : []),
-    ...(layers.includes('NetworkPolicy ingress') ? np.ingress : []),
-  ].map((n) => `NetworkPolicy ${n}`);
-  if (layers.includes('AuthorizationPolicy')) {
-    const a = endpoint(objects, from);
-    const b = endpoint(objects, to);
-    const layer = istioAuthorizationLayer(objects, { rootNamespace });
-    if (a && b && layer) out.push(...layer.allowing({ from: a, to: b, allowed: intersectPorts(ports, TCP_ALL) }).map((n) => `AuthorizationPolicy ${n}`));
-  }
-  return [...new Set(out)];
+export function policyExplainer(objects: readonly KubeObject[], rootNamespace: string): PolicyExplainer {
+  const np = networkPolicyExplainer(objects);
+  const authorization = istioAuthorizationLayer(objects, { rootNamespace });
+  const workloads = new Map(extractWorkloads(objects).map((w) => [workloadKey(w), w]));
+  const endpoint = (end: FlowEnd): FlowEndpoint | undefined => {
+    if (end.type === 'external') return end;
+    const w = workloads.get(workloadKey(end.workload));
+    return w ? { type: 'workload', workload: w } : undefined;
+  };
+  return (from, to, ports, layers) => {
+    const sides = np(from, to, unionPorts(ports, [{ protocol: 'TCP', port: HBONE_PORT }]));
+    const out = [
+      ...(layers.includes('NetworkPolicy egress') ? sides.egress : []),
+      ...(layers.includes('NetworkPolicy ingress') ? sides.ingress : []),
+    ].map((n) => `NetworkPolicy ${n}`);
+    const a = endpoint(from);
+    const b = endpoint(to);
+    if (layers.includes('AuthorizationPolicy') && a && b && authorization) {
+      out.push(...authorization.allowing({ from: a, to: b, allowed: intersectPorts(ports, TCP_ALL) }).map((n) => `AuthorizationPolicy ${n}`));
+    }
+    return [...new Set(out)];
+  };
 }
 
 /**
  * The items of each layer between two sides: what a layer alone newly admits, less what the
  * effective reachability items already open for the same flow.
  */
-export function diffLayers(before: readonly KubeObject[], after: readonly KubeObject[], effective: readonly DiffItem[], identity: WorkloadIdentity, rootNamespace: string): DiffItem[] {
+export function diffLayers(before: readonly KubeObject[], after: readonly KubeObject[], effective: readonly DiffItem[], identity: WorkloadIdentity, rootNamespace: string, explain: { readonly before: PolicyExplainer; readonly after: PolicyExplainer }): DiffItem[] {
   const mb = layerMatrices(before, rootNamespace);
   const ma = layerMatrices(after, rootNamespace);
   const moved = new Map<string, AllowedPorts>();
@@ -94,7 +99,7 @@ export function diffLayers(before: readonly KubeObject[], after: readonly KubeOb
       const rest = subtractPorts(item.flow.ports, wire);
       if (isEmptyPorts(rest)) continue;
       const opens = item.effect === 'opens';
-      const policies = policiesBehind(opens ? after : before, item.flow.from, item.flow.to, rest, [layer], rootNamespace);
+      const policies = (opens ? explain.after : explain.before)(item.flow.from, item.flow.to, rest, [layer]);
       const was = isEmptyPorts(item.flow.before) ? '' : ` (was ${formatPorts(item.flow.before)})`;
       out.push({
         ...item,

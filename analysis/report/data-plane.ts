@@ -144,12 +144,13 @@ export function dataPlaneModel(objects: readonly KubeObject[], options: DataPlan
   if (!istio && !labelled) return undefined;
   const modeOf = dataPlaneModes(objects);
   const root = options.rootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
+  const peerAuthentications = flat.filter((o) => o.kind === 'PeerAuthentication'); // read once, not per workload
   const plaintextRefused = new Map<WorkloadInfo, AllowedPorts>();
   /** The TCP ports on which `w`'s proxy refuses plaintext (STRICT, port-level exceptions honoured). */
   const strictPorts = (w: WorkloadInfo): AllowedPorts => {
     let refused = plaintextRefused.get(w);
     if (refused === undefined) {
-      const m = resolveMtls(objects, w, root);
+      const m = resolveMtls(peerAuthentications, w, root);
       const overrides = m.portLevel.filter((p) => /^[0-9]+$/.test(p.port));
       const strict = (mode: string) => mode === 'STRICT';
       const base: AllowedPorts = strict(m.mode) ? TCP_ALL : NO_PORTS;

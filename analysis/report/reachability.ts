@@ -195,31 +195,37 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
 /** One end of a flow as the diff names it: a workload by reference, or a peer outside the inputs. */
 export type FlowEndRef = { readonly type: 'workload'; readonly workload: WorkloadRef } | { readonly type: 'external'; readonly peer: ExternalPeer };
 
+/** Names the NetworkPolicies behind a flow: see {@link networkPolicyExplainer}. */
+export type NetworkPolicyExplainer = (from: FlowEndRef, to: FlowEndRef, ports: AllowedPorts) => { readonly egress: string[]; readonly ingress: string[] };
+
 /**
- * The NetworkPolicies (`namespace/name`, sorted) whose rules let `from` reach `to` on some of
- * `ports`: the client's egress policies and the server's ingress policies. Names the objects behind
- * a reachability item.
+ * For the objects of one side, the NetworkPolicies (`namespace/name`, sorted) whose rules let
+ * `from` reach `to` on some of `ports`: the client's egress policies and the server's ingress
+ * policies. Names the objects behind a reachability item; the objects are read once.
  */
-export function networkPoliciesAllowing(objects: readonly KubeObject[], from: FlowEndRef, to: FlowEndRef, ports: AllowedPorts): { readonly egress: string[]; readonly ingress: string[] } {
+export function networkPolicyExplainer(objects: readonly KubeObject[]): NetworkPolicyExplainer {
   const notes: string[] = [];
   const workloads = extractWorkloads(objects);
+  const byKey = new Map(workloads.map((w) => [workloadKey(w), w]));
   const ctx: Context = { workloads, namespaces: new Map(extractNamespaces(objects).map((n) => [n.name, n])), policies: compileNetworkPolicies(objects, notes), notes };
-  const find = (end: FlowEndRef): WorkloadInfo | undefined => (end.type === 'workload' ? workloads.find((w) => workloadKey(w) === workloadKey(end.workload)) : undefined);
-  const src = find(from);
-  const dst = find(to);
-  const overlaps = (p: AllowedPorts) => !isEmptyPorts(intersectPorts(p, ports));
+  const find = (end: FlowEndRef): WorkloadInfo | undefined => (end.type === 'workload' ? byKey.get(workloadKey(end.workload)) : undefined);
   const name = (p: CompiledPolicy) => `${p.namespace}/${p.name}`;
-  const side = (w: WorkloadInfo | undefined, direction: 'egress' | 'ingress', other: WorkloadInfo | undefined, otherEnd: FlowEndRef): string[] => {
-    if (!w) return [];
-    const iso = isolationOf(ctx, w);
-    const policies = direction === 'egress' ? iso.egress : iso.ingress;
-    return (policies ?? []).filter((policy) => {
-      const one: Isolation = direction === 'egress' ? { egress: [policy], ingress: undefined } : { ingress: [policy], egress: undefined };
-      if (other) return overlaps(direction === 'egress' ? egressAllowed(ctx, one, other) : ingressAllowed(ctx, one, w, other));
-      if (otherEnd.type !== 'external') return false;
-      const key = externalPeerKey(otherEnd.peer);
-      return externalFlowsOf(ctx, w, [policy], direction).some((f) => externalPeerKey(f.peer) === key && overlaps(f.ports));
-    }).map(name).sort(compareStrings);
+  return (from, to, ports) => {
+    const overlaps = (p: AllowedPorts) => !isEmptyPorts(intersectPorts(p, ports));
+    const side = (w: WorkloadInfo | undefined, direction: 'egress' | 'ingress', other: WorkloadInfo | undefined, otherEnd: FlowEndRef): string[] => {
+      if (!w) return [];
+      const iso = isolationOf(ctx, w);
+      const policies = direction === 'egress' ? iso.egress : iso.ingress;
+      return (policies ?? []).filter((policy) => {
+        const one: Isolation = direction === 'egress' ? { egress: [policy], ingress: undefined } : { ingress: [policy], egress: undefined };
+        if (other) return overlaps(direction === 'egress' ? egressAllowed(ctx, one, other) : ingressAllowed(ctx, one, w, other));
+        if (otherEnd.type !== 'external') return false;
+        const key = externalPeerKey(otherEnd.peer);
+        return externalFlowsOf(ctx, w, [policy], direction).some((f) => externalPeerKey(f.peer) === key && overlaps(f.ports));
+      }).map(name).sort(compareStrings);
+    };
+    const src = find(from);
+    const dst = find(to);
+    return { egress: side(src, 'egress', dst, to), ingress: side(dst, 'ingress', src, from) };
   };
-  return { egress: side(src, 'egress', dst, to), ingress: side(dst, 'ingress', src, from) };
 }
