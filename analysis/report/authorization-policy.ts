@@ -250,6 +250,8 @@ export interface IstioAuthorizationLayer extends ReachabilityLayer {
   restrict(flow: LayerFlow): AllowedPorts;
   /** The ALLOW policies (`namespace/name`, sorted) with a rule that may admit `flow` on some of its allowed TCP ports. */
   allowing(flow: LayerFlow): string[];
+  /** Whether some AuthorizationPolicy applies to the workload (else the layer lets everything through to it). */
+  governs(w: WorkloadInfo): boolean;
 }
 
 /**
@@ -328,6 +330,7 @@ export function istioAuthorizationLayer(objects: readonly KubeObject[], options:
   return {
     name: ISTIO_AUTHORIZATION_LAYER,
     notes,
+    governs: (w) => policiesOf(w).length > 0,
     allowing(flow: LayerFlow): string[] {
       if (flow.to.type !== 'workload') return [];
       const match = matcher(flow);

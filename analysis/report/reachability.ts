@@ -207,8 +207,9 @@ export function networkPolicyExplainer(objects: readonly KubeObject[]): NetworkP
   const notes: string[] = [];
   const workloads = extractWorkloads(objects);
   const byKey = new Map(workloads.map((w) => [workloadKey(w), w]));
+  const byName = new Map(workloads.map((w) => [`${w.namespace}/${w.name}`, w])); // a reference of the other side whose kind changed
   const ctx: Context = { workloads, namespaces: new Map(extractNamespaces(objects).map((n) => [n.name, n])), policies: compileNetworkPolicies(objects, notes), notes };
-  const find = (end: FlowEndRef): WorkloadInfo | undefined => (end.type === 'workload' ? byKey.get(workloadKey(end.workload)) : undefined);
+  const find = (end: FlowEndRef): WorkloadInfo | undefined => (end.type === 'workload' ? byKey.get(workloadKey(end.workload)) ?? byName.get(`${end.workload.namespace}/${end.workload.name}`) : undefined);
   const name = (p: CompiledPolicy) => `${p.namespace}/${p.name}`;
   return (from, to, ports) => {
     const overlaps = (p: AllowedPorts) => !isEmptyPorts(intersectPorts(p, ports));
