@@ -95,14 +95,14 @@ export class MeshLayer implements IModelLayer {
     }
     mesh._write();
 
-    const modeOf = (peer: IPeer): PeerDataPlane => dataPlaneOf(peer, model);
+    const modeOf = (peer: IPeer, end: FlowEnd): PeerDataPlane => dataPlaneOf(peer, model, end);
     // what the user declared, before the mesh adds its own holes
     const declared = model.connectivity.flows;
     for (const flow of declared) refuseUnworkable(flow, modeOf);
 
     const rulesByHost = new Map<IPolicyHost, MeshAllowRule[]>();
     for (const flow of declared) {
-      if (!isPolicyHost(flow.to) || modeOf(flow.to) === PeerDataPlane.NONE) continue;
+      if (!isPolicyHost(flow.to) || modeOf(flow.to, 'server') === PeerDataPlane.NONE) continue;
       const ports = tcpPorts(flow);
       if (ports.length === 0) continue; // UDP and SCTP do not pass through the proxy: L4 only
       const rules = rulesByHost.get(flow.to) ?? rulesByHost.set(flow.to, []).get(flow.to)!;
@@ -146,14 +146,21 @@ export class MeshLayer implements IModelLayer {
   }
 }
 
+/** Which end of a flow a peer is. */
+export type FlowEnd = 'client' | 'server';
+
 /** The port of cluster DNS, which a sidecar's pilot-agent needs. */
 const DNS_PORT = RESTRICTED_DEFAULTS.clusterDns.port;
 
 /**
- * The data plane of one end of a flow: an owned peer's namespace mode (`none` outside the mesh),
- * else what the peer declares (pods and namespaces: sidecar unless declared; IP blocks: none).
+ * The data plane of one end of a flow: an Istio gateway's pods are proxies of the mesh (as a
+ * sidecar); an owned peer has its namespace's mode (`none` outside the mesh); any other peer what
+ * it declares (pods and namespaces: sidecar unless declared; IP blocks: none).
  */
-export function dataPlaneOf(peer: IPeer, model: AppModel): PeerDataPlane {
+export function dataPlaneOf(peer: IPeer, model: AppModel, end: FlowEnd): PeerDataPlane {
+  // an Istio proxy in its own right (a gateway Istio deploys): as a client mTLS to sidecars and HBONE to
+  // ambient pods; as a server its listeners take plaintext, outside PeerAuthentication
+  if (isMeshProxyPeer(peer)) return end === 'client' ? PeerDataPlane.SIDECAR : PeerDataPlane.NONE;
   if (isPolicyHost(peer)) {
     const mode = model.namespace(peer.namespaceName)?.mesh?.mode;
     return mode === DataPlaneMode.AMBIENT ? PeerDataPlane.AMBIENT : mode === DataPlaneMode.SIDECAR ? PeerDataPlane.SIDECAR : PeerDataPlane.NONE;
@@ -168,18 +175,18 @@ export function dataPlaneOf(peer: IPeer, model: AppModel): PeerDataPlane {
  * to one; ztunnel sends plain TCP to a destination outside the mesh), and only for TCP (ztunnel
  * does not carry UDP or SCTP).
  */
-export function usesHbone(flow: Flow, modeOf: (peer: IPeer) => PeerDataPlane): boolean {
-  const a = modeOf(flow.from);
-  const b = modeOf(flow.to);
+export function usesHbone(flow: Flow, modeOf: (peer: IPeer, end: FlowEnd) => PeerDataPlane): boolean {
+  const a = modeOf(flow.from, 'client');
+  const b = modeOf(flow.to, 'server');
   if (a === PeerDataPlane.NONE || b === PeerDataPlane.NONE) return false;
   if (a !== PeerDataPlane.AMBIENT && b !== PeerDataPlane.AMBIENT) return false;
   return flow.ports.some(p => p.protocol === Protocol.TCP);
 }
 
 /** Refuses a declared flow whose client is outside the mesh and whose server is under mesh-wide STRICT mTLS. */
-function refuseUnworkable(flow: Flow, modeOf: (peer: IPeer) => PeerDataPlane): void {
+function refuseUnworkable(flow: Flow, modeOf: (peer: IPeer, end: FlowEnd) => PeerDataPlane): void {
   if (!flow.ports.some(p => p.protocol === Protocol.TCP)) return; // UDP and SCTP bypass the proxy
-  if (modeOf(flow.from) !== PeerDataPlane.NONE || modeOf(flow.to) === PeerDataPlane.NONE) return;
+  if (modeOf(flow.from, 'client') !== PeerDataPlane.NONE || modeOf(flow.to, 'server') === PeerDataPlane.NONE) return;
   const client = flow.from.toPeerSelector();
   const server = flow.to.toPeerSelector();
   if (isPolicyHost(flow.to)) {
@@ -188,7 +195,7 @@ function refuseUnworkable(flow: Flow, modeOf: (peer: IPeer) => PeerDataPlane): v
       'declare its real mode (Peer.pods(..., { dataPlane: PeerDataPlane.SIDECAR | AMBIENT })) if it is in the mesh, or let it enter through a gateway in the mesh');
   }
   const clientNs = client.namespace ?? '';
-  throw new HardenedInputError(flow.declaredBy, 'peer', server.key, `is in the mesh (dataPlane "${modeOf(flow.to)}") under the mesh-wide STRICT PeerAuthentication, and the client's namespace "${clientNs}" is not in the mesh: its plaintext connections would be refused`,
+  throw new HardenedInputError(flow.declaredBy, 'peer', server.key, `is in the mesh (dataPlane "${modeOf(flow.to, 'server')}") under the mesh-wide STRICT PeerAuthentication, and the client's namespace "${clientNs}" is not in the mesh: its plaintext connections would be refused`,
     `put namespace "${clientNs}" in the mesh (HardenedNamespace mesh option), or, if the peer is not in the mesh, declare it so (Peer.pods(..., { dataPlane: PeerDataPlane.NONE }))`);
 }
 

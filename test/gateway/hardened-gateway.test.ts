@@ -71,7 +71,11 @@ describe('HardenedGateway and exposeViaGateway', () => {
   test('each backend admits the gateway on exactly its container port: NetworkPolicy by pod labels, AuthorizationPolicy by the principal of <gateway>-istio', () => {
     const gatewayPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } }, podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } } };
     expect(spec(findObject(objects, 'NetworkPolicy', 'web-allow-ingress', 'shop')).ingress).toEqual([{ from: [gatewayPeer], ports: [{ protocol: 'TCP', port: 8080 }] }]);
-    expect(spec(findObject(objects, 'NetworkPolicy', 'orders-allow-ingress', 'api')).ingress).toEqual([{ from: [gatewayPeer], ports: [{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 15008 }] }]);
+    // orders is ambient: HBONE from the gateway, and (issue 18) the kubelet's probes on its probe port only
+    expect(spec(findObject(objects, 'NetworkPolicy', 'orders-allow-ingress', 'api')).ingress).toEqual([
+      { from: [gatewayPeer], ports: [{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 15008 }] },
+      { from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
     for (const [ns, name, port] of [['shop', 'web', '8080'], ['api', 'orders', '9090']]) {
       expect(spec(findObject(objects, 'AuthorizationPolicy', `${name}-allow-ingress`, ns)).rules).toEqual([
         { from: [{ source: { principals: ['cluster.local/ns/edge/sa/public-istio'] } }], to: [{ operation: { ports: [port] } }] },
