@@ -268,6 +268,7 @@ const CASES: Case[] = [
   ['a runtime overhead that is not a quantity', e => new SandboxRuntimeClass(e.cluster, 'y', { runtime: SandboxRuntime.custom('y', 'runsc', { cpu: 'some', memory: '1Mi' }, {}) }), 'cluster/y', 'runtime.overhead.cpu', '"some"'],
   ['an exception to an unknown rule', e => PolicyException.add(e.web, { id: 'HARDENED-99', reason: REASON }), 'w/web', 'PolicyException.id', '"HARDENED-99"'],
   ['an exception with a boilerplate reason', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'false positive' }), 'w/web', 'PolicyException.reason', '"false positive"'],
+  ['a mesh scraper that is a workload of another app', e => { const other = env(); new IstioMesh(e.cluster, 'mesh', { monitoring: other.web }); }, 'cluster/mesh', 'monitoring', '"w/web"'],
   ['an exception whose reason is a to-do ("TODO: ...")', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: 'TODO: explain why this workload needs it' }), 'w/web', 'PolicyException.reason', '"TODO: explain why this workload needs it"'],
   ['an exception with a path of spaces', e => PolicyException.add(e.web, { id: 'HARDENED-10', reason: REASON, path: ' ' }), 'w/web', 'PolicyException.path', '" "'],
   ['the same exception twice', e => { PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); PolicyException.add(e.web, { id: 'HARDENED-11', reason: REASON }); }, 'w/web', 'PolicyException.id', '"HARDENED-11"'],

@@ -2,7 +2,7 @@
  * The report's first section: a verdict and the risks a reviewer reads before anything else, most
  * severe first: open findings, namespaces below Pod Security restricted, listeners and Ingress
  * hosts without TLS, the public entry points, exceptions (soonest expiry first), API access,
- * flows to and from addresses outside the cluster. Each row says where and why it matters; the
+ * ports reachable past the proxy (without mTLS), flows to and from addresses outside the cluster. Each row says where and why it matters; the
  * sections below give the details. Pure and deterministic.
  */
 import type { KubeObject } from '../../policy/kube-object';
@@ -35,6 +35,12 @@ export interface TopRiskInputs {
 }
 
 const LEVEL_RANK: Readonly<Record<string, number>> = { privileged: 0, baseline: 1, restricted: 2 };
+// the addresses Istio's CNI SNATs ambient pods' kubelet probes to (istio cni/pkg/nodeagent/options.go)
+const PROBE_SOURCES = new Set(['169.254.7.127/32', 'fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128']);
+
+function describePeer(peer: ReachabilityMatrix['external'][number]['peer']): string {
+  return peer.type === 'any' ? 'any address' : peer.type === 'ipBlock' ? peer.cidr : peer.description;
+}
 
 /** The risks, most severe first. */
 export function topRisks(objects: readonly KubeObject[], matrix: ReachabilityMatrix, inputs: TopRiskInputs): TopRisk[] {
@@ -69,13 +75,24 @@ export function topRisks(objects: readonly KubeObject[], matrix: ReachabilityMat
     const lines = [...new Set(perms.map(permText))].sort(compareStrings);
     risks.push({ risk: 'API access', where: `${code(subject)}: ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? `; and ${lines.length - 3} more` : ''}`, why: 'what a stolen token of its pods is worth' });
   }
+  const label = (w: { namespace: string; name: string }) => code(`${w.namespace}/${w.name}`);
+  const bypass: TopRisk[] = [];
+  const outside: TopRisk[] = [];
+  for (const e of matrix.edges.filter(x => x.bypass !== undefined)) {
+    bypass.push({ risk: 'Reachable without mTLS', where: `${label(e.from)} → ${label(e.to)} on ${formatPorts(e.bypass!)}`, why: 'the port bypasses the proxy: no mTLS, no AuthorizationPolicy' });
+  }
   for (const f of matrix.external) {
+    if (f.bypass !== undefined && f.direction === 'ingress') {
+      const source = f.peer.type === 'ipBlock' && PROBE_SOURCES.has(f.peer.cidr) ? `${f.peer.cidr} (the kubelet's probes, SNATed by the Istio CNI)` : describePeer(f.peer);
+      bypass.push({ risk: 'Reachable without mTLS', where: `${source} → ${label(f.workload)} on ${formatPorts(f.bypass)}`, why: 'the port bypasses the proxy: no mTLS, no AuthorizationPolicy' });
+      if (f.peer.type === 'ipBlock' && PROBE_SOURCES.has(f.peer.cidr)) continue; // the node, not the outside
+    }
     if (f.peer.type === 'selector') continue; // inside the cluster, only not among the inputs (kube-dns, istiod)
     const peer = f.peer.type === 'any' ? 'any address' : f.peer.cidr;
     const where = f.direction === 'egress' ? `${code(`${f.workload.namespace}/${f.workload.name}`)} → ${peer}` : `${peer} → ${code(`${f.workload.namespace}/${f.workload.name}`)}`;
-    risks.push({ risk: f.direction === 'egress' ? 'Egress to outside the cluster' : 'Ingress from outside the cluster', where: `${where} on ${formatPorts(f.ports)}`, why: f.peer.type === 'any' ? 'not isolated: any address' : f.direction === 'egress' ? 'traffic leaves the cluster' : 'traffic enters from outside' });
+    outside.push({ risk: f.direction === 'egress' ? 'Egress to outside the cluster' : 'Ingress from outside the cluster', where: `${where} on ${formatPorts(f.ports)}`, why: f.peer.type === 'any' ? 'not isolated: any address' : f.direction === 'egress' ? 'traffic leaves the cluster' : 'traffic enters from outside' });
   }
-  return risks;
+  return [...risks, ...bypass, ...outside];
 }
 
 /** The verdict line and the top-risks table (`## Verdict`). */

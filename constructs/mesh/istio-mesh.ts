@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as v from '../_validate';
 import { AppModel } from '../app-model';
 import { HardenedInputError } from '../errors';
-import { IPeer, Peer } from '../connectivity';
+import { IPeer, isPolicyHost, Peer } from '../connectivity';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { IMeshInstallation, MeshLayer } from './mesh-layer';
@@ -78,6 +78,12 @@ export class IstioMesh extends Construct implements IMeshInstallation {
   constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
     const defaults = RESTRICTED_DEFAULTS.mesh;
+    for (const [field, peer] of [['monitoring', props.monitoring], ['controlPlane', props.controlPlane]] as const) {
+      if (peer !== undefined && isPolicyHost(peer) && peer.node.root !== this.node.root) {
+        throw new HardenedInputError(this, field, peer.node.path, 'is a workload of another app, so its side of the flows is never synthesized and the holes of this mesh would point at nothing it controls',
+          `create it in this app, or describe its pods as a Peer, e.g. Peer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' })`);
+      }
+    }
     this.rootNamespace = v.dnsLabel(this, 'rootNamespace', props.rootNamespace ?? defaults.rootNamespace);
     this.trustDomain = v.dnsSubdomain(this, 'trustDomain', props.trustDomain ?? defaults.trustDomain);
     this.controlPlane = props.controlPlane ?? Peer.pods(defaults.controlPlane.namespace, defaults.controlPlane.podLabels);

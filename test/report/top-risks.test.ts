@@ -30,3 +30,19 @@ test('most severe first: open findings, lowered Pod Security, plain text, entry 
   const safe = topRisks([ns('shop', 'restricted'), ingress(true)], computeReachability([ingress(true)]), { openFindings: [], exceptions: [] });
   expect(safe.map(r => r.risk)).toEqual(['Public entry point']);
 });
+
+test('ports past the proxy are risks of their own: the probe source is named as the kubelet, not as the outside', () => {
+  const w = { namespace: 'backend', name: 'api', kind: 'Deployment' };
+  const port = [{ protocol: 'TCP', port: 8080 }];
+  const matrix = {
+    workloads: [w], edges: [], isolation: [], layers: [], notes: [],
+    external: [
+      { workload: w, direction: 'ingress', peer: { type: 'ipBlock', cidr: '169.254.7.127/32', except: [] }, ports: port, bypass: port },
+      { workload: w, direction: 'egress', peer: { type: 'ipBlock', cidr: '203.0.113.0/24', except: [] }, ports: [{ protocol: 'TCP', port: 443 }] },
+    ],
+  } as unknown as Parameters<typeof topRisks>[1];
+  expect(topRisks([], matrix, { openFindings: [], exceptions: [] }).map(r => [r.risk, r.where])).toEqual([
+    ['Reachable without mTLS', "169.254.7.127/32 (the kubelet's probes, SNATed by the Istio CNI) → `backend/api` on 8080/TCP"],
+    ['Egress to outside the cluster', '`backend/api` → 203.0.113.0/24 on 443/TCP'],
+  ]);
+});
