@@ -73,8 +73,26 @@ export function peerMatchesWorkload(ctx: Context, peer: CompiledPeer, w: Workloa
   return peer.podSelector ? matchesSelector(peer.podSelector, w.podLabels) : true;
 }
 
+const POLICIES_BY_NAMESPACE = new WeakMap<readonly CompiledPolicy[], ReadonlyMap<string, readonly CompiledPolicy[]>>();
+
+/** The policies of each namespace, in order, indexed once per context's policy list. */
+function policiesIn(ctx: Context, namespace: string): readonly CompiledPolicy[] {
+  let index = POLICIES_BY_NAMESPACE.get(ctx.policies);
+  if (index === undefined) {
+    const built = new Map<string, CompiledPolicy[]>();
+    for (const p of ctx.policies) {
+      const list = built.get(p.namespace) ?? [];
+      built.set(p.namespace, list);
+      list.push(p);
+    }
+    index = built;
+    POLICIES_BY_NAMESPACE.set(ctx.policies, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
 export function selectingPolicies(ctx: Context, w: WorkloadInfo): CompiledPolicy[] {
-  return ctx.policies.filter((p) => p.namespace === w.namespace && matchesSelector(p.podSelector, w.podLabels));
+  return policiesIn(ctx, w.namespace).filter((p) => matchesSelector(p.podSelector, w.podLabels));
 }
 
 /**

@@ -5,7 +5,8 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { asBoolean, asDict, asNumber, asString, compareStrings, Dict, path, stringMap } from './read';
 import { matchesSelector, parseLabelSelector } from './selectors';
-import { allContainers, flattenObjects, namespaceOf, NamespaceInfo, WorkloadInfo } from './workloads';
+import { objectIndex } from './object-index';
+import { allContainers, namespaceOf, NamespaceInfo, WorkloadInfo } from './workloads';
 import { declaredPodSecurityLabels, type DeclaredPodSecurity, type PssMode } from '../../policy/pss/namespace-policy';
 
 /** The Pod Security admission labels of a namespace as written; a mode is absent when its label is. */
@@ -54,9 +55,7 @@ function byName(a: KubeObject, b: KubeObject): number {
  * next level; a chain that ends in `UNSET` is Istio's default, `PERMISSIVE`.
  */
 export function resolveMtls(objects: readonly KubeObject[], workload: WorkloadInfo, rootNamespace: string = DEFAULT_ISTIO_ROOT_NAMESPACE): MtlsResolution {
-  const pas = flattenObjects(objects)
-    .filter((o) => o.kind === 'PeerAuthentication')
-    .sort(byName);
+  const pas = [...objectIndex(objects).ofKind('PeerAuthentication')].sort(byName);
   const notes: string[] = [];
   const pick = (level: string, list: KubeObject[]): KubeObject | undefined => {
     if (list.length > 1) {
@@ -160,9 +159,7 @@ export interface AutomountInfo {
 export function automountOf(objects: readonly KubeObject[], workload: WorkloadInfo): AutomountInfo {
   const pod = asBoolean(workload.podSpec.automountServiceAccountToken);
   if (pod !== undefined) return { value: pod, source: 'pod' };
-  const sa = flattenObjects(objects).find(
-    (o) => o.kind === 'ServiceAccount' && namespaceOf(o) === workload.namespace && o.metadata?.name === workload.serviceAccountName,
-  );
+  const sa = objectIndex(objects).find('ServiceAccount', workload.namespace, workload.serviceAccountName);
   const saValue = asBoolean(sa?.automountServiceAccountToken);
   if (saValue !== undefined) return { value: saValue, source: 'serviceaccount' };
   return { value: true, source: 'default' };
@@ -176,8 +173,8 @@ export function automountOf(objects: readonly KubeObject[], workload: WorkloadIn
  */
 export function replicasOf(objects: readonly KubeObject[], workload: WorkloadInfo): string {
   const o = workload.object;
-  const hpa = flattenObjects(objects)
-    .filter((h) => h.kind === 'HorizontalPodAutoscaler' && namespaceOf(h) === workload.namespace)
+  const hpa = objectIndex(objects).ofKind('HorizontalPodAutoscaler')
+    .filter((h) => namespaceOf(h) === workload.namespace)
     .sort(byName)
     .find((h) => asString(path(h, 'spec', 'scaleTargetRef', 'kind')) === o.kind && asString(path(h, 'spec', 'scaleTargetRef', 'name')) === workload.name);
   if (hpa) {

@@ -28,6 +28,7 @@ import {
   Context, egressAllowed, externalFlowsOf, externalPeerKey, ingressAllowed, Isolation, isolationOf,
 } from './_network-policy-eval';
 import { AllowedPorts, intersectPorts, isEmptyPorts, normalizePorts, NO_PORTS, unionPorts } from './ports';
+import { ALL, ReachabilityCandidates } from './_reachability-candidates';
 import { compareStrings } from './read';
 import type { ExternalPeer, FlowEndpoint, LayerFlow, ReachabilityLayer } from './reachability-layer';
 import { compareWorkloadRefs, extractNamespaces, extractWorkloads, WorkloadInfo, workloadKey, WorkloadRef } from './workloads';
@@ -151,8 +152,17 @@ export function computeReachability(objects: readonly KubeObject[], options: Rea
     (dataPlane ? dataPlane.evaluate(flow, layers, applyLayers) : { ports: applyLayers(flow, layers), bypass: NO_PORTS });
 
   const edges: ReachabilityEdge[] = [];
+  // only the pairs some rule of both sides could admit (the others have no allowed port)
+  const candidates = new ReachabilityCandidates(ctx);
+  const sources = isolation.map((iso) => candidates.ingress(iso));
+  const everyone = workloads.map((_, j) => j);
   workloads.forEach((src, i) => {
-    workloads.forEach((dst, j) => {
+    const egress = candidates.egress(isolation[i]!);
+    const targets = egress === ALL ? everyone : [...egress].sort((a, b) => a - b);
+    targets.forEach((j) => {
+      const from = sources[j]!;
+      if (from !== ALL && !from.has(i)) return;
+      const dst = workloads[j]!;
       const nw = intersectPorts(egressAllowed(ctx, isolation[i]!, dst), ingressAllowed(ctx, isolation[j]!, dst, src));
       if (isEmptyPorts(nw)) return;
       const v = verdict({ from: { type: 'workload', workload: src }, to: { type: 'workload', workload: dst }, allowed: nw });

@@ -1,3 +1,4 @@
+import { objectIndex } from './object-index';
 import type { KubeObject } from '../../policy/kube-object';
 import { POD_BEARING_KINDS, podBearingKindOf } from '../../policy/pod-bearing-kinds';
 import { podSpecContainers, podTemplateOf } from '../../policy/pss/pod-template';
@@ -62,18 +63,8 @@ export function namespaceOf(obj: KubeObject): string {
  * Flattens `kind: List` objects (as produced by `kubectl get -o yaml`) into their items;
  * other objects are returned unchanged, in order.
  */
-export function flattenObjects(objects: readonly KubeObject[]): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const o of objects) {
-    if (o.kind.endsWith('List') && Array.isArray(o.items)) {
-      for (const item of dictArray(o.items)) {
-        if (typeof item.kind === 'string' && typeof item.apiVersion === 'string') out.push(item as KubeObject);
-      }
-    } else {
-      out.push(o);
-    }
-  }
-  return out;
+export function flattenObjects(objects: readonly KubeObject[]): readonly KubeObject[] {
+  return objectIndex(objects).flat;
 }
 
 /** All containers of a pod spec: `initContainers` first, then `containers`, then `ephemeralContainers` (the engine's reader). */
