@@ -91,6 +91,47 @@ function policiesIn(ctx: Context, namespace: string): readonly CompiledPolicy[] 
   return index.get(namespace) ?? [];
 }
 
+interface PeerIndex {
+  readonly byNamespace: ReadonlyMap<string, readonly number[]>;
+  readonly selected: Map<CompiledPeer, readonly number[]>;
+}
+const PEER_INDEXES = new WeakMap<Context, PeerIndex>();
+
+/**
+ * The workloads (indices into `ctx.workloads`, ascending) that a peer selects, exactly as
+ * {@link peerMatchesWorkload} decides, found through the workloads of the namespaces the peer
+ * can name instead of by testing every workload; memoized per context and peer.
+ */
+export function workloadsSelectedBy(ctx: Context, peer: CompiledPeer): readonly number[] {
+  let index = PEER_INDEXES.get(ctx);
+  if (index === undefined) {
+    const byNamespace = new Map<string, number[]>();
+    ctx.workloads.forEach((w, i) => {
+      const list = byNamespace.get(w.namespace) ?? [];
+      byNamespace.set(w.namespace, list);
+      list.push(i);
+    });
+    index = { byNamespace, selected: new Map() };
+    PEER_INDEXES.set(ctx, index);
+  }
+  const cached = index.selected.get(peer);
+  if (cached !== undefined) return cached;
+  const found: number[] = [];
+  if (peer.type === 'selector') {
+    const sel = peer.namespaceSelector;
+    const named = sel?.matchLabels[NAMESPACE_NAME_LABEL];
+    const namespaces = !sel ? [peer.policyNamespace] : named !== undefined ? [named] : [...index.byNamespace.keys()];
+    for (const ns of namespaces) {
+      for (const i of index.byNamespace.get(ns) ?? []) {
+        if (peerMatchesWorkload(ctx, peer, ctx.workloads[i]!)) found.push(i);
+      }
+    }
+    found.sort((x, y) => x - y);
+  }
+  index.selected.set(peer, found);
+  return found;
+}
+
 export function selectingPolicies(ctx: Context, w: WorkloadInfo): CompiledPolicy[] {
   return policiesIn(ctx, w.namespace).filter((p) => matchesSelector(p.podSelector, w.podLabels));
 }
@@ -192,7 +233,7 @@ export function externalFlowsOf(ctx: Context, w: WorkloadInfo, policies: readonl
       for (const peer of rule.peers) {
         if (peer.type === 'ipBlock') {
           out.push({ peer: { type: 'ipBlock', cidr: peer.cidr, except: [...peer.except] }, ports });
-        } else if (mayMatchOutside(ctx, peer) || !ctx.workloads.some((o) => peerMatchesWorkload(ctx, peer, o))) {
+        } else if (mayMatchOutside(ctx, peer) || workloadsSelectedBy(ctx, peer).length === 0) {
           out.push({ peer: { type: 'selector', description: describeSelectorPeer(peer) }, ports });
         }
       }
