@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { parsePlainManifestText, parseManifestTextWithPositions, type ManifestObject } from '../src/yaml-input';
+import { parsePlainManifestText, parseManifestTextWithPositions, type ManifestObject } from '../src/manifest-text';
 
 const ROOT = path.resolve(__dirname, '..');
 
