@@ -73,8 +73,11 @@ export interface GrantApiOptions {
 
 /** The workload a grant is for (what `ApiAccess` needs of it). */
 export interface ApiAccessSubject {
+  /** The workload's name, also its ServiceAccount's. */
   readonly name: string;
+  /** Its namespace. */
   readonly namespaceName: string;
+  /** The labels of its objects. */
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -101,6 +104,7 @@ export class ApiAccess extends Construct {
   public readonly server: KubernetesApiServer;
   private readonly rules: Record<string, unknown>[] = [];
 
+  /** @internal use `HardenedWorkload.grantApi`, which also mounts the token and opens the egress */
   constructor(scope: Construct, id: string, subject: ApiAccessSubject, options: GrantApiOptions) {
     super(scope, id);
     this.clusterScoped = options.clusterScope !== undefined;
@@ -117,6 +121,7 @@ export class ApiAccess extends Construct {
       throw new HardenedInputError(this, 'grantApi.server', server?.addresses, 'names no API server address', 'pass KubernetesApiServer.at(["<control-plane address>/32"], 6443)');
     }
     server.addresses.forEach((a, i) => {
+      v.cidr(this, `grantApi.server.addresses[${i}]`, a);
       const prefix = Number(String(a).split('/')[1]);
       if (String(a).includes(':') ? prefix < 48 : prefix < 16) {
         throw new HardenedInputError(this, `grantApi.server.addresses[${i}]`, a, 'is wider than a control plane, so the workload\'s egress would open that port to much of the network',

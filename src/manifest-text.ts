@@ -120,6 +120,8 @@ export function parseManifestText(text: string, file: string): ManifestObject[] 
 // content line of its document. Anything else, and any error, takes the `yaml` package's path,
 // which knows every node's position (List items, error line and column) and bounds alias expansion.
 const DIRECTIVE = /^%/m;
+// a key that YAML 1.1 reads as null (`~: x`, `null: x`): the yaml package keys it "", js-yaml "null"
+const NULL_KEY = /(?:^|[\s{,])(?:~|null|Null|NULL)[ \t]*:(?:[ \t]|$)/m;
 const LIST_DOCUMENT = /^kind:[ 	]*["']?List["']?[ 	]*(?:#.*)?$/m;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|$)/;
 const CONTENT_LINE = /^[ \t]*[^\s#]/;
@@ -130,7 +132,7 @@ const CONTENT_LINE = /^[ \t]*[^\s#]/;
  * @internal exported for the test that proves both readers equal
  */
 export function parsePlainManifestText(text: string, file: string): ManifestObject[] | undefined {
-  if (DIRECTIVE.test(text) || LIST_DOCUMENT.test(text)) return undefined;
+  if (DIRECTIVE.test(text) || LIST_DOCUMENT.test(text) || NULL_KEY.test(text)) return undefined;
   const mayAlias = text.includes('*');
   const lines = text.split('\n');
   const out: ManifestObject[] = [];
@@ -145,7 +147,8 @@ export function parsePlainManifestText(text: string, file: string): ManifestObje
         return false;
       }
       if (value !== null && value !== undefined) {
-        if (!isKubeObject(value) || !isPlainTree(value, mayAlias)) return false;
+        // a List (in any style: JSON, flow, quoted) is expanded by the exact reader, which knows its items' lines
+        if (!isKubeObject(value) || value.kind.endsWith('List') || !isPlainTree(value, mayAlias)) return false;
         out.push({ file, line: firstContent, object: value });
       }
     }

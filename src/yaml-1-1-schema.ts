@@ -4,7 +4,7 @@
  * exactly as the `yaml` package's `version: '1.1'` schema resolves them (its tests, in its order:
  * null, bool, int bin/oct/dec/hex, float nan/exp/fixed, merge keys, sexagesimal int and float,
  * timestamp; js-yaml keeps one implicit type per tag, so the sexagesimal forms join int and float,
- * whose tests they do not overlap). test/yaml-input.test.ts proves the two parsers equal on every manifest of the
+ * whose tests they do not overlap). test/yaml-input-readers.test.ts proves the two parsers equal on every manifest of the
  * repository and on random documents.
  */
 import * as jsyaml from 'js-yaml';

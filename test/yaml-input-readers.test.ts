@@ -97,3 +97,24 @@ test('aliases of mappings take the reader that limits their expansion; a billion
   expect(parsePlainManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n cfg}\ndata: {copy: *n}\n', 'ok.yaml')?.[0].object).toEqual(
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { copy: 'cfg' } });
 });
+
+test('Lists in any style (JSON as kubectl -o json writes it, flow, quoted) take the exact reader, which expands their items', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { hostPID: true, containers: [{ name: 'c', image: 'x' }] } };
+  const styles = [
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod] }, null, 2),
+    `{apiVersion: v1, kind: List, items: [${JSON.stringify(pod)}]}`,
+    `apiVersion: v1\n"kind": "List"\nitems:\n  - ${JSON.stringify(pod)}\n`,
+    `---\n  apiVersion: v1\n  kind: PodList\n  items: [${JSON.stringify(pod)}]\n`,
+  ];
+  for (const text of styles) {
+    expect(parsePlainManifestText(text, 'l.yaml')).toBeUndefined();
+    const exact = parseManifestTextWithPositions(text, 'l.yaml');
+    expect(exact.map(o => o.object.kind)).toEqual(text.includes('PodList') ? ['PodList'] : ['Pod']);
+  }
+});
+
+test('a key YAML 1.1 reads as null takes the exact reader (the two readers name it differently)', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {null: x}\n';
+  expect(parsePlainManifestText(text, 'n.yaml')).toBeUndefined();
+  expect(parseManifestTextWithPositions(text, 'n.yaml')).toHaveLength(1);
+});

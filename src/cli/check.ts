@@ -246,15 +246,15 @@ export const checkCommand: Subcommand = {
       }
       return EXIT_USAGE;
     }
-    io.stdout(render(run.results, args.format, args.failOn, packs));
+    io.stdout(render(run.results, args.format, args.failOn, packs, io.cwd));
     return run.exitCode;
   },
 };
 
-function render(results: readonly ObjectResult[], format: CheckFormat, failOn: FailOn, packs: readonly RulePack[]): string {
+function render(results: readonly ObjectResult[], format: CheckFormat, failOn: FailOn, packs: readonly RulePack[], cwd: string): string {
   switch (format) {
     case 'json': return formatJson(results);
-    case 'sarif': return formatSarif(results, { tool: toolInfo(), rules: ruleDescriptions(packs), failOn });
+    case 'sarif': return formatSarif(results, { tool: toolInfo(), rules: ruleDescriptions(packs), failOn, cwd });
     case 'junit': return formatJunit(results, failOn);
     default: return formatText(results, failOn);
   }

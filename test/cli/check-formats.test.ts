@@ -145,3 +145,12 @@ test('--fail-on warning fails on a namespace\'s warn-level finding that passes b
   expect(strict.code).toBe(1);
   expect((JSON.parse(strict.out) as SarifLog).runs[0].results.every(x => x.level === 'error')).toBe(true);
 });
+
+test('SARIF locations: relative to the working directory inside it, a file:// URL outside it', async () => {
+  const inside = JSON.parse((await check([path.join(REPO, FAIL_FIXTURES, 'privileged0.yaml'), '--format', 'sarif'])).out) as SarifLog;
+  expect(inside.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(`${FAIL_FIXTURES}/privileged0.yaml`);
+  const file = path.join(tmp, 'outside.yaml');
+  fs.writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n');
+  const outside = JSON.parse((await check([file, '--format', 'sarif'])).out) as SarifLog;
+  expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(`file://${file}`);
+});

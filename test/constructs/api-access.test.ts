@@ -75,6 +75,11 @@ const REFUSED: [string, Partial<GrantApiOptions> & { rules?: ApiGrant[] }, strin
   ['pods/portforward', { rules: [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }] }, 'grantApi.rules[0].resources', /tunnels/],
   ['nodes/proxy', { rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }] }, 'grantApi.rules[0].resources', /kubelet/],
   ['serviceaccounts/token creation', { rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }] }, 'grantApi.rules[0].resources', /mints tokens/],
+  ['pods/proxy', { rules: [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }] }, 'grantApi.rules[0].resources', /through the API server/],
+  ['pods/ephemeralcontainers', { rules: [{ apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }] }, 'grantApi.rules[0].resources', /adds a container to a running pod/],
+  ['create on pods', { rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] }, 'grantApi.rules[0].verbs', /CIS 5\.1\.4/],
+  ['create on secrets', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'] }] }, 'grantApi.rules[0].verbs', /service-account-token Secret/],
+  ['an address that is not a CIDR', { server: KubernetesApiServer.at(['10.0.0.10'], 6443) }, 'grantApi.server.addresses[0]', /CIDR|cidr|prefix/],
   ['create restricted by name', { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['create'], resourceNames: ['x'] }] }, 'grantApi.rules[0].resourceNames', /cannot restrict "create"/],
   ['an unknown verb', { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['read'] }] }, 'grantApi.rules[0].verbs', /not a verb/],
   ['no rules', { rules: [] }, 'grantApi.rules', /is empty/],
@@ -121,4 +126,11 @@ test('HARDENED-17 on Roles written by others: compliant, wildcards, aggregation,
   const aggregated = rbacLeastPrivilege.evaluate(role([], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] } }), ctx);
   expect(aggregated.status === 'non-compliant' && aggregated.violations.map(x => x.path)).toEqual(['aggregationRule']);
   expect(rbacLeastPrivilege.evaluate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Role' } }, ctx)).toEqual({ status: 'not-applicable' });
+  // a binding to a built-in ClusterRole grants what no Role among the inputs shows
+  const binding = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }] });
+  for (const name of ['cluster-admin', 'admin', 'edit', 'system:controller:job-controller']) {
+    const r = rbacLeastPrivilege.evaluate(binding(name), ctx);
+    expect(r.status === 'non-compliant' && r.violations.map(x => x.path)).toEqual(['roleRef.name']);
+  }
+  expect(rbacLeastPrivilege.evaluate(binding('view-flags'), ctx)).toEqual({ status: 'compliant' });
 });

@@ -36,6 +36,16 @@ const DANGEROUS_SUBRESOURCES = new Map([
   ['pods/portforward', 'tunnels to any port of any pod of the namespace, past its NetworkPolicies'],
   ['nodes/proxy', 'reaches the kubelet API of the nodes, which runs commands in every pod of the node'],
   ['serviceaccounts/token', 'mints tokens of any ServiceAccount of the namespace, with their rights'],
+  ['pods/proxy', 'tunnels to any port of any pod of the namespace through the API server, past its NetworkPolicies'],
+  ['services/proxy', 'tunnels to any Service of the namespace through the API server, past its NetworkPolicies'],
+  ['pods/ephemeralcontainers', 'adds a container to a running pod: a shell in it, with its identity and volumes'],
+  ['certificatesigningrequests/approval', 'approves certificate requests: client certificates for any user or node'],
+]);
+// creating these is a privilege of its own (CIS 5.1.4): a pod runs as any ServiceAccount and mounts any
+// Secret of the namespace; a Secret of type kubernetes.io/service-account-token mints a lasting token
+const CREATE_IS_PRIVILEGE = new Map([
+  ['pods', 'lets the workload start pods that run as any ServiceAccount and mount any Secret of the namespace (CIS 5.1.4)'],
+  ['secrets', 'lets the workload create a kubernetes.io/service-account-token Secret: a lasting token of any ServiceAccount of the namespace'],
 ]);
 const READS_ALL_SECRETS = new Set(['list', 'watch']);
 // RBAC cannot check the name of an object being created, nor of a collection being deleted
@@ -65,12 +75,17 @@ export function rbacRuleProblems(rule: RbacPolicyRule): RbacRuleProblem[] {
   for (const verb of verbs) {
     const why = PRIVILEGE_VERBS.get(verb);
     if (why) problems.push({ field: 'verbs', value: verb, problem: `${why} (CIS 5.1.8)`, fix: `drop "${verb}"; grant the rights themselves, reviewed` });
-    else if (verb !== '*' && !RBAC_VERBS.includes(verb)) problems.push({ field: 'verbs', value: verb, problem: `is not a verb of the Kubernetes API (${RBAC_VERBS.join(', ')})`, fix: 'use one of those verbs' });
+    else if (verb !== '*' && !RBAC_VERBS.includes(verb)) problems.push({ field: 'verbs', value: verb, problem: `is not a verb a workload is granted here (${RBAC_VERBS.join(', ')}; use, approve, sign and attest belong to the platform's own Roles)`, fix: 'use one of those verbs' });
   }
   for (const resource of resources) {
     const why = DANGEROUS_SUBRESOURCES.get(resource);
     if (why) problems.push({ field: 'resources', value: resource, problem: `${why}`, fix: `drop "${resource}"; a workload that needs it is an operator tool, not an application` });
     else if (resource !== '*' && !RESOURCE.test(resource)) problems.push({ field: 'resources', value: resource, problem: 'is not a resource name (lowercase plural, optionally /subresource)', fix: 'write the resource as the API names it, e.g. "configmaps" or "pods/log"' });
+  }
+  if (groups.length === 0 || groups.includes('')) {
+    for (const [resource, why] of CREATE_IS_PRIVILEGE) {
+      if (resources.includes(resource) && verbs.includes('create')) problems.push({ field: 'verbs', value: 'create', problem: `on ${resource} ${why}`, fix: `drop "create" on ${resource}; a workload that starts pods or mints tokens is an operator, reviewed as one` });
+    }
   }
   if (resources.includes('secrets') && (groups.length === 0 || groups.includes(''))) {
     const reading = verbs.filter(v => READS_ALL_SECRETS.has(v));
@@ -89,14 +104,23 @@ export function rbacRuleProblems(rule: RbacPolicyRule): RbacRuleProblem[] {
 }
 
 const ROLE_KINDS = new Set(['Role', 'ClusterRole']);
+const BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
+// Kubernetes' built-in user-facing ClusterRoles (RBAC "User-facing roles"): each grants far more than a workload needs
+const BUILT_IN_ROLES = new Map([
+  ['cluster-admin', 'every right on every resource'],
+  ['admin', 'every right in the namespace, Roles and RoleBindings included'],
+  ['edit', 'read and write on most objects of the namespace, Secrets and pods/exec included'],
+]);
 
 /**
  * HARDENED-17: Roles and ClusterRoles grant least privilege: no wildcards, no escalate, bind or
- * impersonate, no list or watch of Secrets, no pods/exec, attach or portforward, no nodes/proxy,
- * no minting of ServiceAccount tokens, no resourceNames on verbs they cannot restrict.
+ * impersonate, no list or watch of Secrets, no pods/exec, attach, portforward, proxy or
+ * ephemeral containers, no nodes/proxy, no minting of ServiceAccount tokens or certificates, no
+ * creating pods or Secrets, no resourceNames on verbs they cannot restrict; and no binding to the
+ * built-in cluster-admin, admin, edit or system: ClusterRoles.
  *
  * Implements: CIS Kubernetes Benchmark 5.1.2 "Minimize access to secrets", 5.1.3 "Minimize
- * wildcard use in Roles and ClusterRoles", 5.1.8 "Limit use of the Bind, Impersonate and Escalate
+ * wildcard use in Roles and ClusterRoles", 5.1.4 "Minimize access to create pods", 5.1.8 "Limit use of the Bind, Impersonate and Escalate
  * permissions in the Kubernetes cluster", 5.1.10 "Minimize access to the proxy sub-resource of
  * nodes", 5.1.13 "Minimize access to the service account token creation"; NSA/CISA
  * Authentication and authorization / Role-based access control.
@@ -108,17 +132,25 @@ export const rbacLeastPrivilege: Rule = {
   summary: 'Roles and ClusterRoles grant named resources and verbs only: no wildcards, no escalation, no Secret listing, no exec or tunnels, no token minting.',
   explanation: 'A Role is what a stolen ServiceAccount token is worth. Wildcards grant every API added later; escalate, bind and impersonate turn a narrow Role into cluster-admin; list or watch on Secrets reads every credential of the namespace; pods/exec, attach and portforward are a shell and a tunnel past the NetworkPolicies; nodes/proxy reaches the kubelet; serviceaccounts/token mints other identities.',
   fix: 'grant explicit API groups, resources and verbs, with resourceNames where the verb allows it (workload.grantApi checks the same at construction)',
-  appliesTo: 'Role and ClusterRole objects (rbac.authorization.k8s.io)',
+  appliesTo: 'Role, ClusterRole, RoleBinding and ClusterRoleBinding objects (rbac.authorization.k8s.io)',
   references: [
     cis('5.1.2', 'Minimize access to secrets'),
     cis('5.1.3', 'Minimize wildcard use in Roles and ClusterRoles'),
+    cis('5.1.4', 'Minimize access to create pods'),
     cis('5.1.8', 'Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster'),
     cis('5.1.10', 'Minimize access to the proxy sub-resource of nodes'),
     cis('5.1.13', 'Minimize access to the service account token creation'),
     nsa('Authentication and authorization / Role-based access control'),
   ],
   evaluate(object: KubeObject) {
-    if (!ROLE_KINDS.has(String(object.kind)) || apiGroup(object.apiVersion) !== 'rbac.authorization.k8s.io') return NOT_APPLICABLE;
+    if (apiGroup(object.apiVersion) !== 'rbac.authorization.k8s.io') return NOT_APPLICABLE;
+    if (BINDING_KINDS.has(String(object.kind))) {
+      const ref = (object.roleRef ?? {}) as { kind?: string; name?: string };
+      const role = typeof ref.name === 'string' ? ref.name : '';
+      const why = ref.kind === 'ClusterRole' ? (BUILT_IN_ROLES.get(role) ?? (role.startsWith('system:') ? 'a role Kubernetes keeps for its own components' : undefined)) : undefined;
+      return judge(why ? [{ message: `binds the built-in ClusterRole "${role}": ${why}`, path: 'roleRef.name', fix: 'bind a Role with the rules the subjects need (workload.grantApi writes one)' }] : []);
+    }
+    if (!ROLE_KINDS.has(String(object.kind))) return NOT_APPLICABLE;
     const rules = Array.isArray(object.rules) ? object.rules as RbacPolicyRule[] : [];
     const violations: RuleViolation[] = [];
     rules.forEach((rule, i) => {

@@ -4,6 +4,8 @@
  * an exception covers is a result with an accepted in-source suppression and the reason as its
  * justification). Microsoft's SARIF Multitool validates the output in test/cli.
  */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { fails, objectLabel, type CheckFinding, type FailOn, type ObjectResult } from '../check-result';
 import { isAbsoluteUrl } from './help-link';
 import type { RuleDescription } from './rule-descriptions';
@@ -24,12 +26,21 @@ export interface SarifOptions {
   readonly rules: ReadonlyMap<string, RuleDescription>;
   /** Which findings are SARIF `error`s; the others are `warning`s. @default 'error' */
   readonly failOn?: FailOn;
+  /** The directory file names are relative to. @default - process.cwd() */
+  readonly cwd?: string;
 }
 
-/** A file name as a SARIF artifact URI: relative, `/`-separated, percent-encoded; standard input as `stdin`. */
-function artifactUri(file: string): string {
-  const plain = file === '<stdin>' ? 'stdin' : file.replace(/\\/g, '/').replace(/^\.\//, '');
-  return plain.split('/').map(encodeURIComponent).join('/');
+/**
+ * A file name as a SARIF artifact URI: relative to `cwd` (where code scanning resolves it against
+ * the checkout), `/`-separated and percent-encoded, when the file is inside `cwd`; else an
+ * absolute `file://` URL; standard input as `stdin`.
+ */
+function artifactUri(file: string, cwd: string): string {
+  if (file === '<stdin>') return 'stdin';
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return pathToFileURL(absolute).href;
+  return relative.split(path.sep).map(encodeURIComponent).join('/');
 }
 
 /** `image-digest` and `runAsNonRoot` as SARIF's friendly names want them: `ImageDigest`, `RunAsNonRoot`. */
@@ -65,7 +76,7 @@ export function formatSarif(results: readonly ObjectResult[], options: SarifOpti
     level: fails(f, failOn) ? 'error' : 'warning',
     message: { text: `${objectLabel(r)}: ${f.message} (${f.path}). Fix: ${f.fix.replace(/\.+$/, '')}.` },
     locations: [{
-      physicalLocation: { artifactLocation: { uri: artifactUri(r.file) }, region: { startLine: r.line } },
+      physicalLocation: { artifactLocation: { uri: artifactUri(r.file, options.cwd ?? process.cwd()) }, region: { startLine: r.line } },
       logicalLocations: [{ fullyQualifiedName: `${objectLabel(r)}/${f.path}`, kind: 'object' }],
     }],
     ...(suppressed ? { suppressions: f.exceptedBy.map(e => ({ kind: 'inSource', status: 'accepted', justification: e.reason })) } : {}),
