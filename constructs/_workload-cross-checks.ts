@@ -4,7 +4,7 @@ import { AppModel, type IHardenedWorkload } from './app-model';
 import { FlowDirection, type IPeer, isPolicyHost, PeerKind, Protocol } from './connectivity';
 import { ContainerList, type HardenedPodTemplate } from './hardened-pod';
 import { meshIngressProblems } from './ingress-exposure';
-import { injectionOnAmbientPods } from './mesh/namespace-mesh';
+import { DataPlaneMode, injectionOnAmbientPods } from './mesh/namespace-mesh';
 
 // Private module: the cross-checks of one hardened workload against the finished app.
 
@@ -53,6 +53,7 @@ export function workloadCrossChecks(w: CrossCheckedWorkload): string[] {
     if (injection) errors.push(injection);
   }
   errors.push(...checkFlowEnds(w, model));
+  errors.push(...hostEgressProblems(w, model));
   errors.push(...meshIngressProblems(w.ingressClasses, w.workload.namespaceName, model.namespace(w.workload.namespaceName)?.mesh?.mode));
   const listening = w.pod.containers(ContainerList.MAIN, ContainerList.SIDECAR).flatMap(c => (c.ports ?? []).map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.TCP })));
   for (const flow of model.connectivity.flowsOf(w.workload, FlowDirection.INGRESS)) {
@@ -109,5 +110,27 @@ function checkLimitRange(w: CrossCheckedWorkload, max: Readonly<Record<string, s
       }
     }
   });
+  return errors;
+}
+
+/**
+ * A host by name is reached only through a sidecar under the mesh's REGISTRY_ONLY: from an
+ * ambient namespace (ztunnel ignores REGISTRY_ONLY, istio/istio#54281) or an unmeshed one,
+ * nothing narrows the egress, which the NetworkPolicy opens to every address; and the sidecar
+ * carries TCP only.
+ */
+function hostEgressProblems(w: CrossCheckedWorkload, model: AppModel): string[] {
+  const errors: string[] = [];
+  const mode = model.namespace(w.workload.namespaceName)?.mesh?.mode;
+  for (const flow of model.connectivity.flowsOf(w.workload, FlowDirection.EGRESS)) {
+    const to = flow.to.toPeerSelector();
+    if (to.kind !== PeerKind.HOST) continue;
+    if (mode !== DataPlaneMode.SIDECAR) {
+      errors.push(`allowTo: Peer.host(${JSON.stringify(to.host)}) is called from ${mode === DataPlaneMode.AMBIENT ? `the ambient namespace "${w.workload.namespaceName}": ztunnel does not enforce the mesh's REGISTRY_ONLY (istio/istio#54281)` : `namespace "${w.workload.namespaceName}", which is not in the mesh`}, so nothing would narrow the egress to that host, and the NetworkPolicy opens its ports to every address. Fix: put the namespace in the mesh with NamespaceMesh.sidecar(), or declare the host's addresses with Peer.ipBlock(...).`);
+    }
+    for (const p of flow.ports.filter(x => x.protocol !== Protocol.TCP)) {
+      errors.push(`allowTo: port ${p} to Peer.host(${JSON.stringify(to.host)}) is not TCP, and a host by name is reached through the sidecar, which carries TCP only. Fix: declare the TCP ports the host serves.`);
+    }
+  }
   return errors;
 }

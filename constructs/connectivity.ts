@@ -126,6 +126,10 @@ export class ConnectivityGraph {
       throw new HardenedInputError(declaredBy, `${field}.peer`, fromSel.key, 'connects two peers that this blueprint does not own, so no policy can be written',
         'declare flows between a hardened workload or namespace and another peer');
     }
+    if (fromSel.kind === PeerKind.HOST) {
+      throw new HardenedInputError(declaredBy, `${field}.peer`, fromSel.host, 'is a host by name as a client: a NetworkPolicy cannot admit traffic by the name of its source',
+        'declare the flow with allowTo(Peer.host(...)) from the workload that calls it; for traffic from outside use Peer.ipBlock');
+    }
     if (toSel.kind === PeerKind.IP_BLOCK && fromSel.kind === PeerKind.IP_BLOCK) {
       throw new HardenedInputError(declaredBy, `${field}.peer`, toSel.cidr, 'connects two IP blocks', 'one side of a flow must be a workload or namespace');
     }
@@ -242,7 +246,19 @@ function mergePorts(ports: readonly Port[]): Port[] {
   return [...byKey.values()].sort((a, b) => (a.protocol === b.protocol ? a.port - b.port || (a.endPort ?? 0) - (b.endPort ?? 0) : a.protocol < b.protocol ? -1 : 1));
 }
 
+/** A host name as a ServiceEntry takes it: a DNS name of two labels or more, optionally with one leading `*.` label. */
+const HOST_NAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 function validatePeer(scope: IConstruct, field: string, peer: PeerSelector): PeerSelector {
+  if (peer.kind === PeerKind.HOST) {
+    const host = peer.host ?? '';
+    if (host.length > 253 || !HOST_NAME.test(host)) {
+      const problem = host.includes('*') ? 'has a wildcard Istio does not accept in a ServiceEntry host (only one leading "*." label, e.g. "*.example.com")'
+        : /^[0-9.:]+$/.test(host) ? 'is an IP address, not a host name' : 'is not a lowercase DNS name of two labels or more';
+      throw new HardenedInputError(scope, `${field}.host`, host, problem, /^[0-9.:]+$/.test(host) ? `use Peer.ipBlock("${host}/32")` : 'name the host as clients resolve it, e.g. "api.stripe.com"');
+    }
+    return peer;
+  }
   if (peer.kind === PeerKind.IP_BLOCK) {
     v.cidr(scope, `${field}.cidr`, peer.cidr ?? '');
     (peer.except ?? []).forEach((e, i) => v.exceptBlock(scope, `${field}.except[${i}]`, e, peer.cidr!));
@@ -256,6 +272,8 @@ function validatePeer(scope: IConstruct, field: string, peer: PeerSelector): Pee
 
 /** The NetworkPolicy peer (`from`/`to` element) that selects `peer`; namespace and pods AND in one element. */
 export function networkPolicyPeer(peer: PeerSelector): Record<string, unknown> {
+  // a NetworkPolicy cannot name a host: every address, and the client's sidecar narrows it to the registry
+  if (peer.kind === PeerKind.HOST) return { ipBlock: { cidr: '0.0.0.0/0' } };
   if (peer.kind === PeerKind.IP_BLOCK) {
     return { ipBlock: { cidr: peer.cidr, ...(peer.except && peer.except.length > 0 ? { except: [...peer.except] } : {}) } };
   }

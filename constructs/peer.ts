@@ -12,6 +12,11 @@ export enum PeerKind {
   PODS = 'pods',
   /** Addresses outside the cluster, as a CIDR block. */
   IP_BLOCK = 'ipBlock',
+  /**
+   * A host outside the cluster by its DNS name, for meshed (sidecar) clients: a ServiceEntry
+   * makes it known to the client's proxy, which under `REGISTRY_ONLY` reaches declared hosts only.
+   */
+  HOST = 'host',
 }
 
 /**
@@ -62,6 +67,11 @@ export interface PeerSelector {
    * @default []
    */
   readonly except?: readonly string[];
+  /**
+   * The DNS name of a HOST peer (`api.stripe.com`, or `*.example.com`).
+   * @default - not a host
+   */
+  readonly host?: string;
   /**
    * How the peer's pods join the mesh, for peers this blueprint does not own (the mode of owned
    * peers is their namespace's `mesh` option).
@@ -125,6 +135,19 @@ export class Peer {
     const dataPlane = options.dataPlane ?? PeerDataPlane.SIDECAR;
     const key = `2/${namespace}/${sorted}${serviceAccount !== undefined ? `@${serviceAccount}` : ''}`;
     return { toPeerSelector: () => ({ kind: PeerKind.PODS, key, namespace, podLabels, ...(serviceAccount !== undefined ? { serviceAccount } : {}), dataPlane }) };
+  }
+
+  /**
+   * A host outside the cluster by its DNS name, e.g. `Peer.host('api.stripe.com')`, as the
+   * destination of `allowTo` from a workload in a sidecar-mode mesh namespace: the mesh layer
+   * writes a ServiceEntry (MESH_EXTERNAL, visible to the client's namespace only), and under
+   * the mesh's `outboundTrafficPolicy: REGISTRY_ONLY` the client's sidecar reaches declared
+   * hosts only. The NetworkPolicy cannot name a host: it opens the flow's ports to every address
+   * (see docs/mesh.md, "Egress to named hosts", for what is and is not enforced). A leading
+   * `*.` label matches the subdomains (resolved by SNI, not DNS).
+   */
+  public static host(name: string): IPeer {
+    return { toPeerSelector: () => ({ kind: PeerKind.HOST, key: `4/${name}`, host: name, dataPlane: PeerDataPlane.NONE }) };
   }
 
   /** The cluster DNS pods (`k8s-app: kube-dns` in `kube-system`), which are not in the mesh. */

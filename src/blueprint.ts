@@ -78,6 +78,8 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
     autoscaling: { minReplicas: 2, maxReplicas: 10 },
   });
   web.exposeViaGateway(gateway, { hostnames: ['shop.example.com'] });
+  // the payment provider, by name: a ServiceEntry for storefront, reached through web's sidecar under REGISTRY_ONLY
+  web.allowTo(Peer.host('api.stripe.com'), { ports: [Port.tcp(443)] });
 
   const backendChart = new Chart(app, 'backend-workloads', { namespace: backend.name });
   const api = new HardenedDeployment(backendChart, 'api', {

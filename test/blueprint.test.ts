@@ -54,7 +54,7 @@ describe('default blueprint', () => {
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual({
       AuthorizationPolicy: 7, ConfigMap: 1, CronJob: 1, Deployment: 3, Gateway: 1, HTTPRoute: 2, HorizontalPodAutoscaler: 1, Job: 1, LimitRange: 4, Namespace: 4,
-      NetworkPolicy: 20, PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 4, Role: 1, RoleBinding: 1, RuntimeClass: 1, Service: 4, ServiceAccount: 6, StatefulSet: 1,
+      NetworkPolicy: 20, PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 4, Role: 1, RoleBinding: 1, RuntimeClass: 1, Service: 4, ServiceAccount: 6, ServiceEntry: 1, StatefulSet: 1,
     });
   });
 

@@ -10,6 +10,7 @@ import { diffAdmission } from './admission';
 import { workloadIdentity } from './identity';
 import { diffExceptions } from './exceptions';
 import { diffGatewayEntryPoints } from './gateway';
+import { diffOutsideHosts } from './outside-hosts';
 import { compareItems, DiffEffect, DiffItem, SecurityDiff } from './model';
 import { diffNamespaces, diffRbac, diffWorkloads } from './posture';
 import { diffReachability } from './reachability';
@@ -68,6 +69,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     ...diffSupplyChain(before, after, identity),
     ...diffExceptions(before, after, identity, options.today),
     ...diffAdmission(before, after),
+    ...diffOutsideHosts(before, after),
     ...diffGatewayEntryPoints(before, after),
   ].sort(compareItems);
   const counts: Record<DiffEffect, number> = { opens: 0, tightens: 0, neutral: 0 };

@@ -50,7 +50,8 @@ export interface DiffItem {
    * `registry`, `exception-added`, `exception-removed`, `exception-reason`, `admission-removed`,
    * `admission-added`, `admission-action`, `admission-failure-policy`, `admission-changed`,
    * `layer-opens` (one layer alone admits more, while another still refuses the connection),
-   * `layer-tightens` (one layer alone admits less, end to end unchanged).
+   * `layer-tightens` (one layer alone admits less, end to end unchanged), `outside-host-added`,
+   * `outside-host-removed` (the mesh registry of destinations outside the cluster).
    */
   readonly change: string;
   /**

@@ -6,6 +6,7 @@
 import type { KubeObject } from '../../policy/kube-object';
 import { renderAdmissionPosture } from './admission-posture';
 import { renderApiAccess } from './api-permissions';
+import { renderOutsideHosts } from './outside-hosts';
 import { renderEntryPoints } from './entry-points';
 import { renderTopRisks } from './top-risks';
 import { renderGatewayEntryPoints } from './gateway-entry-points';
@@ -303,6 +304,8 @@ export function renderSecurityReport(objects: readonly KubeObject[], options: Se
   out.push(...renderNamespaces(objects, matrix, rootNs, dataPlane), '');
   const apiAccess = renderApiAccess(objects);
   if (apiAccess.length > 0) out.push(...apiAccess, '');
+  const outside = renderOutsideHosts(objects);
+  if (outside.length > 0) out.push(...outside, '');
   const admission = renderAdmissionPosture(objects);
   if (admission.length > 0) out.push(...admission, '');
   if (options.findings !== undefined || options.exceptions !== undefined) out.push(...renderFindings(options), '');

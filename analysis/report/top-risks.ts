@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../../policy/kube-object';
 import { permissionsBySubject, permText } from './api-permissions';
+import { hostsReachableFrom } from './outside-hosts';
 import { extractEntryPoints } from './entry-points';
 import { extractGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
@@ -88,6 +89,13 @@ export function topRisks(objects: readonly KubeObject[], matrix: ReachabilityMat
       if (f.peer.type === 'ipBlock' && PROBE_SOURCES.has(f.peer.cidr)) continue; // the node, not the outside
     }
     if (f.peer.type === 'selector') continue; // inside the cluster, only not among the inputs (kube-dns, istiod)
+    const everywhere = f.peer.type === 'any' || f.peer.cidr === '0.0.0.0/0' || f.peer.cidr === '::/0';
+    const named = f.direction === 'egress' && everywhere && Array.isArray(f.ports)
+      ? [...new Set(f.ports.filter(p => typeof p.port === 'number').flatMap(p => hostsReachableFrom(objects, f.workload.namespace, p.port as number)))].sort(compareStrings) : [];
+    if (named.length > 0) {
+      outside.push({ risk: 'Egress to hosts by name', where: `${label(f.workload)} → ${named.map(code).join(', ')} (the NetworkPolicy allows any address on ${formatPorts(f.ports)})`, why: 'only the sidecar narrows it to these hosts (REGISTRY_ONLY)' });
+      continue;
+    }
     const peer = f.peer.type === 'any' ? 'any address' : f.peer.cidr;
     const where = f.direction === 'egress' ? `${code(`${f.workload.namespace}/${f.workload.name}`)} → ${peer}` : `${peer} → ${code(`${f.workload.namespace}/${f.workload.name}`)}`;
     outside.push({ risk: f.direction === 'egress' ? 'Egress to outside the cluster' : 'Ingress from outside the cluster', where: `${where} on ${formatPorts(f.ports)}`, why: f.peer.type === 'any' ? 'not isolated: any address' : f.direction === 'egress' ? 'traffic leaves the cluster' : 'traffic enters from outside' });

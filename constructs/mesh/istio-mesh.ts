@@ -105,7 +105,8 @@ export class IstioMesh extends Construct implements IMeshInstallation {
   /**
    * The install values (istiod Helm chart) this blueprint relies on, for the app's Istio version:
    * the Istio CNI plugin instead of the privileged `istio-init` container, the trust domain and
-   * root namespace, from Istio 1.28 `global.proxy.seccompProfile: RuntimeDefault` for the
+   * root namespace, `outboundTrafficPolicy: REGISTRY_ONLY` (sidecars reach Services and the
+   * ServiceEntries the mesh layer writes for declared outside flows, nothing else), from Istio 1.28 `global.proxy.seccompProfile: RuntimeDefault` for the
    * injected containers (older lines inherit the pod-level profile our pods always set), and with
    * sidecars on Kubernetes 1.29+ `ENABLE_NATIVE_SIDECARS` (the proxy as a native sidecar: Jobs
    * complete, init containers and app start wait for it).
@@ -117,7 +118,8 @@ export class IstioMesh extends Construct implements IMeshInstallation {
     const nativeSidecars = model.kubernetesMinor >= KUBERNETES_FEATURES.nativeSidecars && model.namespaces.some(ns => ns.mesh?.mode === DataPlaneMode.SIDECAR);
     return {
       ...(ambient ? { profile: 'ambient' } : {}),
-      meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain },
+      // sidecars reach only what the registry holds: Services, and the ServiceEntries of declared outside flows
+      meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
       pilot: { cni: { enabled: true }, ...(nativeSidecars ? { env: { ENABLE_NATIVE_SIDECARS: 'true' } } : {}) },
       ...(istio.proxySeccompProfileValue ? { global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } } } : {}),
     };

@@ -8,6 +8,7 @@ import { denyAllAuthorizationPolicy, HostAuthorizationPolicy, MeshAllowRule, Mes
 import { strictPeerAuthentication } from './peer-authentication';
 import { DataPlaneMode } from './namespace-mesh';
 import { isMeshProxyPeer } from './mesh-proxy-peer';
+import { writeEgressRegistry } from './egress-registry';
 
 /** The app's mesh installation (its `IstioMesh`), as the mesh layer reads it. */
 export interface IMeshInstallation extends IConstruct {
@@ -143,6 +144,7 @@ export class MeshLayer implements IModelLayer {
     for (const flow of declared) {
       if (usesHbone(flow, modeOf)) graph.addTransportPorts(flow, [Port.tcp(defaults.hbonePort)]);
     }
+    writeEgressRegistry(model, declared, flow => modeOf(flow.from, 'client'));
   }
 }
 

@@ -12,6 +12,9 @@ import { celEnvironment, toCelValue } from '../admission/_cel-engine';
 /** The Istio security CRDs the typed classes were generated from (unchanged upstream documents). */
 export const ISTIO_CRDS_FILE = path.join(__dirname, '..', '..', 'constructs', 'imports', 'istio', 'security-crds.yaml');
 
+/** All of Istio's CRDs, copied unchanged from upstream (test/fixtures/crds/istio; CI compares them with ../shared). */
+export const ISTIO_ALL_CRDS_FILE = path.join(__dirname, '..', 'fixtures', 'crds', 'istio', 'customresourcedefinitions.gen.yaml');
+
 /** The Gateway API v1.5.1 CRDs, copied unchanged from upstream (test/fixtures/crds/SOURCES.md). */
 export const GATEWAY_API_CRD_FILES = ['gateways', 'httproutes', 'grpcroutes', 'referencegrants']
   .map(n => path.join(__dirname, '..', 'fixtures', 'crds', 'gateway-api', `gateway.networking.k8s.io_${n}.yaml`));
@@ -68,6 +71,8 @@ function istioValidators(): Map<string, ValidateFunction> {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   validators = new Map();
   const docs = [ISTIO_CRDS_FILE, ...GATEWAY_API_CRD_FILES].flatMap(f => yaml.loadAll(fs.readFileSync(f, 'utf8')) as Crd[]);
+  // the networking CRDs the mesh layer writes (ServiceEntry), from Istio's full CRD file (unchanged upstream copy)
+  docs.push(...(yaml.loadAll(fs.readFileSync(ISTIO_ALL_CRDS_FILE, 'utf8')) as Crd[]).filter(d => d?.spec?.group === 'networking.istio.io' && d.spec.names.kind === 'ServiceEntry'));
   for (const doc of docs.filter(d => d?.spec?.versions)) {
     for (const v of doc.spec.versions) {
       validators.set(`${doc.spec.group}/${v.name} ${doc.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));

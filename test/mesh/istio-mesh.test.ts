@@ -44,8 +44,9 @@ describe('Istio objects against their CRDs', () => {
   ])('%s: every Istio object is valid; every other object is valid Kubernetes', (_, options) => {
     const objects = synthApp(meshedStorefront(options).app);
     const istio = objects.filter(isIstioObject);
-    // 1 mesh-wide + 3 namespaces x (PeerAuthentication, deny-all) + 4 servers' ALLOW policies
-    expect(istio.length).toBe(11);
+    // 1 mesh-wide + 3 namespaces x (PeerAuthentication, deny-all) + 4 servers' ALLOW policies,
+    // + with sidecars the ServiceEntry of the payment provider's address block (REGISTRY_ONLY)
+    expect(istio.length).toBe(options.mode === 'sidecar' ? 12 : 11);
     istio.forEach(validateAgainstIstioCrd);
     objects.filter(o => !isIstioObject(o)).forEach(validateAgainstKubernetesSchema);
   });
@@ -179,13 +180,13 @@ describe('IstioMesh and the mesh option of HardenedNamespace', () => {
       new HardenedNamespace(cluster, 'shop', { mesh });
       return m.installValues();
     };
-    expect(values('1.28')).toEqual({ meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } } });
+    expect(values('1.28')).toEqual({ meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }, pilot: { cni: { enabled: true } } });
     expect(values('1.36')).toEqual({
-      meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: 'true' } },
+      meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }, pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: 'true' } },
       global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     });
     expect(values('1.36', NamespaceMesh.ambient())).toEqual({
-      profile: 'ambient', meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local' }, pilot: { cni: { enabled: true } },
+      profile: 'ambient', meshConfig: { rootNamespace: 'istio-system', trustDomain: 'cluster.local', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }, pilot: { cni: { enabled: true } },
       global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } },
     });
     expect(values('1.28', NamespaceMesh.ambient())).toMatchObject({ profile: 'ambient' });

@@ -45,10 +45,10 @@ describe('version matrix', () => {
     expect(current.istio).toBe('1.31');
   });
 
-  test('both pairs: the same Istio objects, security.istio.io/v1, valid against the CRDs; pods pass restricted', () => {
+  test('both pairs: the same Istio objects, security.istio.io/v1 (and the ServiceEntry, networking.istio.io/v1), valid against the CRDs; pods pass restricted', () => {
     for (const { objects } of [old, current]) {
       const istio = objects.filter(isIstioObject);
-      expect(istio.map(o => o.apiVersion)).toEqual(Array(11).fill('security.istio.io/v1'));
+      expect(istio.map(o => o.apiVersion).sort()).toEqual(['networking.istio.io/v1', ...Array(11).fill('security.istio.io/v1')]);
       istio.forEach(validateAgainstIstioCrd);
       for (const o of objects.filter(x => podTemplateOf(x) !== undefined)) expect(checkPodSecurity(o, 'restricted', 'latest')).toEqual([]);
     }
