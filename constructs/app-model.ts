@@ -3,7 +3,7 @@ import { ConnectivityGraph, FlowDirection } from './connectivity';
 import { HardenedInputError } from './errors';
 import { DEFAULT_KUBERNETES_VERSION, kubernetesEndOfLifeWarning, parseKubernetesVersion } from './kubernetes-version';
 import { istioFeatures, IstioFeatures } from './mesh/istio-version';
-import { HARDENED_PACK, rulePackProblems, todayUtc, type RulePack } from '../policy';
+import { HARDENED_PACK, rulePackProblems, todayUtc, type KubeObject, type RulePack } from '../policy';
 import type { IHardenedNamespace, IHardenedWorkload, IPolicyException } from './model-entries';
 
 export type { IHardenedNamespace, IHardenedWorkload, IPolicyException, WorkloadResourceUsage } from './model-entries';
@@ -24,6 +24,12 @@ export interface IModelLayer {
   readonly name: string;
   /** Creates the layer's constructs. Runs once per synth, after every user construct exists. */
   prepare(model: AppModel): void;
+  /**
+   * Checks the final objects (rendered once, laid out), after the policy pass; returns errors,
+   * `[construct path] message`, and may record warnings (`AppModel.warn`).
+   * @default - no check
+   */
+  checkFinal?(model: AppModel, objects: readonly { readonly object: KubeObject; readonly path: string }[]): string[];
 }
 
 /** Marks the root construct that owns an {@link AppModel} (a `HardenedApp`). */
@@ -243,6 +249,16 @@ export class AppModel {
   /** Adds a layer that derives objects from the model at synth. */
   public addLayer(layer: IModelLayer): void {
     this.layers.push(layer);
+  }
+
+  /** The errors of every layer's {@link IModelLayer.checkFinal} on the final objects, in layer order. */
+  public checkFinal(objects: readonly { readonly object: KubeObject; readonly path: string }[]): string[] {
+    return this.layers.flatMap(l => l.checkFinal?.(this, objects) ?? []);
+  }
+
+  /** The layer named `name`, if one was added. */
+  public layerNamed(name: string): IModelLayer | undefined {
+    return this.layers.find(l => l.name === name);
   }
 
   /** The layer named `name`, added from `create` on first use (e.g. the mesh layer). */

@@ -162,6 +162,8 @@ export class HardenedApp extends App implements IModelRoot {
     if (limits.length > 0) throw new SynthValidationError(limits, 'Synthesis failed with the following errors');
     const denied = this.admission?.selfCheck(placed.map(p => ({ object: p.object, path: p.apiObject.node.path }))) ?? [];
     if (denied.length > 0) throw new SynthValidationError(denied, 'The app\'s own admission policies would deny it');
+    const layerErrors = this.model.checkFinal(placed.map(p => ({ object: p.object, path: p.apiObject.node.path })));
+    if (layerErrors.length > 0) throw new SynthValidationError(layerErrors, 'Synthesis failed with the following errors');
     for (const w of [...this.model.warnings, ...policy.warnings]) console.warn(`warning: ${w}`);
 
     const yaml = serializeDocuments(placed.map(p => p.object));

@@ -72,3 +72,7 @@ export {
   admissionObjectName, type AdmissionProps, constraintKind, DEFAULT_EXCLUDED_NAMESPACES, imagesOf,
   SCAN_GATE_FILE, type ScanGateProps, scanGateReporter,
 } from './admission';
+export {
+  IMAGE_SIGNATURES_LAYER, type ImageAuthority, ImageSignatures, type ImageSignaturesProps, type KeylessIdentity,
+  SIGSTORE_INCLUDE_LABEL, SignatureAction, SignatureEngine, SignatureTrust, UncoveredImages,
+} from './image-signatures';

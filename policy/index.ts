@@ -37,6 +37,7 @@ export {
   podSecurityAdmissionRules, registryPrefix, ruleAdmissionRules, ruleParameters, validatingPolicyVariables,
 } from './admission';
 export {
-  allowedRegistriesPack, evaluateScanGate, imageDigestOf, imageRepository, type ScanAllowance,
+  allowedRegistriesPack, coveringPrefixes, evaluateScanGate, imageDigestOf, imageRepository, isUnderPrefix,
+  type RegistryDisagreement, registryDisagreement, type ScanAllowance,
   type ScanGateOptions, type ScanGateResult, TRIVY_SEVERITIES, type TrivyReport, type TrivySeverity,
 } from './supply-chain';

@@ -4,7 +4,7 @@ import { Probe } from 'cdk8s-plus-28';
 import {
   ContainerImage, EnvValueFrom, GatewayTls, HardenedApp, HardenedContainerProps, HardenedContainerResources, HardenedCronJob, HardenedDeployment,
   HardenedGateway, HardenedJob, HardenedNamespace, HardenedStatefulSet, IstioMesh, KubernetesApiServer, NamespaceMesh, Peer, PeerDataPlane, Port, PolicyException, RESTRICTED_DEFAULTS,
-  SandboxRuntime, SandboxRuntimeClass,
+  SandboxRuntime, SandboxRuntimeClass, ImageSignatures, SignatureTrust,
 } from 'cdk8s-hardened';
 
 /**
@@ -16,6 +16,16 @@ export function exampleImage(name: string): ContainerImage {
   const digest = createHash('sha256').update(name).digest('hex');
   return ContainerImage.fromDigest(`registry.example.com/storefront/${name}@sha256:${digest}`);
 }
+
+/** Who signs the images of the shop's registry: its release workflow on GitHub Actions, keyless (Sigstore's Fulcio and Rekor), for tags v<semver>. */
+export const STOREFRONT_RELEASES = {
+  name: 'storefront-releases',
+  images: ['registry.example.com'],
+  trust: SignatureTrust.keyless({
+    issuer: 'https://token.actions.githubusercontent.com',
+    subjectRegExp: '^https://github\\.com/example/storefront/\\.github/workflows/release\\.yml@refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+$',
+  }),
+};
 
 /** Requests and limits of a small service. */
 const SMALL: HardenedContainerResources = { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } };
@@ -58,6 +68,9 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
   // Istio 1.31 (the newest line for Kubernetes 1.36): mesh-wide STRICT mTLS; storefront with
   // sidecars, backend and data (a Job, a CronJob) in ambient mode, which also runs them on 1.28.
   new IstioMesh(cluster, 'mesh', { monitoring: PROMETHEUS });
+  // signed images only: every image of the shop comes from its registry, signed keyless by its
+  // release workflow (a stand-in identity, like the example digests); policy-controller enforces it
+  new ImageSignatures(cluster, 'signatures', { authorities: [STOREFRONT_RELEASES] });
   const storefront = new HardenedNamespace(cluster, 'storefront', { mesh: NamespaceMesh.sidecar() });
   const backend = new HardenedNamespace(cluster, 'backend', { mesh: NamespaceMesh.ambient() });
   const data = new HardenedNamespace(cluster, 'data', {

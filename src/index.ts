@@ -50,6 +50,8 @@ export {
   IpFamily, IstioMesh, type IstioMeshProps, NamespaceMesh, type NamespaceMeshSidecarOptions, DataPlaneMode,
   AdmissionAction, AdmissionEngine, type AdmissionProps, ADMISSION_RULE_LABEL, DEFAULT_EXCLUDED_NAMESPACES,
   scanGateReporter, type ScanGateProps, SCAN_GATE_FILE,
+  ImageSignatures, type ImageSignaturesProps, type ImageAuthority, SignatureTrust, type KeylessIdentity,
+  SignatureEngine, SignatureAction, UncoveredImages, SIGSTORE_INCLUDE_LABEL,
 } from '../constructs';
 
 // --- the policy engine: plain Kubernetes objects in, findings out

@@ -3,6 +3,7 @@ import { buildDefaultBlueprint } from '../src/blueprint';
 import { synthApp, testApp } from './support/manifests';
 import { validateAgainstKubernetesSchema } from './support/schema';
 import { isGatewayApiObject, isIstioObject, UNEVALUATED_CEL_RULES, validateAgainstIstioCrd } from './mesh/_support';
+import { isSignaturePolicy, validateAgainstSignatureCrd } from './support/signature-crds';
 import { KubeObject } from '../policy/kube-object';
 
 function blueprint(): KubeObject[] {
@@ -18,12 +19,12 @@ describe('default blueprint', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('every object is valid against the Kubernetes schema, and every Istio and Gateway API object against its CRD', () => {
+  test('every object is valid against the Kubernetes schema, every Istio and Gateway API object and every signature policy against its CRD', () => {
     expect(objects.length).toBeGreaterThan(30);
     expect(objects.filter(isGatewayApiObject).map(o => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`).sort()).toEqual([
       'Gateway edge/public', 'HTTPRoute edge/public-https-redirect', 'HTTPRoute storefront/web-public',
     ]);
-    objects.forEach(o => (isIstioObject(o) || isGatewayApiObject(o) ? validateAgainstIstioCrd(o) : validateAgainstKubernetesSchema(o)));
+    objects.forEach(o => (isIstioObject(o) || isGatewayApiObject(o) ? validateAgainstIstioCrd(o) : isSignaturePolicy(o) ? validateAgainstSignatureCrd(o) : validateAgainstKubernetesSchema(o)));
     // cel-js cannot evaluate these HTTPRoute rules (has() on an indexed element); the real API server judges them (test/cluster/_gateway.ts)
     expect([...UNEVALUATED_CEL_RULES].sort()).toEqual([
       'When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
@@ -53,7 +54,7 @@ describe('default blueprint', () => {
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual({
-      AuthorizationPolicy: 7, ConfigMap: 1, CronJob: 1, Deployment: 3, Gateway: 1, HTTPRoute: 2, HorizontalPodAutoscaler: 1, Job: 1, LimitRange: 4, Namespace: 4,
+      AuthorizationPolicy: 7, ClusterImagePolicy: 1, ConfigMap: 1, CronJob: 1, Deployment: 3, Gateway: 1, HTTPRoute: 2, HorizontalPodAutoscaler: 1, Job: 1, LimitRange: 4, Namespace: 4,
       NetworkPolicy: 20, PeerAuthentication: 4, PodDisruptionBudget: 3, ResourceQuota: 4, Role: 1, RoleBinding: 1, RuntimeClass: 1, Service: 4, ServiceAccount: 6, ServiceEntry: 1, StatefulSet: 1,
     });
   });

@@ -227,7 +227,7 @@ describe('HardenedApp renders once', () => {
       spy.mockClear();
       app.synth();
       const objects = app.node.findAll().filter(c => ApiObject.isApiObject(c));
-      expect(objects.length).toBe(71); // +the ServiceEntry of web's payment provider (api.stripe.com); two fewer NetworkPolicies with issue 18 (the ambient probe hole is per workload, on its probe ports); 59 before the Gateway: +edge (Namespace, quota, limits, 2 NetworkPolicies), +2 gateway NetworkPolicies, +ConfigMap, Gateway, 2 HTTPRoutes, -Ingress; +thumbnailer's API access (Role, RoleBinding, egress NetworkPolicy)
+      expect(objects.length).toBe(72); // +the ClusterImagePolicy of the blueprint's registry; +the ServiceEntry of web's payment provider (api.stripe.com); two fewer NetworkPolicies with issue 18 (the ambient probe hole is per workload, on its probe ports); 59 before the Gateway: +edge (Namespace, quota, limits, 2 NetworkPolicies), +2 gateway NetworkPolicies, +ConfigMap, Gateway, 2 HTTPRoutes, -Ingress; +thumbnailer's API access (Role, RoleBinding, egress NetworkPolicy)
       const renders = new Map<unknown, number>();
       for (const self of spy.mock.contexts) renders.set(self, (renders.get(self) ?? 0) + 1);
       expect(objects.filter(o => renders.get(o) !== 1).map(o => `${o.node.path}: ${renders.get(o) ?? 0}`)).toEqual([]);

@@ -12,3 +12,4 @@ export { digestImage, taggedImage } from './images';
 export { reason } from './reason';
 export { cronSchedule, timeZone } from './cron';
 export { absolutePath, mountKey } from './paths';
+export { anchoredRegExp, exactSubject, IMAGE_PREFIX, imagePrefix, oidcIssuer, publicKeyPem } from './signatures';

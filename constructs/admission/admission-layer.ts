@@ -79,6 +79,11 @@ export class AdmissionLayer implements IModelLayer {
     this.parameters = admissionParameters(scope, props);
   }
 
+  /** The registry allow-list (`allowedRegistries`), validated; undefined when there is none. */
+  public get allowedRegistries(): readonly string[] | undefined {
+    return this.parameters.allowedRegistries;
+  }
+
   /**
    * What the app's own policies would deny of the app's own pod-bearing objects (final JSON): the
    * cluster would then refuse the blueprint itself (a registry list without the blueprint's

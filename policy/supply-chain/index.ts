@@ -5,3 +5,4 @@ export {
 } from './trivy-gate';
 export { TRIVY_SEVERITIES, type TrivyReport, trivyReportProblems, type TrivySeverity } from './trivy-report';
 export { allowedRegistriesPack } from './registry-pack';
+export { coveringPrefixes, isUnderPrefix, type RegistryDisagreement, registryDisagreement } from './signature-coverage';

@@ -19,6 +19,7 @@ import { effectivePssVersion } from '../../policy/pss';
 import { buildDefaultBlueprint } from '../../src/blueprint';
 import { buildCluster } from '../../src/cluster/test-cluster';
 import { GATEKEEPER_BIN } from '../../src/cluster/gatekeeper-crds';
+import { signedImagesServerTests } from './_signed-images';
 import type { KubeClient, KubeJson } from '../../src/cluster/kube-client';
 import { ApplyPhase, phaseOf, readManifests, type ManifestObject } from '../../src/cluster/manifests';
 import { loadFixtures, ruleCorpus } from '../admission/_fixtures';
@@ -169,11 +170,11 @@ export function realServerSuite(minor: string): void {
     const client = useCluster(minor);
     let blueprint: ManifestObject[] = [];
 
-    test('the Istio, Gatekeeper and Gateway API CRDs are accepted and established', async () => {
+    test('the Istio, Gatekeeper, Gateway API, policy-controller and Kyverno CRDs are accepted and established', async () => {
       const { verdicts, rejected } = await applyAll(client(), fixtureCrds());
       expect(rejected).toEqual([]);
       expect(verdicts.length).toBeGreaterThan(20);
-      tally.push(`${minor}: ${verdicts.length} CRDs and policies of Istio, Gatekeeper and Gateway API accepted`);
+      tally.push(`${minor}: ${verdicts.length} CRDs and policies of Istio, Gatekeeper, Gateway API, policy-controller and Kyverno accepted`);
     }, 120_000);
 
     test('Pod Security Admission agrees with our checker on every upstream fixture, at the namespace\'s version as the server clamps it', async () => {
@@ -556,5 +557,6 @@ export function realServerSuite(minor: string): void {
     gatewayServerTests(minor, client);
     apiAccessServerTests(minor, client, tally);
     meshDataPlaneServerTests(minor, client);
+    signedImagesServerTests(minor, client, tally);
   });
 }

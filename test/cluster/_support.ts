@@ -61,10 +61,10 @@ export async function applyAll(client: KubeClient, objects: readonly ManifestObj
   return { verdicts, rejected: verdicts.filter(v => !v.accepted).map(verdictLine) };
 }
 
-/** The CRDs a blueprint needs: Istio, Gatekeeper (its own CRDs, not the match reference) and Gateway API, copied from ../shared/crds. */
+/** The CRDs a blueprint needs: Istio, Gatekeeper (its own CRDs, not the match reference), Gateway API, Sigstore policy-controller and Kyverno, copied from ../shared/crds. */
 export function fixtureCrds(): ManifestObject[] {
   const dir = path.join(ROOT, 'test', 'fixtures', 'crds');
-  return ['istio', 'gatekeeper', 'gateway-api'].flatMap(group => readManifests(path.join(dir, group))
+  return ['istio', 'gatekeeper', 'gateway-api', 'sigstore', 'kyverno'].flatMap(group => readManifests(path.join(dir, group))
     .filter(m => !m.file.startsWith('reference/'))
     .map(m => ({ ...m, file: `${group}/${m.file}` })));
 }
