@@ -143,7 +143,7 @@ function renderNamespaces(objects: readonly KubeObject[], matrix: ReachabilityMa
     const rows: string[][] = [];
     for (const w of workloads.filter((x) => x.namespace === ns.name)) {
       const images = imagesOf(w.podSpec)
-        .map((i) => `${code(i.image)}${i.pinned ? '' : ' ⚠️ no digest'}`)
+        .map((i) => `${code(shortDigest(i.image))}${i.pinned ? '' : ' ⚠️ no digest'}`)
         .join('<br>');
       const automount = automountOf(objects, w);
       const root = rootCapableContainers(w.podSpec);
@@ -212,6 +212,11 @@ function renderFindings(options: SecurityReportOptions): string[] {
     for (const e of exceptions) out.push(`- ${code(objectLabel(e))} — ${code(e.rule)}: ${indentContinuation(e.reason)}`);
   }
   return out;
+}
+
+/** `name@sha256:` and the first 12 hex digits of the digest (the manifests carry it whole): the table stays readable. */
+export function shortDigest(image: string): string {
+  return image.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, '@sha256:$1…');
 }
 
 /** Above this many workloads the report lists the allowed flows instead of drawing the N×N matrix. */
