@@ -12,6 +12,7 @@ import {
 } from '../policy';
 import { evaluateManifests } from './cli/manifest-policy';
 import { renderSecurityReport, type ReportException, type ReportFinding } from '../analysis/report';
+import { securityReportJson } from '../analysis/report/security-report-json';
 import type { ManifestObject } from './yaml-input';
 
 /** The file name of the report in the synth output directory. */
@@ -21,6 +22,11 @@ export const SECURITY_REPORT_FILE = 'SECURITY-REPORT.md';
 export interface BuildSecurityReportOptions {
   /** Whether to include the Mermaid diagram. Default `true`. */
   readonly mermaid?: boolean;
+  /**
+   * Also render the report as JSON (`BuiltSecurityReport.json`, `report --format json`).
+   * @default false
+   */
+  readonly json?: boolean;
   /**
    * The result of the policy pass over the objects of `items` (same indexes), computed once
    * elsewhere: synth passes `Synthesis.policy`. The exceptions listed are then those that covered
@@ -35,6 +41,8 @@ export interface BuildSecurityReportOptions {
 export interface BuiltSecurityReport {
   /** The Markdown report, ending with one newline. */
   readonly markdown: string;
+  /** The report as JSON (a `SecurityReportJson` document, ending with one newline), when `json` was asked for. */
+  readonly json?: string;
   /** The findings listed in the report (unsorted; the report sorts them). */
   readonly findings: readonly ReportFinding[];
   /** The exceptions listed in the report. */
@@ -154,7 +162,8 @@ export function buildSecurityReport(items: readonly ManifestObject[], options: B
   });
 
   const markdown = renderSecurityReport(objects, { findings, exceptions, mermaid: options.mermaid });
-  return { markdown, findings, exceptions, warnings: [...warnings] };
+  const json = options.json === true ? `${JSON.stringify(securityReportJson(objects, { findings, exceptions }), null, 2)}\n` : undefined;
+  return { markdown, ...(json !== undefined ? { json } : {}), findings, exceptions, warnings: [...warnings] };
 }
 
 /**

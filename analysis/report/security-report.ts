@@ -8,7 +8,7 @@ import { renderAdmissionPosture } from './admission-posture';
 import { renderApiAccess } from './api-permissions';
 import { renderOutsideHosts } from './outside-hosts';
 import { renderEntryPoints } from './entry-points';
-import { renderTopRisks } from './top-risks';
+import { renderTopRisks, type TopRiskInputs } from './top-risks';
 import { renderGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
 import { DiagramFlow, renderFlowDiagram } from './mermaid';
@@ -290,18 +290,30 @@ function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
  * Renders the Markdown security report for `objects` (synthesized Kubernetes objects).
  * Deterministic: the same objects and options always give byte-identical output.
  */
-export function renderSecurityReport(objects: readonly KubeObject[], options: SecurityReportOptions = {}): string {
+/** The reachability the report shows: NetworkPolicies, the Istio data plane and AuthorizationPolicies (when present). */
+export function reportReachability(objects: readonly KubeObject[], options: SecurityReportOptions = {}): { matrix: ReachabilityMatrix; dataPlane?: DataPlaneModel } {
   const rootNs = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
   const dataPlane = dataPlaneModel(objects, { rootNamespace: rootNs });
   const matrix = computeReachability(objects, { layers: options.layers ?? defaultLayers(objects, { rootNamespace: rootNs }), ...(dataPlane ? { dataPlane } : {}) });
+  return { matrix, ...(dataPlane ? { dataPlane } : {}) };
+}
+
+/** The findings no exception covers, and the exceptions, as the verdict reads them. */
+export function verdictInputs(options: SecurityReportOptions): TopRiskInputs {
+  const excepted = new Set((options.exceptions ?? []).map(exceptionKey));
+  return {
+    openFindings: (options.findings ?? []).filter(f => !excepted.has(exceptionKey(f))).map(f => `${code(objectLabel(f))}: [${f.rule}] ${f.message}`),
+    exceptions: (options.exceptions ?? []).map(e => ({ text: `[${e.rule}] ${code(objectLabel(e))}: ${e.reason}`, ...(e.expires !== undefined ? { expires: e.expires } : {}) })),
+  };
+}
+
+export function renderSecurityReport(objects: readonly KubeObject[], options: SecurityReportOptions = {}): string {
+  const rootNs = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;
+  const { matrix, dataPlane } = reportReachability(objects, options);
   const namespaces = extractNamespaces(objects);
   const out: string[] = [`# ${options.title ?? 'Security report'}`, ''];
   out.push(renderSummary(objects, matrix, namespaces.length, options), '');
-  const excepted = new Set((options.exceptions ?? []).map(exceptionKey));
-  out.push(...renderTopRisks(objects, matrix, {
-    openFindings: (options.findings ?? []).filter(f => !excepted.has(exceptionKey(f))).map(f => `${code(objectLabel(f))}: [${f.rule}] ${f.message}`),
-    exceptions: (options.exceptions ?? []).map(e => ({ text: `[${e.rule}] ${code(objectLabel(e))}: ${e.reason}`, ...(e.expires !== undefined ? { expires: e.expires } : {}) })),
-  }), '');
+  out.push(...renderTopRisks(objects, matrix, verdictInputs(options)), '');
   const entryPoints = renderEntryPoints(objects);
   if (entryPoints.length > 0) out.push(...entryPoints, '');
   const gatewayEntryPoints = renderGatewayEntryPoints(objects);

@@ -1,5 +1,5 @@
 /**
- * `cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]`
+ * `cdk8s-hardened report PATH... [--format markdown|json] [--out FILE] [--no-mermaid]`
  *
  * Reads manifests as `check` does and prints the Markdown security report that synth writes to
  * `dist/SECURITY-REPORT.md` (the same function, {@link buildSecurityReport}, renders both).
@@ -13,7 +13,7 @@ import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import type { CliIo, Subcommand } from './subcommand';
 
 /** Usage text of `report`. */
-export const REPORT_USAGE = `Usage: cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]
+export const REPORT_USAGE = `Usage: cdk8s-hardened report PATH... [--format markdown|json] [--out FILE] [--no-mermaid]
 
 Prints a Markdown security report of Kubernetes manifests: Pod Security labels and
 per-workload hardening per namespace, Pod Security Standards findings (at the level each
@@ -26,6 +26,9 @@ output directory it is the dist/SECURITY-REPORT.md that synth writes.
   PATH          YAML file, directory (searched recursively for *.yaml/*.yml,
                 skipping dot-directories and node_modules), or - for stdin
   --out FILE    write the report to FILE instead of standard output
+  --format F    markdown (default) or json (the same facts as data: verdict and
+                risks, entry points, API access, outside hosts, admission,
+                reachability, findings, exceptions)
   --no-mermaid  leave out the Mermaid diagram
   -h, --help    show this help
 
@@ -37,6 +40,8 @@ export interface ReportArgs {
   /** `--out FILE`, as given. */
   readonly out?: string;
   readonly mermaid: boolean;
+  /** `--format`: the Markdown report or its JSON document. */
+  readonly format: 'markdown' | 'json';
   readonly help: boolean;
 }
 
@@ -46,12 +51,12 @@ export interface ReportArgs {
  */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const parsed = parseCommandArgs(argv, {
-    options: { 'out': { type: 'string' }, 'no-mermaid': { type: 'boolean' } },
+    options: { 'out': { type: 'string' }, 'no-mermaid': { type: 'boolean' }, 'format': { type: 'string', choices: ['markdown', 'json'], default: 'markdown' } },
     positionals: { min: 1 },
     positionalName: 'PATH',
   });
   const out = parsed.values.out;
-  return { paths: parsed.positionals, ...(out !== undefined ? { out: String(out) } : {}), mermaid: parsed.values['no-mermaid'] !== true, help: parsed.help };
+  return { paths: parsed.positionals, ...(out !== undefined ? { out: String(out) } : {}), mermaid: parsed.values['no-mermaid'] !== true, format: parsed.values.format as 'markdown' | 'json', help: parsed.help };
 }
 
 /** The `report` subcommand. */
@@ -98,16 +103,17 @@ export const reportCommand: Subcommand = {
       }
       throw e;
     }
-    const report = buildSecurityReport(items, { mermaid: args.mermaid });
+    const report = buildSecurityReport(items, { mermaid: args.mermaid, json: args.format === 'json' });
+    const text = args.format === 'json' ? report.json! : report.markdown;
     for (const warning of report.warnings) {
       io.stderr(`cdk8s-hardened report: warning: ${warning}\n`);
     }
     if (args.out === undefined) {
-      io.stdout(report.markdown);
+      io.stdout(text);
       return EXIT_OK;
     }
     try {
-      fs.writeFileSync(path.resolve(io.cwd, args.out), report.markdown, 'utf8');
+      fs.writeFileSync(path.resolve(io.cwd, args.out), text, 'utf8');
     } catch (e) {
       return fail(`${args.out}: cannot write: ${(e as Error).message}`);
     }

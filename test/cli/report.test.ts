@@ -142,8 +142,8 @@ jest.setTimeout(60_000);
 
 describe('arguments', () => {
   test('flags in both forms; -- ends options; - is stdin', () => {
-    expect(parseReportArgs(['a', '--out', 'r.md', '--no-mermaid', 'b'])).toEqual({ paths: ['a', 'b'], out: 'r.md', mermaid: false, help: false });
-    expect(parseReportArgs(['--out=r.md', '-'])).toEqual({ paths: ['-'], out: 'r.md', mermaid: true, help: false });
+    expect(parseReportArgs(['a', '--out', 'r.md', '--no-mermaid', 'b'])).toEqual({ paths: ['a', 'b'], out: 'r.md', mermaid: false, format: 'markdown', help: false });
+    expect(parseReportArgs(['--out=r.md', '-', '--format=json'])).toEqual({ paths: ['-'], out: 'r.md', mermaid: true, format: 'json', help: false });
     expect(parseReportArgs(['--', '--odd.yaml']).paths).toEqual(['--odd.yaml']);
     expect(parseReportArgs(['--help']).help).toBe(true);
   });
@@ -170,7 +170,7 @@ describe('exit codes', () => {
   test('0 for --help, listed in the top-level help', async () => {
     const help = await report(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: cdk8s-hardened report PATH... [--out FILE] [--no-mermaid]');
+    expect(help.stdout).toContain('Usage: cdk8s-hardened report PATH... [--format markdown|json] [--out FILE] [--no-mermaid]');
     const io = fakeIo(tmp);
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out).toMatch(/^  report +print the Markdown security report/m);
@@ -194,10 +194,10 @@ describe('exit codes', () => {
   });
 
   test('2 with the usage on a usage error', async () => {
-    const r = await report(['manifests', '--format', 'json']);
+    const r = await report(['manifests', '--format', 'yaml']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('cdk8s-hardened report: unknown option "--format"');
+    expect(r.stderr).toContain('cdk8s-hardened report: --format must be markdown or json, not "yaml"');
     expect(r.stderr).toContain('Usage: cdk8s-hardened report PATH...');
     expect((await report([])).code).toBe(2);
   });
@@ -391,4 +391,20 @@ describe('bad input at the command line (issue 20)', () => {
       expect(await main([command, 'empty'], empty)).toBe(2);
     }
   });
+});
+
+test('--format json: the same facts as the Markdown report, as data', async () => {
+  const io = fakeIo(path.resolve(__dirname, '..', '..'));
+  expect(await main(['report', 'dist', '--format', 'json'], io)).toBe(0);
+  const doc = JSON.parse(io.out) as { version: number; verdict: { openFindings: number; risks: { risk: string }[] }; entryPoints: { gatewayRoutes: unknown[] }; apiAccess: { subject: string }[]; outsideHosts: { hosts: string[] }[]; admission: { rule: string }[]; reachability: { edges: unknown[] }; exceptions: unknown[] };
+  expect(doc.version).toBe(1);
+  expect(doc.verdict.openFindings).toBe(0);
+  const md = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'SECURITY-REPORT.md'), 'utf8');
+  // every risk row of the Markdown verdict is in the document, and the counts agree
+  expect(doc.verdict.risks.length).toBe(md.slice(md.indexOf('## Verdict'), md.indexOf('\n## ', md.indexOf('## Verdict') + 3)).split('\n').filter(l => /^\| [A-Z]/.test(l) && !l.startsWith('| Risk')).length);
+  expect(doc.apiAccess.map(a => a.subject)).toEqual(['ServiceAccount backend/thumbnailer']);
+  expect(doc.outsideHosts.flatMap(h => h.hosts)).toContain('api.stripe.com');
+  expect(doc.admission.length).toBeGreaterThan(20);
+  expect(doc.reachability.edges.length).toBeGreaterThan(0);
+  expect(doc.exceptions).toHaveLength(1);
 });
