@@ -8,11 +8,10 @@ import { renderAdmissionPosture } from './admission-posture';
 import { renderApiAccess } from './api-permissions';
 import { renderOutsideHosts } from './outside-hosts';
 import { renderEntryPoints } from './entry-points';
+import { renderExternal, renderMatrix, renderMermaid } from './reachability-tables';
 import { renderTopRisks, type TopRiskInputs } from './top-risks';
 import { renderGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
-import { DiagramFlow, renderFlowDiagram } from './mermaid';
-import { formatPorts } from './ports';
 import {
   automountOf,
   DEFAULT_ISTIO_ROOT_NAMESPACE,
@@ -27,13 +26,12 @@ import {
 import {
   computeReachability,
   defaultLayers,
-  describeExternalPeer,
   ReachabilityMatrix,
 } from './reachability';
 import type { ReachabilityLayer } from './reachability-layer';
 import { dataPlaneModel, DataPlaneModel } from './data-plane';
 import { compareStrings } from './read';
-import { extractNamespaces, extractWorkloads, flattenObjects, workloadKey, WorkloadRef } from './workloads';
+import { extractNamespaces, extractWorkloads, flattenObjects, workloadKey } from './workloads';
 
 /** A policy finding produced elsewhere (e.g. by the policy checker) and shown in the report. */
 export interface ReportFinding {
@@ -87,18 +85,6 @@ function objectLabel(o: { namespace?: string; kind: string; name: string }): str
 
 function exceptionKey(o: { namespace?: string; kind: string; name: string; rule: string }): string {
   return `${o.namespace ?? ''}\u0000${o.kind}\u0000${o.name}\u0000${o.rule}`;
-}
-
-/** Short workload labels for matrix headers: `ns/name`, or `ns/Kind/name` where `ns/name` is ambiguous. */
-function workloadLabels(workloads: readonly WorkloadRef[]): Map<string, string> {
-  const count = new Map<string, number>();
-  for (const w of workloads) count.set(`${w.namespace}/${w.name}`, (count.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
-  const out = new Map<string, string>();
-  for (const w of workloads) {
-    const short = `${w.namespace}/${w.name}`;
-    out.set(workloadKey(w), (count.get(short) ?? 0) > 1 ? `${w.namespace}/${w.kind}/${w.name}` : short);
-  }
-  return out;
 }
 
 function renderSummary(objects: readonly KubeObject[], matrix: ReachabilityMatrix, nsCount: number, options: SecurityReportOptions): string {
@@ -219,77 +205,6 @@ export function shortDigest(image: string): string {
   return image.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, '@sha256:$1…');
 }
 
-/** Above this many workloads the report lists the allowed flows instead of drawing the N×N matrix. */
-export const MATRIX_MAX_WORKLOADS = 12;
-
-/** `8080/TCP`, or `8080/TCP, 15020/TCP (without mTLS: 15020/TCP)` when some ports bypass the proxy. */
-function withBypass(ports: Parameters<typeof formatPorts>[0], bypass: Parameters<typeof formatPorts>[0] | undefined): string {
-  return bypass === undefined ? formatPorts(ports) : `${formatPorts(ports)} (without mTLS: ${formatPorts(bypass)})`;
-}
-
-function renderMatrix(matrix: ReachabilityMatrix): string[] {
-  const out: string[] = ['### Workload to workload', ''];
-  if (matrix.workloads.length === 0) {
-    out.push('_No workloads._');
-    return out;
-  }
-  const labels = workloadLabels(matrix.workloads);
-  if (matrix.workloads.length > MATRIX_MAX_WORKLOADS) {
-    // a matrix of this size is unreadable and grows with the square: list the allowed flows
-    out.push(`${matrix.edges.length} allowed flow${matrix.edges.length === 1 ? '' : 's'} between ${matrix.workloads.length} workloads (a list instead of the matrix above ${MATRIX_MAX_WORKLOADS} workloads); every pair not listed is denied.`, '');
-    if (matrix.edges.length > 0) {
-      out.push(table(['From', 'To', 'Ports'], matrix.edges.map((e) => [tableCell(labels.get(workloadKey(e.from)) ?? ''), tableCell(labels.get(workloadKey(e.to)) ?? ''), tableCell(withBypass(e.ports, e.bypass))])));
-    }
-    return out;
-  }
-  const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, withBypass(e.ports, e.bypass)]));
-  out.push('Rows are sources, columns destinations; `—` means no connection is allowed.', '');
-  const header = ['from \\ to', ...matrix.workloads.map((w) => tableCell(labels.get(workloadKey(w)) ?? ''))];
-  const rows = matrix.workloads.map((src) => [
-    `**${tableCell(labels.get(workloadKey(src)) ?? '')}**`,
-    ...matrix.workloads.map((dst) => tableCell(cell.get(`${workloadKey(src)} -> ${workloadKey(dst)}`) ?? '—')),
-  ]);
-  out.push(table(header, rows));
-  return out;
-}
-
-function renderExternal(matrix: ReachabilityMatrix): string[] {
-  const out: string[] = ['### To and from outside the inputs', ''];
-  if (matrix.external.length === 0) {
-    out.push('None.');
-    return out;
-  }
-  const labels = workloadLabels(matrix.workloads);
-  out.push(
-    table(
-      ['Workload', 'Direction', 'Peer', 'Ports'],
-      matrix.external.map((f) => [
-        tableCell(labels.get(workloadKey(f.workload)) ?? ''),
-        f.direction,
-        tableCell(describeExternalPeer(f.peer)),
-        tableCell(withBypass(f.ports, f.bypass)),
-      ]),
-    ),
-  );
-  return out;
-}
-
-function renderMermaid(matrix: ReachabilityMatrix, maxEdges: number): string[] {
-  const flows: DiagramFlow[] = [
-    ...matrix.edges.map((e): DiagramFlow => ({ from: { type: 'workload', workload: e.from }, to: { type: 'workload', workload: e.to }, ports: e.ports, style: 'solid' })),
-    ...matrix.external.map((f): DiagramFlow => {
-      const wl = { type: 'workload', workload: f.workload } as const;
-      const ext = { type: 'external', peer: f.peer } as const;
-      return f.direction === 'egress' ? { from: wl, to: ext, ports: f.ports, style: 'solid' } : { from: ext, to: wl, ports: f.ports, style: 'solid' };
-    }),
-  ];
-  return [...renderFlowDiagram(matrix.workloads, flows, { maxEdges }).lines];
-}
-
-/**
- * Renders the Markdown security report for `objects` (synthesized Kubernetes objects).
- * Deterministic: the same objects and options always give byte-identical output.
- */
 /** The reachability the report shows: NetworkPolicies, the Istio data plane and AuthorizationPolicies (when present). */
 export function reportReachability(objects: readonly KubeObject[], options: SecurityReportOptions = {}): { matrix: ReachabilityMatrix; dataPlane?: DataPlaneModel } {
   const rootNs = options.istioRootNamespace ?? DEFAULT_ISTIO_ROOT_NAMESPACE;

@@ -1,6 +1,7 @@
 /** Above a dozen workloads the report lists the allowed flows: its size grows with the flows, not with the square of the workloads. */
 import { HardenedApp } from '../../constructs';
-import { MATRIX_MAX_WORKLOADS, renderSecurityReport } from '../../analysis/report/security-report';
+import { renderSecurityReport } from '../../analysis/report/security-report';
+import { MATRIX_MAX_WORKLOADS } from '../../analysis/report/reachability-tables';
 import type { KubeObject } from '../../policy/kube-object';
 import { buildHardened } from '../../bench/blueprints';
 
