@@ -29,6 +29,50 @@ function withBypass(ports: Parameters<typeof formatPorts>[0], bypass: Parameters
   return bypass === undefined ? formatPorts(ports) : `${formatPorts(ports)} (without mTLS: ${formatPorts(bypass)})`;
 }
 
+/**
+ * The rows of the flow list, grouped so that its size grows with what is declared, not with the
+ * pairs: a source's flows to every workload of a namespace on the same ports are one row
+ * ("every workload of `ns` (N)"), and the sources of a namespace whose rows are all the same are
+ * one row too. A namespace without NetworkPolicies is then one line, not N² (every pair allowed).
+ */
+function flowRows(matrix: ReachabilityMatrix, labels: ReadonlyMap<string, string>): string[][] {
+  const perNamespace = new Map<string, number>();
+  for (const w of matrix.workloads) perNamespace.set(w.namespace, (perNamespace.get(w.namespace) ?? 0) + 1);
+  const every = (ns: string) => `every workload of \`${ns}\` (${perNamespace.get(ns)})`;
+  // per source: its destinations, grouped by namespace and ports
+  const bySource = new Map<string, { from: WorkloadRef; groups: Map<string, { ns: string; ports: string; to: WorkloadRef[] }> }>();
+  for (const e of matrix.edges) {
+    const key = workloadKey(e.from);
+    const source = bySource.get(key) ?? { from: e.from, groups: new Map() };
+    bySource.set(key, source);
+    const ports = withBypass(e.ports, e.bypass);
+    const g = source.groups.get(`${e.to.namespace}\0${ports}`) ?? { ns: e.to.namespace, ports, to: [] };
+    source.groups.set(`${e.to.namespace}\0${ports}`, g);
+    g.to.push(e.to);
+  }
+  const rowsOf = (groups: Iterable<{ ns: string; ports: string; to: WorkloadRef[] }>): [string, string][] => [...groups].flatMap(g =>
+    g.to.length === perNamespace.get(g.ns) && g.to.length > 1 ? [[every(g.ns), g.ports] as [string, string]] : g.to.map(t => [labels.get(workloadKey(t)) ?? '', g.ports] as [string, string]));
+  const summaries = [...bySource.values()].map(s => ({ from: s.from, rows: rowsOf(s.groups.values()) }));
+  // sources of one namespace with the same rows, all of them: one row
+  const byNamespaceAndRows = new Map<string, typeof summaries>();
+  for (const s of summaries) {
+    const key = `${s.from.namespace}\0${JSON.stringify(s.rows)}`;
+    byNamespaceAndRows.set(key, [...(byNamespaceAndRows.get(key) ?? []), s]);
+  }
+  const out: string[][] = [];
+  const done = new Set<string>();
+  for (const s of summaries) {
+    const key = `${s.from.namespace}\0${JSON.stringify(s.rows)}`;
+    const group = byNamespaceAndRows.get(key)!;
+    const whole = group.length === perNamespace.get(s.from.namespace) && group.length > 1;
+    if (whole && done.has(key)) continue;
+    done.add(key);
+    const from = whole ? every(s.from.namespace) : labels.get(workloadKey(s.from)) ?? '';
+    for (const [to, ports] of s.rows) out.push([tableCell(from), tableCell(to), tableCell(ports)]);
+  }
+  return out;
+}
+
 export function renderMatrix(matrix: ReachabilityMatrix): string[] {
   const out: string[] = ['### Workload to workload', ''];
   if (matrix.workloads.length === 0) {
@@ -39,9 +83,7 @@ export function renderMatrix(matrix: ReachabilityMatrix): string[] {
   if (matrix.workloads.length > MATRIX_MAX_WORKLOADS) {
     // a matrix of this size is unreadable and grows with the square: list the allowed flows
     out.push(`${matrix.edges.length} allowed flow${matrix.edges.length === 1 ? '' : 's'} between ${matrix.workloads.length} workloads (a list instead of the matrix above ${MATRIX_MAX_WORKLOADS} workloads); every pair not listed is denied.`, '');
-    if (matrix.edges.length > 0) {
-      out.push(table(['From', 'To', 'Ports'], matrix.edges.map((e) => [tableCell(labels.get(workloadKey(e.from)) ?? ''), tableCell(labels.get(workloadKey(e.to)) ?? ''), tableCell(withBypass(e.ports, e.bypass))])));
-    }
+    if (matrix.edges.length > 0) out.push(table(['From', 'To', 'Ports'], flowRows(matrix, labels)));
     return out;
   }
   const cell = new Map(matrix.edges.map((e) => [`${workloadKey(e.from)} -> ${workloadKey(e.to)}`, withBypass(e.ports, e.bypass)]));

@@ -26,3 +26,12 @@ test('a matrix up to 12 workloads, a flow list above; the list is linear in the 
   const perFlow = lists.map((l, i) => l.length / [20, 40][i]);
   expect(perFlow[1] / perFlow[0]).toBeLessThan(1.2);
 });
+
+test('a namespace without NetworkPolicies is one row, not N²: the flows are grouped by namespace and ports', () => {
+  const deployment = (i: number): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `w${i}`, namespace: 'flat' },
+    spec: { selector: { matchLabels: { app: `w${i}` } }, template: { metadata: { labels: { app: `w${i}` } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flat' } }, ...Array.from({ length: 20 }, (_, i) => deployment(i))];
+  const rows = section(renderSecurityReport(objects)).split('\n').filter(l => l.startsWith('| every') || l.startsWith('| flat/'));
+  expect(section(renderSecurityReport(objects))).toContain('400 allowed flows between 20 workloads');
+  expect(rows).toEqual(['| every workload of `flat` (20) | every workload of `flat` (20) | all |']);
+});
