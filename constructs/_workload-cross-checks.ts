@@ -1,3 +1,4 @@
+// Private module: the cross-checks of one hardened workload against the finished app.
 import type { IConstruct } from 'constructs';
 import * as v from './_validate';
 import { AppModel, type IHardenedWorkload } from './app-model';
@@ -6,24 +7,23 @@ import { ContainerList, type HardenedPodTemplate } from './hardened-pod';
 import { meshIngressProblems } from './ingress-exposure';
 import { DataPlaneMode, injectionOnAmbientPods } from './mesh/namespace-mesh';
 
-// Private module: the cross-checks of one hardened workload against the finished app.
 
 /** What the cross-checks read of one workload. */
 export interface CrossCheckedWorkload {
-/** The workload (its name, namespace and place in the app). */
-readonly workload: IHardenedWorkload & IConstruct & IPeer;
-/** Its class name, for fixes (`HardenedDeployment.addContainer`). */
-readonly kind: string;
-/** The labels of its objects and pods. */
-readonly objectLabels: Readonly<Record<string, string>>;
-/** Its pod hardening: the containers we know. */
-readonly pod: HardenedPodTemplate;
-/** The names of the containers the cdk8s-plus workload has (ours, and any added behind our back). */
-readonly addedThroughCdk8sPlus: readonly string[];
-/** The ingress classes it is exposed through. */
-readonly ingressClasses: readonly string[];
-/** The object labels of another workload of the app, when it is a hardened one. */
-readonly labelsOf: (other: IHardenedWorkload) => Readonly<Record<string, string>> | undefined;
+  /** The workload (its name, namespace and place in the app). */
+  readonly workload: IHardenedWorkload & IConstruct & IPeer;
+  /** Its class name, for fixes (`HardenedDeployment.addContainer`). */
+  readonly kind: string;
+  /** The labels of its objects and pods. */
+  readonly objectLabels: Readonly<Record<string, string>>;
+  /** Its pod hardening: the containers we know. */
+  readonly pod: HardenedPodTemplate;
+  /** The names of the containers the cdk8s-plus workload has (ours, and any added behind our back). */
+  readonly addedThroughCdk8sPlus: readonly string[];
+  /** The ingress classes it is exposed through. */
+  readonly ingressClasses: readonly string[];
+  /** The object labels of another workload of the app, when it is a hardened one. */
+  readonly labelsOf: (other: IHardenedWorkload) => Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -36,7 +36,7 @@ readonly labelsOf: (other: IHardenedWorkload) => Readonly<Record<string, string>
 export function workloadCrossChecks(w: CrossCheckedWorkload): string[] {
   const errors: string[] = [];
   const model = AppModel.of(w.workload);
-    const known = new Set(w.pod.containers().map(c => c.name));
+  const known = new Set(w.pod.containers().map(c => c.name));
   for (const name of w.addedThroughCdk8sPlus) {
     if (!known.has(name)) {
       errors.push(`containers: ${JSON.stringify(name)} was added through cdk8s-plus, so it is not hardened. Fix: use ${w.kind}.addContainer, addInitContainer or addSidecar instead.`);
