@@ -4,6 +4,8 @@ import { coveringPrefixes, registryDisagreement, type KubeObject } from '../poli
 import { AdmissionLayer } from './admission/admission-layer';
 import { imagesOf } from './admission/scan-gate';
 import { AppModel, type IModelLayer } from './app-model';
+import { MeshLayer } from './mesh/mesh-layer';
+import { DataPlaneMode } from './mesh/namespace-mesh';
 import { HardenedInputError } from './errors';
 import { writeKyvernoPolicy, writeSigstorePolicy, type ResolvedAuthority, type ResolvedIdentity } from './_signature-policies';
 import * as v from './_validate';
@@ -248,6 +250,18 @@ export class ImageSignatures extends Construct implements IModelLayer {
   /** Every image of a pod-bearing object of the app that no prefix covers: an error, or a warning with the reason. */
   public checkFinal(model: AppModel, objects: readonly { readonly object: KubeObject; readonly path: string }[]): string[] {
     const errors: string[] = [];
+    // the injector adds Istio's proxy to every pod of a sidecar-mode namespace: not in the manifests, but in every such pod
+    const sidecars = model.namespaces.filter(ns => ns.mesh?.mode === DataPlaneMode.SIDECAR).map(ns => ns.name);
+    if (sidecars.length > 0) {
+      const proxy = MeshLayer.of(model).installation?.proxyImage;
+      const problem = proxy === undefined
+        ? `the sidecar-mode namespaces ${sidecars.join(', ')} get Istio's injected proxy image, which the app does not declare, so no authority can cover it`
+        : coveringPrefixes(proxy, this.prefixes).length === 0 ? `the injected proxy image ${JSON.stringify(proxy)} (IstioMesh proxyImage) is covered by no authority (prefixes: ${this.prefixes.join(', ')})` : undefined;
+      if (problem !== undefined) {
+        if (this.uncovered.warnReason !== undefined) model.warn(this, `${problem}; accepted: ${this.uncovered.warnReason}`);
+        else errors.push(`[${this.node.path}] authorities: ${problem}, so policy-controller's default no-match-policy would deny every injected pod. Fix: declare IstioMesh proxyImage (your mirror of proxyv2, pinned by digest) and cover its registry with an authority.`);
+      }
+    }
     for (const { object, path } of objects) {
       for (const image of imagesOf([object])) {
         if (coveringPrefixes(image, this.prefixes).length > 0) continue;

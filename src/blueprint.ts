@@ -67,7 +67,8 @@ export function buildDefaultBlueprint(app: HardenedApp): void {
   const gvisor = new SandboxRuntimeClass(cluster, 'gvisor', { runtime: SandboxRuntime.GVISOR });
   // Istio 1.31 (the newest line for Kubernetes 1.36): mesh-wide STRICT mTLS; storefront with
   // sidecars, backend and data (a Job, a CronJob) in ambient mode, which also runs them on 1.28.
-  new IstioMesh(cluster, 'mesh', { monitoring: PROMETHEUS });
+  // the injected sidecar proxy: the installed Istio's proxyv2, mirrored and pinned (the signatures cover it)
+  new IstioMesh(cluster, 'mesh', { monitoring: PROMETHEUS, proxyImage: exampleImage('istio-proxyv2') });
   // signed images only: every image of the shop comes from its registry, signed keyless by its
   // release workflow (a stand-in identity, like the example digests); policy-controller enforces it
   new ImageSignatures(cluster, 'signatures', { authorities: [STOREFRONT_RELEASES] });

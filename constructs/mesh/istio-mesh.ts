@@ -4,6 +4,7 @@ import * as v from '../_validate';
 import { AppModel } from '../app-model';
 import { HardenedInputError } from '../errors';
 import { IPeer, isPolicyHost, Peer } from '../connectivity';
+import { ContainerImage } from '../container-image';
 import { RESTRICTED_DEFAULTS } from '../restricted-defaults';
 import { KUBERNETES_FEATURES } from '../kubernetes-version';
 import { IMeshInstallation, MeshLayer } from './mesh-layer';
@@ -44,6 +45,14 @@ export interface IstioMeshProps {
    */
   readonly monitoring?: IPeer;
   /**
+   * The proxy image the sidecar injector adds to every pod of a sidecar-mode namespace: your
+   * mirror of the installed Istio's `proxyv2`, pinned by digest (`ContainerImage.fromDigest`).
+   * The install values set it as `global.proxy.image` (a reference with a `/` is used as is by
+   * Istio's injection template), and `ImageSignatures` requires an authority that covers it.
+   * @default - Istio's own hub and tag (not pinned; an app with ImageSignatures and sidecar namespaces fails synth)
+   */
+  readonly proxyImage?: ContainerImage;
+  /**
    * The IP families of the cluster's pods. Istio CNI source-NATs kubelet probes of ambient pods
    * to 169.254.7.127 (IPv4) and fd16:9254:7127:1337:ffff:ffff:ffff:ffff (IPv6): the probe hole
    * opens the address of each family listed, on the probe ports only.
@@ -73,6 +82,8 @@ export class IstioMesh extends Construct implements IMeshInstallation {
   public readonly monitoring?: IPeer;
   /** The IP families of the cluster's pods. */
   public readonly ipFamilies: readonly IpFamily[];
+  /** The injected sidecar's image reference, when declared. */
+  public readonly proxyImage?: string;
   private peerAuthentication?: ApiObject;
 
   constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
@@ -88,6 +99,13 @@ export class IstioMesh extends Construct implements IMeshInstallation {
     this.trustDomain = v.dnsSubdomain(this, 'trustDomain', props.trustDomain ?? defaults.trustDomain);
     this.controlPlane = props.controlPlane ?? Peer.pods(defaults.controlPlane.namespace, defaults.controlPlane.podLabels);
     this.monitoring = props.monitoring;
+    if (props.proxyImage !== undefined) {
+      if (!(props.proxyImage instanceof ContainerImage) || !props.proxyImage.pinned) {
+        throw new HardenedInputError(this, 'proxyImage', (props.proxyImage as { reference?: string } | undefined)?.reference, 'is not an image pinned by digest: every injected pod would run the proxy by tag',
+          'pass ContainerImage.fromDigest("<your mirror>/proxyv2@sha256:<digest>") of the installed Istio version');
+      }
+      this.proxyImage = props.proxyImage.reference;
+    }
     const families = props.ipFamilies ?? (defaults.ipFamilies as readonly IpFamily[]);
     const known = Object.values(IpFamily) as string[];
     if (families.length === 0 || families.length > 2 || new Set(families).size !== families.length || families.some(f => !known.includes(f))) {
@@ -121,7 +139,14 @@ export class IstioMesh extends Construct implements IMeshInstallation {
       // sidecars reach only what the registry holds: Services, and the ServiceEntries of declared outside flows
       meshConfig: { rootNamespace: this.rootNamespace, trustDomain: this.trustDomain, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
       pilot: { cni: { enabled: true }, ...(nativeSidecars ? { env: { ENABLE_NATIVE_SIDECARS: 'true' } } : {}) },
-      ...(istio.proxySeccompProfileValue ? { global: { proxy: { seccompProfile: { type: 'RuntimeDefault' } } } } : {}),
+      ...(istio.proxySeccompProfileValue || this.proxyImage !== undefined ? {
+        global: {
+          proxy: {
+            ...(this.proxyImage !== undefined ? { image: this.proxyImage } : {}),
+            ...(istio.proxySeccompProfileValue ? { seccompProfile: { type: 'RuntimeDefault' } } : {}),
+          },
+        },
+      } : {}),
     };
   }
 

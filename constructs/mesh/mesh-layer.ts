@@ -18,6 +18,8 @@ export interface IMeshInstallation extends IConstruct {
   readonly monitoring?: IPeer;
   /** The IP families of the cluster's pods (`IPv4`, `IPv6`). */
   readonly ipFamilies: readonly string[];
+  /** The image reference of the injected sidecar proxy, when the app declares it. */
+  readonly proxyImage?: string;
   /** The SPIFFE principal of a ServiceAccount, `<trust domain>/ns/<namespace>/sa/<name>`. */
   principal(namespace: string, serviceAccount: string): string;
   /** Writes the mesh-wide policies; the mesh layer calls it once at synth. @internal */

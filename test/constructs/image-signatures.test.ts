@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import {
-  HardenedInputError, ImageSignatures, SignatureAction, SignatureEngine, SignatureTrust, SynthValidationError, UncoveredImages,
+  ContainerImage, HardenedDeployment, HardenedInputError, HardenedNamespace, ImageSignatures, IstioMesh, NamespaceMesh, SignatureAction, SignatureEngine, SignatureTrust, SynthValidationError, UncoveredImages,
   type ImageAuthority, type KeylessIdentity,
 } from '../../constructs';
 import { registryDisagreement } from '../../policy';
-import { DIGEST } from '../support/fixtures';
+import { container, DIGEST } from '../support/fixtures';
 import { findObject, objectsOfKind, testApp, withoutWarnings } from '../support/manifests';
 import { validateAgainstSignatureCrd } from '../support/signature-crds';
 import { ecKeyPair, signedApp, TEAM_KEYLESS } from '../support/signed-images';
@@ -185,3 +185,31 @@ function generateKey(type: 'ed25519' | 'rsa'): string {
   const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
   return pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
+
+describe('the injected sidecar proxy', () => {
+  // a sidecar-mode namespace gets Istio's proxy in every pod: the authorities must cover it too
+  function meshed(proxyImage?: string): () => unknown {
+    return () => {
+      const app = testApp();
+      const cluster = new Chart(app, 'cluster');
+      new IstioMesh(cluster, 'mesh', proxyImage !== undefined ? { proxyImage: ContainerImage.fromDigest(proxyImage) } : {});
+      new HardenedNamespace(cluster, 'shop', { mesh: NamespaceMesh.sidecar() });
+      new HardenedDeployment(new Chart(app, 'w', { namespace: 'shop' }), 'web', { containers: [container({ name: 'web', image: ContainerImage.fromDigest(`registry.example.com/team/web@${DIGEST}`) })] });
+      new ImageSignatures(new Chart(app, 'sig'), 'signatures', { authorities: [TEAM_KEYLESS] });
+      return withoutWarnings(() => app.synthObjects());
+    };
+  }
+
+  test('not declared: synth fails, naming the sidecar namespaces and the fix', () => {
+    expect(meshed()).toThrow(/the sidecar-mode namespaces shop get Istio's injected proxy image, which the app does not declare.*Fix: declare IstioMesh proxyImage/s);
+  });
+
+  test('declared but covered by no authority: synth fails; covered: synth passes, and the install values pin it', () => {
+    expect(meshed(`docker.io/istio/proxyv2@${DIGEST}`)).toThrow(/the injected proxy image "docker\.io\/istio\/proxyv2@sha256:[0-9a-f]+" \(IstioMesh proxyImage\) is covered by no authority/);
+    expect(meshed(`registry.example.com/team/proxyv2@${DIGEST}`)).not.toThrow();
+    const app = testApp();
+    const mesh = new IstioMesh(new Chart(app, 'cluster'), 'mesh', { proxyImage: ContainerImage.fromDigest(`registry.example.com/team/proxyv2@${DIGEST}`) });
+    expect(mesh.installValues()).toHaveProperty('global.proxy.image', `registry.example.com/team/proxyv2@${DIGEST}`);
+    expect(() => new IstioMesh(new Chart(testApp(), 'c'), 'mesh', { proxyImage: ContainerImage.fromTag('istio/proxyv2:1.31.0', { reason: 'the vendor publishes no digests for it' }) })).toThrow(/proxyImage: "istio\/proxyv2:1\.31\.0" is not an image pinned by digest/);
+  });
+});
