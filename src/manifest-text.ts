@@ -47,25 +47,11 @@ function overflowed(e: unknown): boolean {
   return e instanceof RangeError || /Maximum call stack size exceeded/.test(String((e as Error)?.message ?? e));
 }
 
-/** The nesting depth of a parsed value, counted without recursion. */
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d + 1 > max) max = d + 1;
-    if (max > MAX_MANIFEST_DEPTH) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
 /**
  * Whether a parsed value is a tree: at most {@link MAX_MANIFEST_DEPTH} deep, and no mapping or
  * sequence reached twice (js-yaml shares an aliased node instead of copying it; expanded, a few
  * nested aliases make an exponential object, so those documents take the reader that limits
- * aliases). Counted without recursion.
+ * aliases; with `mayAlias` false only the depth is judged). Counted without recursion.
  */
 function isPlainTree(value: unknown, mayAlias: boolean): boolean {
   const seen = mayAlias ? new Set<object>() : undefined; // without a `*` in the text there is no alias
@@ -207,8 +193,7 @@ export function parseManifestTextWithPositions(text: string, file: string): Mani
       continue;
     }
     const start = contents.range?.[0] ?? 0;
-    const depth = depthOf(value);
-    if (depth > MAX_MANIFEST_DEPTH) fail(start, `document nests more than ${MAX_MANIFEST_DEPTH} levels of mappings and sequences; Kubernetes objects nest a few dozen: look for runaway nesting`);
+    if (!isPlainTree(value, false)) fail(start, `document nests more than ${MAX_MANIFEST_DEPTH} levels of mappings and sequences; Kubernetes objects nest a few dozen: look for runaway nesting`);
     if (!isKubeObject(value)) {
       fail(start, `document is ${describe(value)}; expected a Kubernetes object with apiVersion and kind`);
     }

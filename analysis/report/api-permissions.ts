@@ -34,8 +34,22 @@ function strs(v: unknown): string[] {
   return (asArray(v) ?? []).filter((x): x is string => typeof x === 'string');
 }
 
-/** Every subject's permissions granted by the RoleBindings and ClusterRoleBindings among `objects`. */
-export function permissionsBySubject(objects: readonly KubeObject[]): Map<string, { namespace?: string; perms: Permission[] }> {
+const PERMISSIONS = new WeakMap<readonly KubeObject[], ReadonlyMap<string, { namespace?: string; perms: Permission[] }>>();
+
+/**
+ * Every subject's permissions granted by the RoleBindings and ClusterRoleBindings among `objects`;
+ * computed once per objects array (the report's API access section and its verdict read it both).
+ */
+export function permissionsBySubject(objects: readonly KubeObject[]): ReadonlyMap<string, { namespace?: string; perms: Permission[] }> {
+  let known = PERMISSIONS.get(objects);
+  if (known === undefined) {
+    known = computePermissions(objects);
+    PERMISSIONS.set(objects, known);
+  }
+  return known;
+}
+
+function computePermissions(objects: readonly KubeObject[]): Map<string, { namespace?: string; perms: Permission[] }> {
   const flat = flattenObjects(objects);
   const roles = new Map<string, KubeObject>();
   for (const o of flat) {

@@ -40,9 +40,9 @@ export function outsideHosts(objects: readonly KubeObject[]): OutsideHost[] {
     .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.serviceEntry, b.serviceEntry));
 }
 
-/** The hosts by name the sidecars of `namespace` may reach on `port`. */
-export function hostsReachableFrom(objects: readonly KubeObject[], namespace: string, port: number): string[] {
-  return outsideHosts(objects)
+/** The hosts by name among `hosts` (see {@link outsideHosts}) that the sidecars of `namespace` may reach on `port`. */
+export function hostsReachableFrom(hosts: readonly OutsideHost[], namespace: string, port: number): string[] {
+  return hosts
     .filter(h => h.addresses.length === 0 && h.ports.includes(port) && (h.exportTo.includes('*') || h.exportTo.includes(namespace) || (h.exportTo.includes('.') && h.namespace === namespace)))
     .flatMap(h => h.hosts);
 }

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../policy/kube-object';
 import { permissionsBySubject, permText } from './api-permissions';
-import { hostsReachableFrom } from './outside-hosts';
+import { hostsReachableFrom, outsideHosts } from './outside-hosts';
 import { extractEntryPoints } from './entry-points';
 import { extractGatewayEntryPoints } from './gateway-entry-points';
 import { code, table, tableCell } from './markdown';
@@ -77,6 +77,7 @@ export function topRisks(objects: readonly KubeObject[], matrix: ReachabilityMat
     risks.push({ risk: 'API access', where: `${code(subject)}: ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? `; and ${lines.length - 3} more` : ''}`, why: 'what a stolen token of its pods is worth' });
   }
   const label = (w: { namespace: string; name: string }) => code(`${w.namespace}/${w.name}`);
+  const registry = outsideHosts(objects);
   const bypass: TopRisk[] = [];
   const outside: TopRisk[] = [];
   for (const e of matrix.edges.filter(x => x.bypass !== undefined)) {
@@ -91,7 +92,7 @@ export function topRisks(objects: readonly KubeObject[], matrix: ReachabilityMat
     if (f.peer.type === 'selector') continue; // inside the cluster, only not among the inputs (kube-dns, istiod)
     const everywhere = f.peer.type === 'any' || f.peer.cidr === '0.0.0.0/0' || f.peer.cidr === '::/0';
     const named = f.direction === 'egress' && everywhere && Array.isArray(f.ports)
-      ? [...new Set(f.ports.filter(p => typeof p.port === 'number').flatMap(p => hostsReachableFrom(objects, f.workload.namespace, p.port as number)))].sort(compareStrings) : [];
+      ? [...new Set(f.ports.filter(p => typeof p.port === 'number').flatMap(p => hostsReachableFrom(registry, f.workload.namespace, p.port as number)))].sort(compareStrings) : [];
     if (named.length > 0) {
       outside.push({ risk: 'Egress to hosts by name', where: `${label(f.workload)} → ${named.map(code).join(', ')} (the NetworkPolicy allows any address on ${formatPorts(f.ports)})`, why: 'only the sidecar narrows it to these hosts (REGISTRY_ONLY)' });
       continue;
